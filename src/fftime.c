@@ -1,0 +1,1 @@
+/* fftime.c — placeholder */

@@ -1,0 +1,1 @@
+/* logformat.c — placeholder */

@@ -1,0 +1,94 @@
+/* str.h — byte-string views: a pointer and a length into memory owned by
+ * someone else (an input block, an interned table, a literal).
+ *
+ * A view never owns its bytes and is never NUL-terminated by contract; its
+ * lifetime is that of the memory it points into.  Functions here never read
+ * past p + n. */
+#ifndef FF_STR_H
+#define FF_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct ff_sv {
+	const char *p;
+	size_t n;
+} ff_sv;
+
+#define FF_SV_NULL ((ff_sv){ NULL, 0 })
+#define FF_SV_LIT(s) ((ff_sv){ (s), sizeof(s) - 1 })
+
+static inline ff_sv ff_sv_make(const char *p, size_t n)
+{
+	return (ff_sv){ p, n };
+}
+
+static inline ff_sv ff_sv_cstr(const char *s)
+{
+	return (ff_sv){ s, s ? strlen(s) : 0 };
+}
+
+static inline bool ff_sv_eq(ff_sv a, ff_sv b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+static inline bool ff_sv_eq_cstr(ff_sv a, const char *s)
+{
+	return ff_sv_eq(a, ff_sv_cstr(s));
+}
+
+/* Byte-wise comparison: shorter prefix sorts first.  Used for every
+ * deterministic ordering of report keys. */
+static inline int ff_sv_cmp(ff_sv a, ff_sv b)
+{
+	size_t n = a.n < b.n ? a.n : b.n;
+	int c = n ? memcmp(a.p, b.p, n) : 0;
+	if (c != 0)
+		return c;
+	return (a.n > b.n) - (a.n < b.n);
+}
+
+static inline bool ff_sv_starts_with(ff_sv a, ff_sv prefix)
+{
+	return a.n >= prefix.n && (prefix.n == 0 || memcmp(a.p, prefix.p, prefix.n) == 0);
+}
+
+/* First index of byte c in a, or a.n when absent. */
+static inline size_t ff_sv_find(ff_sv a, char c)
+{
+	const char *q = a.n ? memchr(a.p, c, a.n) : NULL;
+	return q ? (size_t)(q - a.p) : a.n;
+}
+
+static inline ff_sv ff_sv_sub(ff_sv a, size_t from, size_t to)
+{
+	if (to > a.n)
+		to = a.n;
+	if (from > to)
+		from = to;
+	return (ff_sv){ a.p + from, to - from };
+}
+
+/* Parses decimal digits only (no sign, no spaces).  Returns false when the
+ * view is empty, holds a non-digit, or the value exceeds max. */
+static inline bool ff_sv_to_u64(ff_sv a, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (a.n == 0)
+		return false;
+	for (size_t i = 0; i < a.n; i++) {
+		unsigned d = (unsigned char)a.p[i] - '0';
+		if (d > 9)
+			return false;
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+#endif

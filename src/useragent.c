@@ -1,0 +1,1 @@
+/* useragent.c — placeholder */
