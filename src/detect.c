@@ -1,1 +1,126 @@
-/* detect.c — placeholder */
+/* detect.c — format auto-detection.  Runs once per run, before the merge,
+ * so it may allocate freely; what matters is that it reads each line once
+ * and hands every one of them on. */
+#include "detect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "logformat.h"
+
+static bool is_blank(ff_sv s)
+{
+	for (size_t i = 0; i < s.n; i++)
+		if (s.p[i] != ' ' && s.p[i] != '\t')
+			return false;
+	return true;
+}
+
+/* The Apache string that reads a preset followed by `extra` more fields,
+ * each quoted or not as bit i of `quoted` says. */
+static void extended(const char *preset, unsigned extra, unsigned quoted, char *buf, size_t bufsz)
+{
+	size_t o = (size_t)snprintf(buf, bufsz, "%s", ff_format_preset_apache(preset));
+	for (unsigned i = 0; i < extra && o < bufsz; i++)
+		o += (size_t)snprintf(buf + o, bufsz - o, (quoted >> i) & 1 ? " \"%%{extra%u}e\"" : " %%{extra%u}e", i + 1);
+}
+
+/* For lines that match `preset` only as a prefix, finds the extension with
+ * up to three more fields that reads most of them. */
+static void suggest(const ff_sv *lines, size_t n, const char *preset, ff_detection *d)
+{
+	size_t best = 0;
+	char spec[sizeof d->suggestion];
+	for (unsigned extra = 1; extra <= 3; extra++) {
+		for (unsigned quoted = 0; quoted < (1u << extra); quoted++) {
+			extended(preset, extra, quoted, spec, sizeof spec);
+			char err[256];
+			ff_format *fmt = ff_format_compile(spec, err, sizeof err);
+			if (!fmt)
+				continue;
+			size_t ok = 0;
+			for (size_t i = 0; i < n; i++) {
+				ff_record rec;
+				if (ff_format_parse(fmt, lines[i].p, lines[i].n, &rec) == FF_PARSE_OK)
+					ok++;
+			}
+			ff_format_free(fmt);
+			if (ok > best) {
+				best = ok;
+				snprintf(d->suggestion, sizeof d->suggestion, "%s", spec);
+			}
+		}
+	}
+}
+
+int ff_detect_lines(const ff_sv *lines, size_t n, ff_detection *d, char *err, size_t errsz)
+{
+	memset(d, 0, sizeof *d);
+	d->preset = "combined";
+	size_t best_ok = 0, best_prefix = 0;
+
+	for (const char *const *name = ff_format_presets; *name; name++) {
+		ff_format *fmt = ff_format_compile(*name, err, errsz);
+		if (!fmt)
+			return -1;
+		size_t ok = 0, prefix = 0, sampled = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (is_blank(lines[i]))
+				continue;
+			sampled++;
+			ff_record rec;
+			enum ff_parse_result r = ff_format_parse(fmt, lines[i].p, lines[i].n, &rec);
+			if (r == FF_PARSE_OK)
+				ok++;
+			else if (r == FF_PARSE_TRAILING)
+				prefix++;
+		}
+		ff_format_free(fmt);
+		d->sampled = sampled;
+		if (ok > best_ok) {
+			best_ok = ok;
+			d->preset = *name;
+		}
+		if (prefix > best_prefix) {
+			best_prefix = prefix;
+			d->prefix_preset = *name;
+		}
+	}
+	d->matched = best_ok;
+	d->prefix_matched = best_prefix;
+	if (d->prefix_preset && 2 * best_prefix > d->sampled)
+		suggest(lines, n, d->prefix_preset, d);
+	else
+		d->prefix_preset = NULL;
+	return 0;
+}
+
+int ff_detect_input(ff_input *in, ff_replay *replay, ff_detection *d, char *err, size_t errsz)
+{
+	size_t nonblank = 0;
+	ff_line line;
+	while (nonblank < FF_DETECT_SAMPLE && replay->count < FF_DETECT_MAX_READ) {
+		if (ff_input_next(in, &line) != FF_INPUT_LINE)
+			break;
+		if (ff_replay_push(replay, &line) != 0) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+		if (!line.overlong && !is_blank(ff_sv_make(line.p, line.n)))
+			nonblank++;
+	}
+	ff_sv *views = malloc((replay->count ? replay->count : 1) * sizeof *views);
+	if (!views) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < replay->count; i++) {
+		if (replay->overlong[i])
+			continue;
+		views[n++] = ff_sv_make(replay->bytes + replay->offsets[i], replay->offsets[i + 1] - replay->offsets[i]);
+	}
+	int rc = ff_detect_lines(views, n, d, err, errsz);
+	free(views);
+	return rc;
+}

@@ -1,1 +1,173 @@
-/* options.c — placeholder */
+/* options.c — the option table, getopt_long over it, and --help made from
+ * it.  Adding an option is one row here, a field in ff_options, a line in
+ * man/footfall.1 and, when it has a config key, config.example.yaml. */
+#include "options.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoconf.h"
+#include "diag.h"
+#include "str.h"
+
+enum opt_id {
+	OPT_CONFIG = 'c',
+	OPT_FORMAT = 'f',
+	OPT_HELP = 'h',
+	OPT_OUTPUT = 'o',
+	OPT_QUIET = 'q',
+	OPT_VERSION = 'V',
+	OPT_LOG_FORMAT = 256,
+	OPT_FIELDS,
+	OPT_NO_HEADER,
+	OPT_CSV_RAW,
+	OPT_NO_SEPARATORS,
+	OPT_REORDER_WINDOW,
+};
+
+struct opt_desc {
+	const char *name;
+	int id;
+	const char *arg; /* NULL: takes no argument */
+	const char *help;
+};
+
+static const struct opt_desc opt_table[] = {
+	{ .name = "log-format", .id = OPT_LOG_FORMAT, .arg = "FORMAT",
+	  .help = "auto (default), combined, common, vhost_combined, an Apache\n"
+		  "LogFormat or Nginx log_format string, or regex:PATTERN" },
+	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT",
+	  .help = "output: text (default) or json; records: tsv (default), csv, jsonl" },
+	{ .name = "output", .id = OPT_OUTPUT, .arg = "FILE",
+	  .help = "write to FILE (replaced atomically) instead of standard output" },
+	{ .name = "config", .id = OPT_CONFIG, .arg = "FILE",
+	  .help = "read FILE instead of ./footfall.yaml or ~/.config/footfall/config.yaml" },
+	{ .name = "reorder-window", .id = OPT_REORDER_WINDOW, .arg = "SECONDS",
+	  .help = "lines up to this much out of time order are not late (default 300)" },
+	{ .name = "fields", .id = OPT_FIELDS, .arg = "LIST",
+	  .help = "records: comma-separated columns to print, in order" },
+	{ .name = "no-header", .id = OPT_NO_HEADER,
+	  .help = "records: no header row in tsv and csv" },
+	{ .name = "csv-raw", .id = OPT_CSV_RAW,
+	  .help = "csv: do not neutralise cells that start with = + - @" },
+	{ .name = "no-separators", .id = OPT_NO_SEPARATORS,
+	  .help = "text: no thousands separators in numbers" },
+	{ .name = "quiet", .id = OPT_QUIET,
+	  .help = "no warnings about invalid lines" },
+	{ .name = "help", .id = OPT_HELP, .help = "show this help and exit" },
+	{ .name = "version", .id = OPT_VERSION, .help = "show the version and exit" },
+};
+
+#define N_OPTS (sizeof opt_table / sizeof *opt_table)
+
+void ff_options_help(FILE *f)
+{
+	fputs("usage: footfall [OPTIONS] [FILE...]\n"
+	      "       footfall records [OPTIONS] [FILE...]\n"
+	      "\n"
+	      "Analyzes web server access logs (plain or gzip; '-' or no FILE reads\n"
+	      "standard input).  Several files are merged by time.  The records command\n"
+	      "prints one row per valid request instead of reports.\n"
+	      "\n"
+	      "options:\n", f);
+	for (size_t i = 0; i < N_OPTS; i++) {
+		const struct opt_desc *d = &opt_table[i];
+		char left[64];
+		if (d->id < 256)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", d->id, d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+		const char *h = d->help;
+		fprintf(f, "  %-28s ", left);
+		for (;;) {
+			const char *nl = strchr(h, '\n');
+			if (!nl) {
+				fprintf(f, "%s\n", h);
+				break;
+			}
+			fprintf(f, "%.*s\n  %-28s ", (int)(nl - h), h, "");
+			h = nl + 1;
+		}
+	}
+	fputs("\nExit status: 0 success, 1 input or output failure, 2 usage or configuration error.\n"
+	      "See footfall(1) for the reports, the configuration file and every field.\n", f);
+}
+
+__attribute__((format(printf, 2, 3)))
+static enum ff_options_result usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs(FF_PROGRAM ": ", err);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs("\n" FF_PROGRAM ": try 'footfall --help'\n", err);
+	return FF_OPTIONS_USAGE;
+}
+
+enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FILE *out, FILE *err)
+{
+	struct option longopts[N_OPTS + 1];
+	char shortopts[2 * N_OPTS + 2];
+	size_t ns = 0;
+
+	memset(o, 0, sizeof *o);
+	shortopts[ns++] = ':';
+	for (size_t i = 0; i < N_OPTS; i++) {
+		longopts[i] = (struct option){ opt_table[i].name, opt_table[i].arg ? required_argument : no_argument, NULL, opt_table[i].id };
+		if (opt_table[i].id < 256) {
+			shortopts[ns++] = (char)opt_table[i].id;
+			if (opt_table[i].arg)
+				shortopts[ns++] = ':';
+		}
+	}
+	longopts[N_OPTS] = (struct option){ 0, 0, 0, 0 };
+	shortopts[ns] = 0;
+
+	/* The command word comes first, so a file named "records" is still
+	 * readable as ./records. */
+	int first = 1;
+	if (argc > 1 && strcmp(argv[1], "records") == 0) {
+		o->records = true;
+		first = 2;
+	}
+	optind = first;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CONFIG: o->config_path = optarg; break;
+		case OPT_FORMAT: o->format = optarg; break;
+		case OPT_OUTPUT: o->output = optarg; break;
+		case OPT_LOG_FORMAT: o->log_format = optarg; break;
+		case OPT_FIELDS: o->fields = optarg; break;
+		case OPT_NO_HEADER: o->no_header = true; break;
+		case OPT_CSV_RAW: o->csv_raw = true; break;
+		case OPT_NO_SEPARATORS: o->no_separators = true; break;
+		case OPT_QUIET: o->quiet = true; break;
+		case OPT_REORDER_WINDOW: {
+			uint64_t v;
+			if (!ff_sv_to_u64(ff_sv_cstr(optarg), 100000000, &v))
+				return usage_error(err, "--reorder-window takes a whole number of seconds, not '%s'", optarg);
+			o->reorder_window = (int64_t)v;
+			o->reorder_window_set = true;
+			break;
+		}
+		case OPT_HELP:
+			ff_options_help(out);
+			return FF_OPTIONS_DONE;
+		case OPT_VERSION:
+			fprintf(out, "footfall %s\n", PACKAGE_VERSION);
+			return FF_OPTIONS_DONE;
+		case ':':
+			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	o->files = argv + optind;
+	o->n_files = argc - optind;
+	return FF_OPTIONS_RUN;
+}

@@ -1,1 +1,39 @@
-/* options.h — placeholder */
+/* options.h — the command line.
+ *
+ * One table in options.c describes every option once; getopt_long's table
+ * and --help are both made from it, so they cannot drift apart.  Parsing
+ * only records what was asked: values are checked by the run. */
+#ifndef FF_OPTIONS_H
+#define FF_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct ff_options {
+	bool records;              /* `footfall records ...` */
+	const char *config_path;   /* --config */
+	const char *log_format;    /* --log-format */
+	const char *format;        /* --format */
+	const char *output;        /* --output */
+	const char *fields;        /* --fields */
+	bool no_header;            /* --no-header */
+	bool csv_raw;              /* --csv-raw */
+	bool no_separators;        /* --no-separators */
+	bool quiet;                /* --quiet */
+	bool reorder_window_set;
+	int64_t reorder_window;    /* --reorder-window */
+	char **files;              /* file arguments; none means stdin */
+	int n_files;
+} ff_options;
+
+enum ff_options_result {
+	FF_OPTIONS_RUN,      /* go on and run */
+	FF_OPTIONS_DONE,     /* --help or --version printed: exit 0 */
+	FF_OPTIONS_USAGE     /* message printed: exit 2 */
+};
+
+enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FILE *out, FILE *err);
+void ff_options_help(FILE *f);
+
+#endif

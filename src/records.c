@@ -1,1 +1,259 @@
-/* records.c — placeholder */
+/* records.c — rows of `footfall records`.  Runs once per valid line, so it
+ * writes straight to the stdio buffer: no allocation, no intermediate
+ * string.  A field the line's format does not have is empty (null in
+ * JSON). */
+#include "records.h"
+
+#include <inttypes.h>
+
+#include "jsonw.h"
+
+static const char *const field_names[FF_R_COUNT] = {
+	[FF_R_FILE] = "file",
+	[FF_R_LINE] = "line",
+	[FF_R_CLIENT] = "client",
+	[FF_R_TIME] = "time",
+	[FF_R_METHOD] = "method",
+	[FF_R_TARGET] = "target",
+	[FF_R_PATH] = "path",
+	[FF_R_QUERY] = "query",
+	[FF_R_PROTOCOL] = "protocol",
+	[FF_R_STATUS] = "status",
+	[FF_R_BYTES] = "bytes",
+	[FF_R_REFERER] = "referer",
+	[FF_R_USER_AGENT] = "user_agent",
+	[FF_R_VHOST] = "vhost",
+	[FF_R_DURATION] = "duration",
+};
+
+/* The record field each column needs from the format. */
+static const int field_source[FF_R_COUNT] = {
+	[FF_R_FILE] = -1,
+	[FF_R_LINE] = -1,
+	[FF_R_CLIENT] = FF_F_CLIENT,
+	[FF_R_TIME] = FF_F_TIME,
+	[FF_R_METHOD] = FF_F_METHOD,
+	[FF_R_TARGET] = FF_F_TARGET,
+	[FF_R_PATH] = FF_F_TARGET,
+	[FF_R_QUERY] = FF_F_TARGET,
+	[FF_R_PROTOCOL] = FF_F_PROTOCOL,
+	[FF_R_STATUS] = FF_F_STATUS,
+	[FF_R_BYTES] = FF_F_BYTES,
+	[FF_R_REFERER] = FF_F_REFERER,
+	[FF_R_USER_AGENT] = FF_F_USER_AGENT,
+	[FF_R_VHOST] = FF_F_VHOST,
+	[FF_R_DURATION] = FF_F_DURATION,
+};
+
+const char *ff_rfield_name(enum ff_rfield f)
+{
+	return (unsigned)f < FF_R_COUNT ? field_names[f] : "?";
+}
+
+int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, size_t errsz)
+{
+	ff_sv rest = ff_sv_cstr(list);
+	spec->n_fields = 0;
+	while (rest.n) {
+		size_t comma = ff_sv_find(rest, ',');
+		ff_sv name = ff_sv_sub(rest, 0, comma);
+		rest = ff_sv_sub(rest, comma + 1, rest.n);
+		size_t f;
+		for (f = 0; f < FF_R_COUNT; f++)
+			if (ff_sv_eq_cstr(name, field_names[f]))
+				break;
+		if (f == FF_R_COUNT) {
+			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration)",
+				 (int)(name.n > 64 ? 64 : name.n), name.p);
+			return -1;
+		}
+		if (spec->n_fields == FF_RECORDS_MAX_FIELDS) {
+			snprintf(err, errsz, "too many fields (at most %d)", FF_RECORDS_MAX_FIELDS);
+			return -1;
+		}
+		spec->fields[spec->n_fields++] = (enum ff_rfield)f;
+	}
+	if (spec->n_fields == 0) {
+		snprintf(err, errsz, "no fields given");
+		return -1;
+	}
+	return 0;
+}
+
+void ff_records_default_fields(uint32_t has, ff_records_spec *spec)
+{
+	static const enum ff_rfield always[] = {
+		FF_R_CLIENT, FF_R_TIME, FF_R_METHOD, FF_R_PATH, FF_R_QUERY,
+		FF_R_PROTOCOL, FF_R_STATUS, FF_R_BYTES, FF_R_REFERER, FF_R_USER_AGENT,
+	};
+	spec->n_fields = 0;
+	for (size_t i = 0; i < sizeof always / sizeof *always; i++)
+		spec->fields[spec->n_fields++] = always[i];
+	if (has & FF_HAS(FF_F_VHOST))
+		spec->fields[spec->n_fields++] = FF_R_VHOST;
+	if (has & FF_HAS(FF_F_DURATION))
+		spec->fields[spec->n_fields++] = FF_R_DURATION;
+}
+
+static void tsv_text(FILE *f, ff_sv s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c >= 0x20 && c != 0x7f && c != '\\') {
+			run++;
+			continue;
+		}
+		if (run)
+			fwrite(s.p + i - run, 1, run, f);
+		run = 0;
+		putc('\\', f);
+		switch (c) {
+		case '\\': putc('\\', f); break;
+		case '\t': putc('t', f); break;
+		case '\n': putc('n', f); break;
+		case '\r': putc('r', f); break;
+		default:
+			putc('x', f), putc(hex[c >> 4], f), putc(hex[c & 15], f);
+		}
+	}
+	if (run)
+		fwrite(s.p + s.n - run, 1, run, f);
+}
+
+static void csv_text(FILE *f, ff_sv s, bool raw)
+{
+	bool quote = false, neutralise = false;
+	if (!raw && s.n && strchr("=+-@\t\r", s.p[0]))
+		neutralise = true;
+	for (size_t i = 0; i < s.n && !quote; i++)
+		if (s.p[i] == ',' || s.p[i] == '"' || s.p[i] == '\n' || s.p[i] == '\r')
+			quote = true;
+	if (!quote) {
+		if (neutralise)
+			putc('\'', f);
+		fwrite(s.p, 1, s.n, f);
+		return;
+	}
+	putc('"', f);
+	if (neutralise)
+		putc('\'', f);
+	size_t run = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		run++;
+		if (s.p[i] == '"') {
+			fwrite(s.p + i + 1 - run, 1, run, f);
+			putc('"', f);
+			run = 0;
+		}
+	}
+	if (run)
+		fwrite(s.p + s.n - run, 1, run, f);
+	putc('"', f);
+}
+
+static void text_value(FILE *f, const ff_records_spec *spec, ff_sv s)
+{
+	switch (spec->format) {
+	case FF_RECORDS_TSV: tsv_text(f, s); break;
+	case FF_RECORDS_CSV: csv_text(f, s, spec->csv_raw); break;
+	case FF_RECORDS_JSONL: jsonw_string(f, s); break;
+	}
+}
+
+static void number_value(FILE *f, uint64_t v)
+{
+	fprintf(f, "%" PRIu64, v);
+}
+
+/* Seconds with up to six decimals, trailing zeros dropped: 1.5, 0.000123. */
+static void duration_value(FILE *f, uint64_t us)
+{
+	uint64_t frac = us % 1000000;
+	if (frac == 0) {
+		fprintf(f, "%" PRIu64, us / 1000000);
+		return;
+	}
+	char digits[8];
+	snprintf(digits, sizeof digits, "%06" PRIu64, frac);
+	int n = 6;
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	fprintf(f, "%" PRIu64 ".%.*s", us / 1000000, n, digits);
+}
+
+static void absent_value(FILE *f, const ff_records_spec *spec)
+{
+	if (spec->format == FF_RECORDS_JSONL)
+		fputs("null", f);
+}
+
+void ff_records_header(FILE *f, const ff_records_spec *spec)
+{
+	if (!spec->header || spec->format == FF_RECORDS_JSONL)
+		return;
+	for (size_t i = 0; i < spec->n_fields; i++) {
+		if (i)
+			putc(spec->format == FF_RECORDS_TSV ? '\t' : ',', f);
+		fputs(field_names[spec->fields[i]], f);
+	}
+	putc('\n', f);
+}
+
+void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint64_t line, const ff_record *rec)
+{
+	bool json = spec->format == FF_RECORDS_JSONL;
+	char sep = spec->format == FF_RECORDS_TSV ? '\t' : ',';
+	char tbuf[FF_ISO8601_LEN + 1];
+
+	if (json)
+		putc('{', f);
+	for (size_t i = 0; i < spec->n_fields; i++) {
+		enum ff_rfield fld = spec->fields[i];
+		if (json) {
+			fputs(i ? ",\"" : "\"", f);
+			fputs(field_names[fld], f);
+			fputs("\":", f);
+		} else if (i) {
+			putc(sep, f);
+		}
+		int src = field_source[fld];
+		uint32_t needs = src < 0 ? 0 : FF_HAS(src);
+		/* a line whose request field is "-" still has an (empty)
+		 * method, target and protocol */
+		if (src == FF_F_METHOD || src == FF_F_TARGET || src == FF_F_PROTOCOL)
+			needs |= FF_HAS(FF_F_REQUEST);
+		if (src >= 0 && !(rec->has & needs)) {
+			absent_value(f, spec);
+			continue;
+		}
+		switch (fld) {
+		case FF_R_FILE: text_value(f, spec, ff_sv_cstr(file)); break;
+		case FF_R_LINE: number_value(f, line); break;
+		case FF_R_CLIENT: text_value(f, spec, rec->client); break;
+		case FF_R_TIME:
+			ff_time_format_iso8601(rec->time, tbuf);
+			if (json)
+				jsonw_cstring(f, tbuf);
+			else
+				fputs(tbuf, f);
+			break;
+		case FF_R_METHOD: text_value(f, spec, rec->method); break;
+		case FF_R_TARGET: text_value(f, spec, rec->target); break;
+		case FF_R_PATH: text_value(f, spec, rec->path); break;
+		case FF_R_QUERY: text_value(f, spec, rec->query); break;
+		case FF_R_PROTOCOL: text_value(f, spec, rec->protocol); break;
+		case FF_R_STATUS: number_value(f, rec->status); break;
+		case FF_R_BYTES: number_value(f, rec->bytes); break;
+		case FF_R_REFERER: text_value(f, spec, rec->referer); break;
+		case FF_R_USER_AGENT: text_value(f, spec, rec->user_agent); break;
+		case FF_R_VHOST: text_value(f, spec, rec->vhost); break;
+		case FF_R_DURATION: duration_value(f, rec->duration_us); break;
+		case FF_R_COUNT: break;
+		}
+	}
+	if (json)
+		putc('}', f);
+	putc('\n', f);
+}

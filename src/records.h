@@ -1,1 +1,59 @@
-/* records.h — placeholder */
+/* records.h — `footfall records`: one output row per valid request.
+ *
+ * Column names are the record field names of SPEC §12; they are an
+ * interface scripts rely on.  The writer escapes every value itself (TSV
+ * backslash escapes, RFC 4180 CSV with formula neutralising, JSON). */
+#ifndef FF_RECORDS_H
+#define FF_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "record.h"
+
+enum ff_rfield {
+	FF_R_FILE,
+	FF_R_LINE,
+	FF_R_CLIENT,
+	FF_R_TIME,
+	FF_R_METHOD,
+	FF_R_TARGET,
+	FF_R_PATH,
+	FF_R_QUERY,
+	FF_R_PROTOCOL,
+	FF_R_STATUS,
+	FF_R_BYTES,
+	FF_R_REFERER,
+	FF_R_USER_AGENT,
+	FF_R_VHOST,
+	FF_R_DURATION,
+	FF_R_COUNT
+};
+
+enum ff_records_format { FF_RECORDS_TSV, FF_RECORDS_CSV, FF_RECORDS_JSONL };
+
+#define FF_RECORDS_MAX_FIELDS 64
+
+typedef struct ff_records_spec {
+	enum ff_records_format format;
+	enum ff_rfield fields[FF_RECORDS_MAX_FIELDS];
+	size_t n_fields;
+	bool header;
+	bool csv_raw; /* do not neutralise spreadsheet formulas */
+} ff_records_spec;
+
+const char *ff_rfield_name(enum ff_rfield f);
+
+/* Parses "a,b,c" into spec->fields.  Returns 0, or -1 with the offending
+ * name in err. */
+int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, size_t errsz);
+
+/* The default columns for a format that fills the FF_HAS() bits in has. */
+void ff_records_default_fields(uint32_t has, ff_records_spec *spec);
+
+void ff_records_header(FILE *f, const ff_records_spec *spec);
+void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint64_t line, const ff_record *rec);
+
+#endif

@@ -1,1 +1,403 @@
-/* run.c — placeholder */
+/* run.c — the pipeline driver.  It wires the stages together in the one
+ * direction data flows (inputs → merge → summary/records → renderer) and
+ * turns their statuses into messages and an exit status. */
+#include "run.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "detect.h"
+#include "diag.h"
+#include "input.h"
+#include "logformat.h"
+#include "merge.h"
+#include "records.h"
+#include "render.h"
+#include "summary.h"
+
+#define INVALID_SHOWN 5
+
+enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV, OUT_CSV, OUT_JSONL };
+
+struct run {
+	const ff_options *o;
+	FILE *err;
+	bool err_tty;
+	int status;
+	enum out_format out_format;
+	ff_records_spec rspec;
+	ff_format *fmt;
+	char *format_label;
+	bool format_detected;
+	ff_merge *merge;
+	ff_input_facts *facts;   /* one per file argument */
+	size_t n_facts;
+	size_t *fact_of_source;  /* merge source index -> facts index */
+	ff_summary summary;
+	uint64_t invalid_seen;
+	/* output */
+	FILE *out;
+	char *tmp_path;
+};
+
+static int pick_out_format(struct run *r, char *err, size_t errsz)
+{
+	const char *name = r->o->format;
+	if (!name && r->o->output) {
+		const char *dot = strrchr(r->o->output, '.');
+		if (dot && strcmp(dot, ".json") == 0)
+			name = r->o->records ? "jsonl" : "json";
+		else if (dot && strcmp(dot, ".csv") == 0)
+			name = "csv";
+		else if (dot && strcmp(dot, ".tsv") == 0)
+			name = "tsv";
+		else if (dot && strcmp(dot, ".jsonl") == 0)
+			name = "jsonl";
+	}
+	if (r->o->records) {
+		if (!name || strcmp(name, "tsv") == 0)
+			r->out_format = OUT_TSV;
+		else if (strcmp(name, "csv") == 0)
+			r->out_format = OUT_CSV;
+		else if (strcmp(name, "jsonl") == 0)
+			r->out_format = OUT_JSONL;
+		else {
+			snprintf(err, errsz, "records are written as tsv, csv or jsonl, not '%s'", name);
+			return -1;
+		}
+		return 0;
+	}
+	if (!name || strcmp(name, "text") == 0)
+		r->out_format = OUT_TEXT;
+	else if (strcmp(name, "json") == 0)
+		r->out_format = OUT_JSON;
+	else {
+		snprintf(err, errsz, "unknown output format '%s' (text or json)", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Output goes to a temporary file beside the target and is renamed into
+ * place at the end, so a reader never sees half a report. */
+static int open_output(struct run *r)
+{
+	if (!r->o->output) {
+		r->out = stdout;
+		return 0;
+	}
+	char *copy = strdup(r->o->output);
+	if (!copy)
+		return -1;
+	const char *dir = dirname(copy);
+	size_t len = strlen(dir) + 32;
+	r->tmp_path = malloc(len);
+	if (!r->tmp_path) {
+		free(copy);
+		return -1;
+	}
+	snprintf(r->tmp_path, len, "%s/.footfall-XXXXXX", dir);
+	free(copy);
+	int fd = mkstemp(r->tmp_path);
+	if (fd < 0) {
+		ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(errno));
+		free(r->tmp_path);
+		r->tmp_path = NULL;
+		return -1;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);
+	r->out = fdopen(fd, "w");
+	if (!r->out) {
+		close(fd);
+		unlink(r->tmp_path);
+		return -1;
+	}
+	return 0;
+}
+
+static int close_output(struct run *r)
+{
+	if (!r->tmp_path) {
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			ff_diag(r->err, "error writing standard output: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	int failed = fflush(r->out) != 0 || ferror(r->out);
+	int saved = errno;
+	if (fclose(r->out) != 0 && !failed)
+		failed = 1, saved = errno;
+	r->out = NULL;
+	if (!failed && rename(r->tmp_path, r->o->output) != 0)
+		failed = 1, saved = errno;
+	if (failed) {
+		ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(saved));
+		unlink(r->tmp_path);
+	}
+	free(r->tmp_path);
+	r->tmp_path = NULL;
+	return failed ? -1 : 0;
+}
+
+static const char *invalid_reason(const ff_event *ev, const char *fmt_name, char *buf, size_t bufsz)
+{
+	if (ev->line->overlong) {
+		snprintf(buf, bufsz, "line longer than %u bytes", FF_LINE_MAX);
+		return buf;
+	}
+	switch (ev->result) {
+	case FF_PARSE_TRAILING:
+		snprintf(buf, bufsz, "extra fields after the %s format", fmt_name);
+		break;
+	case FF_PARSE_BAD_TIME:
+		snprintf(buf, bufsz, "time is not a real calendar time");
+		break;
+	case FF_PARSE_BAD_STATUS:
+		snprintf(buf, bufsz, "status is not a number from 100 to 599");
+		break;
+	case FF_PARSE_BAD_BYTES:
+		snprintf(buf, bufsz, "byte count is not a number below 2^63");
+		break;
+	default:
+		snprintf(buf, bufsz, "does not match the %s format", fmt_name);
+		break;
+	}
+	return buf;
+}
+
+static void on_invalid(struct run *r, const ff_event *ev, ff_input_facts *facts)
+{
+	ff_summary_add_invalid(&r->summary);
+	facts->invalid++;
+	if (r->o->quiet || ++r->invalid_seen > INVALID_SHOWN)
+		return;
+	char reason[128], shown[400];
+	ff_sv line = ff_sv_make(ev->line->p, ev->line->n);
+	ff_diag_at(r->err, facts->name, ev->line->number, "invalid line (%s): %s",
+		   invalid_reason(ev, ff_format_kind(r->fmt), reason, sizeof reason),
+		   ff_visible(line, 120, shown, sizeof shown));
+}
+
+static void on_valid(struct run *r, const ff_event *ev, ff_input_facts *facts)
+{
+	ff_summary_add_valid(&r->summary, ev->rec);
+	/* no filters yet: every valid line is a hit */
+	ff_summary_add_hit(&r->summary, ev->rec);
+	if (r->o->records)
+		ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, ev->rec);
+}
+
+static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, ff_replay *replay, const char *first_name)
+{
+	const char *spec = r->o->log_format ? r->o->log_format : cfg->log_format;
+	char err[512];
+	if (spec && strcmp(spec, "auto") != 0) {
+		r->fmt = ff_format_compile(spec, err, sizeof err);
+		if (!r->fmt) {
+			ff_diag(r->err, "%s: %s", r->o->log_format ? "--log-format" : "log.format", err);
+			return -1;
+		}
+		r->format_label = strdup(spec);
+		return r->format_label ? 0 : -1;
+	}
+	ff_detection d;
+	const char *preset = "combined";
+	if (first) {
+		if (ff_detect_input(first, replay, &d, err, sizeof err) != 0) {
+			ff_diag(r->err, "format detection failed: %s", err);
+			return -1;
+		}
+		preset = d.preset;
+		if (d.prefix_preset && d.suggestion[0])
+			ff_diag_at(r->err, first_name, 0,
+				   "most lines match the %s format followed by more fields; to read them use --log-format '%s'",
+				   d.prefix_preset, d.suggestion);
+		else if (d.sampled && d.matched == 0)
+			ff_diag_at(r->err, first_name, 0,
+				   "no built-in format matches the first %zu lines; give the format with --log-format",
+				   d.sampled);
+		else if (d.sampled && r->err_tty && !r->o->quiet)
+			ff_diag(r->err, "log format: %s (detected: %zu of %zu sample lines match)", preset, d.matched, d.sampled);
+	}
+	r->fmt = ff_format_compile(preset, err, sizeof err);
+	if (!r->fmt) {
+		ff_diag(r->err, "%s", err);
+		return -1;
+	}
+	r->format_label = strdup(preset);
+	r->format_detected = true;
+	return r->format_label ? 0 : -1;
+}
+
+static int setup(struct run *r, const ff_config *cfg)
+{
+	char err[512];
+	if (pick_out_format(r, err, sizeof err) != 0) {
+		ff_diag(r->err, "%s", err);
+		return FF_EXIT_USAGE;
+	}
+	if (r->o->records) {
+		r->rspec.format = r->out_format == OUT_CSV ? FF_RECORDS_CSV : r->out_format == OUT_JSONL ? FF_RECORDS_JSONL : FF_RECORDS_TSV;
+		r->rspec.header = !r->o->no_header;
+		r->rspec.csv_raw = r->o->csv_raw;
+		if (r->o->fields && ff_records_parse_fields(r->o->fields, &r->rspec, err, sizeof err) != 0) {
+			ff_diag(r->err, "--fields: %s", err);
+			return FF_EXIT_USAGE;
+		}
+	}
+
+	static char *const stdin_only[] = { "-" };
+	char *const *files = r->o->n_files ? r->o->files : stdin_only;
+	size_t n_files = r->o->n_files ? (size_t)r->o->n_files : 1;
+	r->facts = calloc(n_files, sizeof *r->facts);
+	r->fact_of_source = calloc(n_files, sizeof *r->fact_of_source);
+	ff_input **inputs = calloc(n_files, sizeof *inputs);
+	if (!r->facts || !r->fact_of_source || !inputs) {
+		free(inputs);
+		ff_diag(r->err, "out of memory");
+		return FF_EXIT_IO;
+	}
+	r->n_facts = n_files;
+	if (!r->o->n_files && isatty(STDIN_FILENO) && r->err_tty)
+		ff_diag(r->err, "reading standard input from the terminal (give log files as arguments; see --help)");
+
+	ff_input *first = NULL;
+	size_t first_idx = 0;
+	for (size_t i = 0; i < n_files; i++) {
+		r->facts[i].name = files[i];
+		r->facts[i].compression = "none";
+		inputs[i] = ff_input_open(files[i], err, sizeof err);
+		if (!inputs[i]) {
+			ff_diag_at(r->err, files[i], 0, "%s", err);
+			r->facts[i].error = strdup(err);
+			r->status = FF_EXIT_IO;
+			continue;
+		}
+		if (!first)
+			first = inputs[i], first_idx = i;
+	}
+
+	ff_replay replay = { 0 };
+	int rc = choose_format(r, cfg, first, &replay, first ? files[first_idx] : NULL);
+	if (rc == 0 && !(r->merge = ff_merge_new(r->fmt)))
+		rc = -1;
+	for (size_t i = 0; i < n_files; i++) {
+		if (!inputs[i])
+			continue;
+		if (rc != 0) {
+			ff_input_close(inputs[i]);
+			continue;
+		}
+		long src = ff_merge_add(r->merge, inputs[i], inputs[i] == first ? &replay : NULL);
+		if (src < 0) {
+			ff_input_close(inputs[i]);
+			rc = -1;
+			continue;
+		}
+		r->fact_of_source[src] = i;
+	}
+	ff_replay_free(&replay);
+	free(inputs);
+	if (rc != 0)
+		return FF_EXIT_USAGE;
+	if (r->o->records && !r->o->fields)
+		ff_records_default_fields(ff_format_fields(r->fmt), &r->rspec);
+	return FF_EXIT_OK;
+}
+
+static void read_all(struct run *r)
+{
+	ff_event ev;
+	while (ff_merge_next(r->merge, &ev)) {
+		ff_input_facts *facts = &r->facts[r->fact_of_source[ev.source]];
+		if (ev.kind == FF_EV_INPUT_ERROR) {
+			const ff_input *in = ff_merge_input(r->merge, ev.source);
+			ff_diag_at(r->err, facts->name, 0, "%s (after %" PRIu64 " complete lines)", ff_input_error(in), facts->lines);
+			facts->error = strdup(ff_input_error(in));
+			r->status = FF_EXIT_IO;
+			continue;
+		}
+		facts->lines++;
+		if (ev.result == FF_PARSE_OK)
+			on_valid(r, &ev, facts);
+		else
+			on_invalid(r, &ev, facts);
+	}
+	for (size_t s = 0; s < ff_merge_count(r->merge); s++) {
+		const ff_input *in = ff_merge_input(r->merge, s);
+		ff_input_facts *facts = &r->facts[r->fact_of_source[s]];
+		facts->compression = ff_input_compression(in) == FF_COMP_GZIP ? "gzip" : "none";
+		facts->bytes_read = ff_input_bytes_read(in);
+	}
+	if (!r->o->quiet && r->invalid_seen > INVALID_SHOWN)
+		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
+}
+
+static void render(struct run *r)
+{
+	if (r->o->records)
+		return;
+	ff_results res = {
+		.summary = r->summary,
+		.format = r->format_label,
+		.format_detected = r->format_detected,
+		.inputs = r->facts,
+		.n_inputs = r->n_facts,
+	};
+	if (r->out_format == OUT_JSON) {
+		ff_render_json(r->out, &res);
+	} else {
+		ff_text_style style = { .separators = !r->o->no_separators };
+		ff_render_text(r->out, &res, &style);
+	}
+}
+
+static void cleanup(struct run *r)
+{
+	if (r->tmp_path) {
+		if (r->out)
+			fclose(r->out);
+		unlink(r->tmp_path);
+		free(r->tmp_path);
+	}
+	ff_merge_free(r->merge);
+	ff_format_free(r->fmt);
+	free(r->format_label);
+	for (size_t i = 0; i < r->n_facts; i++)
+		free((char *)r->facts[i].error);
+	free(r->facts);
+	free(r->fact_of_source);
+}
+
+int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
+{
+	struct run r = { .o = o, .err = err, .err_tty = isatty(fileno(err)) };
+	int64_t window = o->reorder_window_set ? o->reorder_window : cfg->visits_reorder_window;
+	ff_summary_init(&r.summary, window);
+
+	int rc = setup(&r, cfg);
+	if (rc != FF_EXIT_OK) {
+		cleanup(&r);
+		return rc;
+	}
+	if (open_output(&r) != 0) {
+		cleanup(&r);
+		return FF_EXIT_IO;
+	}
+	if (o->records)
+		ff_records_header(r.out, &r.rspec);
+	read_all(&r);
+	render(&r);
+	if (close_output(&r) != 0)
+		r.status = FF_EXIT_IO;
+	cleanup(&r);
+	return r.status;
+}
