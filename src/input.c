@@ -1,1 +1,483 @@
-/* input.c — placeholder */
+/* input.c — the first stage of the flow: one file or standard input, plain
+ * or gzip (told by content), read in large blocks into one buffer and cut
+ * into lines with memchr.  Everything downstream sees only ff_line views
+ * into that buffer; nothing here allocates after open. */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* One read() or one inflate() output chunk.  Large enough that syscalls
+ * and call overhead vanish, small enough to stay in the L2 cache while
+ * the lines in it are parsed. */
+#define FF_BLOCK (256u * 1024u)
+
+/* The line buffer holds the longest line we ever keep whole (FF_LINE_MAX,
+ * plus the CR that may precede its LF, plus one byte that proves it is
+ * longer) and still has a whole block of room to read into after it. */
+#define FF_BUF_CAP (FF_LINE_MAX + 2u + FF_BLOCK)
+
+/* A run of bytes that is certainly longer than FF_LINE_MAX once a CR
+ * before the LF is discounted. */
+#define FF_OVERLONG_AT ((size_t)FF_LINE_MAX + 2u)
+
+enum source_state {
+	SRC_MORE,   /* more bytes may come */
+	SRC_END,    /* clean end of the content */
+	SRC_FAILED, /* read error or bad compressed data: see err */
+};
+
+enum gz_state {
+	GZ_MEMBER,  /* inside a gzip member */
+	GZ_BETWEEN, /* a member ended; another one, padding or the end follows */
+	GZ_PADDING, /* NUL bytes after the last member: only more NULs may follow */
+};
+
+struct ff_input {
+	int fd;
+	char *name;
+	enum ff_compression comp;
+	enum source_state src;
+	bool eof_reported; /* the last line went out; only EOF follows */
+	bool skipping;     /* inside an overlong line, after its prefix */
+
+	char *buf;   /* FF_BUF_CAP bytes of decompressed content */
+	size_t start; /* first byte not yet handed out */
+	size_t scan;  /* bytes in [start, scan) are known to hold no LF */
+	size_t end;   /* end of the bytes read */
+	uint64_t lineno;
+
+	/* gzip only: compressed bytes waiting for inflate */
+	unsigned char *zin;
+	bool raw_eof;
+	bool z_ready;
+	enum gz_state gz;
+	z_stream zs;
+
+	uint64_t bytes_read;
+	uint64_t size;
+	char err[256];
+};
+
+static void set_err(char *err, size_t errsz, const char *fmt, const char *arg)
+{
+	if (err && errsz)
+		snprintf(err, errsz, fmt, arg ? arg : "");
+}
+
+static void fail(ff_input *in, const char *fmt, const char *arg)
+{
+	set_err(in->err, sizeof in->err, fmt, arg);
+	in->src = SRC_FAILED;
+}
+
+/* read() that retries on EINTR; -1 leaves errno set. */
+static ssize_t read_some(int fd, void *p, size_t n)
+{
+	for (;;) {
+		ssize_t got = read(fd, p, n);
+		if (got >= 0 || errno != EINTR)
+			return got;
+	}
+}
+
+/* What the first bytes of the content say.  NEED_MORE while the bytes so
+ * far could still be the start of a magic number we know. */
+enum sniff {
+	SNIFF_PLAIN,
+	SNIFF_GZIP,
+	SNIFF_BZIP2,
+	SNIFF_XZ,
+	SNIFF_ZSTD,
+	SNIFF_NEED_MORE,
+};
+
+/* A magic number to compare with, and how to say what it is. */
+struct magic {
+	const char *bytes;
+	size_t n;
+	enum sniff kind;
+};
+
+/* bzip2 is "BZh", a block size digit, then either a block header or the
+ * end-of-stream marker.  Checking all ten bytes keeps a text line that
+ * happens to start with "BZh" from being refused. */
+static const struct magic magics[] = {
+	{ "\x1f\x8b", 2, SNIFF_GZIP },
+	{ "\xfd" "7zXZ\0", 6, SNIFF_XZ },
+	{ "\x28\xb5\x2f\xfd", 4, SNIFF_ZSTD },
+	{ "BZh?1AY&SY", 10, SNIFF_BZIP2 },
+	{ "BZh?\x17\x72\x45\x38\x50\x90", 10, SNIFF_BZIP2 },
+};
+
+static bool magic_byte_matches(const struct magic *m, size_t i, unsigned char c)
+{
+	if (m->kind == SNIFF_BZIP2 && i == 3)
+		return c >= '1' && c <= '9';
+	return (unsigned char)m->bytes[i] == c;
+}
+
+static enum sniff sniff(const unsigned char *p, size_t n, bool at_eof)
+{
+	bool may_grow = false;
+	for (size_t k = 0; k < sizeof magics / sizeof magics[0]; k++) {
+		const struct magic *m = &magics[k];
+		size_t i = 0;
+		while (i < m->n && i < n && magic_byte_matches(m, i, p[i]))
+			i++;
+		if (i == m->n)
+			return m->kind;
+		if (i == n)
+			may_grow = true;
+	}
+	return may_grow && !at_eof ? SNIFF_NEED_MORE : SNIFF_PLAIN;
+}
+
+/* Reads the first bytes into buf until their kind is known, without
+ * seeking, so standard input and pipes work like files. */
+static bool read_head(ff_input *in, enum sniff *kind, char *err, size_t errsz)
+{
+	for (;;) {
+		*kind = sniff((const unsigned char *)in->buf, in->end, in->src == SRC_END);
+		if (*kind != SNIFF_NEED_MORE)
+			return true;
+		ssize_t got = read_some(in->fd, in->buf + in->end, FF_BLOCK - in->end);
+		if (got < 0) {
+			set_err(err, errsz, "%s", strerror(errno));
+			return false;
+		}
+		if (got == 0)
+			in->src = SRC_END;
+		in->end += (size_t)got;
+		in->bytes_read += (uint64_t)got;
+	}
+}
+
+static bool start_gzip(ff_input *in, char *err, size_t errsz)
+{
+	in->zin = malloc(FF_BLOCK);
+	if (!in->zin) {
+		set_err(err, errsz, "%s", "out of memory");
+		return false;
+	}
+	/* 16 + MAX_WBITS: gzip wrapper only; the magic was seen already. */
+	if (inflateInit2(&in->zs, 16 + MAX_WBITS) != Z_OK) {
+		set_err(err, errsz, "cannot start gzip decoding: %s", in->zs.msg ? in->zs.msg : "zlib error");
+		return false;
+	}
+	in->z_ready = true;
+	memcpy(in->zin, in->buf, in->end);
+	in->zs.next_in = in->zin;
+	in->zs.avail_in = (uInt)in->end;
+	in->raw_eof = in->src == SRC_END;
+	in->src = SRC_MORE;
+	in->gz = GZ_MEMBER;
+	in->comp = FF_COMP_GZIP;
+	in->start = in->scan = in->end = 0;
+	return true;
+}
+
+ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
+{
+	ff_input *in = calloc(1, sizeof *in);
+	if (!in) {
+		set_err(err, errsz, "%s", "out of memory");
+		if (fd != 0)
+			close(fd);
+		return NULL;
+	}
+	in->fd = fd;
+	in->name = strdup(name ? name : "");
+	in->buf = malloc(FF_BUF_CAP);
+	if (!in->name || !in->buf) {
+		set_err(err, errsz, "%s", "out of memory");
+		goto fail;
+	}
+
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		set_err(err, errsz, "%s", strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		set_err(err, errsz, "%s", "is a directory");
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode)) {
+		in->size = (uint64_t)st.st_size;
+		/* Only a hint: failing to give it changes nothing. */
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	}
+
+	enum sniff kind;
+	if (!read_head(in, &kind, err, errsz))
+		goto fail;
+	switch (kind) {
+	case SNIFF_GZIP:
+		if (!start_gzip(in, err, errsz))
+			goto fail;
+		break;
+	case SNIFF_BZIP2:
+		set_err(err, errsz, "%s", "bzip2-compressed input is not supported: pipe it through 'bzcat'");
+		goto fail;
+	case SNIFF_XZ:
+		set_err(err, errsz, "%s", "xz-compressed input is not supported: pipe it through 'xzcat'");
+		goto fail;
+	case SNIFF_ZSTD:
+		set_err(err, errsz, "%s", "zstd-compressed input is not supported: pipe it through 'zstdcat'");
+		goto fail;
+	case SNIFF_PLAIN:
+	case SNIFF_NEED_MORE:
+		in->comp = FF_COMP_NONE;
+		break;
+	}
+	return in;
+
+fail:
+	ff_input_close(in);
+	return NULL;
+}
+
+ff_input *ff_input_open(const char *path, char *err, size_t errsz)
+{
+	if (strcmp(path, "-") == 0)
+		return ff_input_open_fd(0, "(standard input)", err, errsz);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		set_err(err, errsz, "%s", strerror(errno));
+		return NULL;
+	}
+	return ff_input_open_fd(fd, path, err, errsz);
+}
+
+/* Moves the compressed bytes not yet inflated to the front of zin and
+ * reads more after them. */
+static bool refill_raw(ff_input *in)
+{
+	z_stream *zs = &in->zs;
+	if (zs->avail_in && zs->next_in != in->zin)
+		memmove(in->zin, zs->next_in, zs->avail_in);
+	zs->next_in = in->zin;
+	ssize_t got = read_some(in->fd, in->zin + zs->avail_in, FF_BLOCK - zs->avail_in);
+	if (got < 0) {
+		fail(in, "%s", strerror(errno));
+		return false;
+	}
+	if (got == 0)
+		in->raw_eof = true;
+	zs->avail_in += (uInt)got;
+	in->bytes_read += (uint64_t)got;
+	return true;
+}
+
+/* After a member: NUL padding to the end, another member, or garbage.
+ * Returns true when inflate should run on a new member. */
+static bool next_member(ff_input *in)
+{
+	z_stream *zs = &in->zs;
+	for (;;) {
+		while (zs->avail_in && *zs->next_in == 0) {
+			in->gz = GZ_PADDING;
+			zs->next_in++;
+			zs->avail_in--;
+		}
+		if (zs->avail_in >= 2 || (zs->avail_in && in->raw_eof))
+			break;
+		if (zs->avail_in == 0 && in->raw_eof) {
+			in->src = SRC_END;
+			return false;
+		}
+		if (!refill_raw(in))
+			return false;
+	}
+	if (in->gz == GZ_PADDING || zs->next_in[0] != 0x1f || zs->avail_in < 2 || zs->next_in[1] != 0x8b) {
+		fail(in, "%s", "trailing garbage after gzip data");
+		return false;
+	}
+	if (inflateReset(zs) != Z_OK) {
+		fail(in, "%s", "cannot restart gzip decoding");
+		return false;
+	}
+	in->gz = GZ_MEMBER;
+	return true;
+}
+
+/* Inflates into dst until some output exists or the content ends or
+ * fails.  A fault found after some output waits in in->src until that
+ * output has been handed out. */
+static size_t fill_gzip(ff_input *in, char *dst, size_t room)
+{
+	z_stream *zs = &in->zs;
+	zs->next_out = (unsigned char *)dst;
+	zs->avail_out = (uInt)room;
+	while (zs->avail_out == room && in->src == SRC_MORE) {
+		if (in->gz != GZ_MEMBER) {
+			if (!next_member(in))
+				break;
+		}
+		uInt before_in = zs->avail_in, before_out = zs->avail_out;
+		/* inflate runs even without new input: it may still hold
+		 * output that did not fit last time. */
+		int rc = inflate(zs, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END) {
+			in->gz = GZ_BETWEEN;
+		} else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
+			fail(in, "corrupt gzip data: %s", zs->msg ? zs->msg : "invalid data");
+		} else if (rc == Z_MEM_ERROR) {
+			fail(in, "%s", "out of memory while decoding gzip");
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			fail(in, "gzip decoding failed: %s", zs->msg ? zs->msg : "zlib error");
+		} else if (zs->avail_in == before_in && zs->avail_out == before_out) {
+			if (zs->avail_in == 0 && in->raw_eof)
+				fail(in, "%s", "truncated gzip stream");
+			else if (zs->avail_in == 0)
+				(void)refill_raw(in);
+			else /* never expected from zlib; looping would hang */
+				fail(in, "%s", "corrupt gzip data: decoder made no progress");
+		}
+	}
+	return room - zs->avail_out;
+}
+
+static size_t fill_plain(ff_input *in, char *dst, size_t room)
+{
+	ssize_t got = read_some(in->fd, dst, room);
+	if (got < 0) {
+		fail(in, "%s", strerror(errno));
+		return 0;
+	}
+	if (got == 0)
+		in->src = SRC_END;
+	in->bytes_read += (uint64_t)got;
+	return (size_t)got;
+}
+
+/* Makes room after the pending partial line and reads one more block. */
+static void fill(ff_input *in)
+{
+	if (in->start > 0) {
+		size_t keep = in->end - in->start;
+		if (keep)
+			memmove(in->buf, in->buf + in->start, keep);
+		in->scan -= in->start;
+		in->end = keep;
+		in->start = 0;
+	}
+	size_t room = FF_BUF_CAP - in->end;
+	if (room > FF_BLOCK)
+		room = FF_BLOCK;
+	char *dst = in->buf + in->end;
+	in->end += in->comp == FF_COMP_GZIP ? fill_gzip(in, dst, room) : fill_plain(in, dst, room);
+}
+
+static enum ff_input_status hand_out(ff_input *in, ff_line *line, size_t n, bool overlong)
+{
+	if (n > FF_LINE_MAX) {
+		n = FF_LINE_MAX;
+		overlong = true;
+	}
+	line->p = in->buf + in->start;
+	line->n = n;
+	line->number = ++in->lineno;
+	line->overlong = overlong;
+	return FF_INPUT_LINE;
+}
+
+enum ff_input_status ff_input_next(ff_input *in, ff_line *line)
+{
+	for (;;) {
+		if (in->skipping) {
+			char *lf = memchr(in->buf + in->start, '\n', in->end - in->start);
+			if (lf) {
+				in->start = in->scan = (size_t)(lf - in->buf) + 1;
+				in->skipping = false;
+			} else {
+				in->start = in->scan = in->end;
+			}
+		}
+		if (!in->skipping) {
+			char *lf = memchr(in->buf + in->scan, '\n', in->end - in->scan);
+			if (lf) {
+				size_t n = (size_t)(lf - in->buf) - in->start;
+				if (n && lf[-1] == '\r')
+					n--;
+				enum ff_input_status st = hand_out(in, line, n, false);
+				in->start = in->scan = (size_t)(lf - in->buf) + 1;
+				return st;
+			}
+			in->scan = in->end;
+			if (in->end - in->start >= FF_OVERLONG_AT) {
+				/* Everything buffered belongs to this line: give
+				 * out its head and drop the rest as it arrives. */
+				enum ff_input_status st = hand_out(in, line, FF_LINE_MAX, true);
+				in->start = in->scan = in->end;
+				in->skipping = true;
+				return st;
+			}
+		}
+		switch (in->src) {
+		case SRC_MORE:
+			fill(in);
+			break;
+		case SRC_FAILED:
+			/* A partial line cut by the fault is not a line. */
+			in->start = in->scan = in->end;
+			return FF_INPUT_ERROR;
+		case SRC_END:
+			in->skipping = false;
+			if (in->start < in->end && !in->eof_reported) {
+				enum ff_input_status st = hand_out(in, line, in->end - in->start, false);
+				in->start = in->scan = in->end;
+				in->eof_reported = true;
+				return st;
+			}
+			in->eof_reported = true;
+			return FF_INPUT_EOF;
+		}
+	}
+}
+
+const char *ff_input_error(const ff_input *in)
+{
+	return in->src == SRC_FAILED ? in->err : "";
+}
+
+const char *ff_input_name(const ff_input *in)
+{
+	return in->name;
+}
+
+enum ff_compression ff_input_compression(const ff_input *in)
+{
+	return in->comp;
+}
+
+uint64_t ff_input_bytes_read(const ff_input *in)
+{
+	return in->bytes_read;
+}
+
+uint64_t ff_input_size(const ff_input *in)
+{
+	return in->size;
+}
+
+void ff_input_close(ff_input *in)
+{
+	if (!in)
+		return;
+	if (in->z_ready)
+		inflateEnd(&in->zs);
+	if (in->fd != 0)
+		close(in->fd);
+	free(in->zin);
+	free(in->buf);
+	free(in->name);
+	free(in);
+}

@@ -1,9 +1,14 @@
 /* input.h — one input stream (file or standard input) split into lines.
  *
- * The reader owns a large block buffer; plain and gzip content (detected by
- * magic, multi-member) are read in blocks and split with memchr.  A line
- * handed out is a view into that buffer, valid until the next call to
- * ff_input_next on the same reader.  No allocation happens per line. */
+ * The reader owns a large block buffer, allocated once at open; plain and
+ * gzip content (detected by magic, never by name; multi-member) are read in
+ * blocks and split with memchr.  A line handed out is a view into that
+ * buffer, valid until the next call to ff_input_next or ff_input_close on
+ * the same reader.  No allocation happens per line.
+ *
+ * Lines follow SPEC §13.1: only LF ends a line, one CR right before it is
+ * dropped, other CRs and NULs are ordinary bytes, a final LF does not start
+ * an empty line, a last line without LF counts. */
 #ifndef FF_INPUT_H
 #define FF_INPUT_H
 
@@ -32,24 +37,35 @@ enum ff_input_status {
 			       ff_input_error(); no more lines follow */
 };
 
+/* Faults while reading: every complete line (ended by LF) read before the
+ * fault is handed out first, then FF_INPUT_ERROR.  The partial line the
+ * fault cut off is not handed out.  Once FF_INPUT_ERROR is returned every
+ * further call returns it again; likewise FF_INPUT_EOF once at the end. */
+
 enum ff_compression { FF_COMP_NONE, FF_COMP_GZIP };
 
-/* Opens path ("-" for standard input).  On failure returns NULL and writes
- * the reason (e.g. "No such file or directory", "is a directory",
- * "bzip2-compressed: pipe it through 'bzcat'") into err. */
+/* Opens path ("-" for standard input, named "(standard input)").  Reads
+ * the first bytes at once to tell the compression.  On failure returns
+ * NULL and writes the reason, without the file name (e.g. "No such file or
+ * directory", "is a directory", "bzip2-compressed input is not supported:
+ * pipe it through 'bzcat'", likewise xz and zstd), into err. */
 ff_input *ff_input_open(const char *path, char *err, size_t errsz);
 
-/* Wraps an already open descriptor; name is used in messages.  The reader
- * closes fd in ff_input_close unless it is 0. */
+/* Wraps an already open descriptor; name (copied) is used in messages.
+ * The reader owns fd from this call on, even when it fails: it closes fd
+ * (in ff_input_close, or before returning NULL) unless fd is 0. */
 ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz);
 
 enum ff_input_status ff_input_next(ff_input *in, ff_line *line);
 
-/* The reason for the last FF_INPUT_ERROR, e.g. "truncated gzip stream". */
+/* The reason for FF_INPUT_ERROR, without the file name: "truncated gzip
+ * stream", "corrupt gzip data: incorrect data check", "trailing garbage
+ * after gzip data" or strerror text; "" before any error. */
 const char *ff_input_error(const ff_input *in);
 const char *ff_input_name(const ff_input *in);
 enum ff_compression ff_input_compression(const ff_input *in);
-/* Bytes read from the file so far, and its size (0 when unknown). */
+/* Bytes read from the file so far (compressed bytes for gzip) and its
+ * size (st_size for a regular file, 0 when unknown): for progress. */
 uint64_t ff_input_bytes_read(const ff_input *in);
 uint64_t ff_input_size(const ff_input *in);
 void ff_input_close(ff_input *in);
