@@ -1,1 +1,1006 @@
-/* useragent.c — placeholder */
+/* useragent.c — browser, OS and device of a User-Agent by uap-core's rules.
+ * ff_ua_load reads regexes.yaml once (libyaml) and compiles every rule with
+ * PCRE2; ff_ua_classify walks the three rule lists for an agent it has not
+ * seen and caches the result, so the analysis stage pays the regex cost once
+ * per distinct agent rather than once per hit. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "useragent.h"
+
+#include <errno.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcre2.h>
+#include <yaml.h>
+
+/* Compile options.  The rules are written for Python's re and JavaScript;
+ * UTF mode makes "." and "[^;]" step over whole characters as they do, and
+ * MATCH_INVALID_UTF keeps arbitrary log bytes matchable instead of an
+ * error. */
+#define UA_COMPILE_OPTIONS (PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
+
+/* Bounds on one match: the uap-core rules are checked against catastrophic
+ * backtracking upstream, these stop a future rule that is not. */
+#define UA_MATCH_LIMIT 1000000u
+#define UA_DEPTH_LIMIT 10000u
+#define UA_HEAP_LIMIT_KIB 20480u
+
+#define UA_MAX_FIELDS 5
+#define UA_LIT_MAX 48       /* longest literal kept for the pre-filter */
+#define UA_LIT_MIN 2        /* shorter ones are no cheaper than PCRE2's own start checks */
+#define UA_ARENA_CHUNK 65536
+#define UA_SCRATCH_CHUNK 16384
+
+enum ua_section { SEC_UA, SEC_OS, SEC_DEVICE, SEC_COUNT };
+
+/* Per section: the key in regexes.yaml, the replacement keys in output
+ * order, and the group each output takes when its replacement is absent
+ * (0: none). */
+struct section_desc {
+	const char *name;
+	const char *rep_key[UA_MAX_FIELDS];
+	unsigned default_group[UA_MAX_FIELDS];
+	unsigned nfields;
+};
+
+static const struct section_desc section_descs[SEC_COUNT] = {
+	[SEC_UA] = { "user_agent_parsers",
+		     { "family_replacement", "v1_replacement", "v2_replacement", "v3_replacement" },
+		     { 1, 2, 3, 4 }, 4 },
+	[SEC_OS] = { "os_parsers",
+		     { "os_replacement", "os_v1_replacement", "os_v2_replacement",
+		       "os_v3_replacement", "os_v4_replacement" },
+		     { 1, 2, 3, 4, 5 }, 5 },
+	[SEC_DEVICE] = { "device_parsers",
+			 { "device_replacement", "brand_replacement", "model_replacement" },
+			 { 1, 0, 1 }, 3 },
+};
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t cap, used;
+	alignas(max_align_t) char data[];
+};
+
+/* Bump allocation; everything in it lives as long as the arena. */
+struct arena {
+	struct arena_chunk *head;
+	size_t chunk_size;
+};
+
+struct ua_rule {
+	pcre2_code *re;
+	const char *rep[UA_MAX_FIELDS];   /* NULL: take the default group */
+	size_t rep_len[UA_MAX_FIELDS];
+	bool rep_subst[UA_MAX_FIELDS];    /* holds a $N to substitute */
+	const char *lit;                  /* required literal, or NULL */
+	size_t lit_len;
+	bool caseless;
+};
+
+struct rule_list {
+	struct ua_rule *v;
+	size_t n, cap;
+};
+
+struct cache_entry {
+	uint64_t hash;
+	ff_sv key;
+	ff_ua_info info;
+};
+
+struct cache_slot {
+	uint64_t hash;
+	struct cache_entry *e;   /* NULL: empty */
+};
+
+struct ff_ua {
+	struct rule_list rules[SEC_COUNT];
+	struct arena arena;          /* rules' strings, cached keys and results */
+	struct arena scratch;        /* one uncached result; reset per call */
+	ff_ua_info scratch_info;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;
+	char *lower;                 /* the agent in ASCII lower case, for caseless literals */
+	size_t lower_cap;
+	uint64_t seed[2];
+	struct cache_slot *slots;
+	size_t nslots, nentries, max_entries;
+	size_t match_errors;
+	bool prefilter;
+};
+
+static const ff_ua_info other_info = {
+	.family = FF_SV_LIT("Other"),
+	.os = FF_SV_LIT("Other"),
+	.device = FF_SV_LIT("Other"),
+};
+
+/* ---- arena ---- */
+
+static void *arena_alloc(struct arena *a, size_t n, size_t align)
+{
+	struct arena_chunk *c = a->head;
+	if (c) {
+		size_t at = (c->used + align - 1) & ~(align - 1);
+		if (at <= c->cap && n <= c->cap - at) {
+			c->used = at + n;
+			return c->data + at;
+		}
+	}
+	size_t cap = n > a->chunk_size ? n : a->chunk_size;
+	c = malloc(sizeof(*c) + cap);
+	if (!c)
+		return NULL;
+	c->cap = cap;
+	c->used = n;
+	/* An oversized block goes behind the current chunk so the current
+	 * one keeps filling. */
+	if (cap > a->chunk_size && a->head) {
+		c->next = a->head->next;
+		a->head->next = c;
+	} else {
+		c->next = a->head;
+		a->head = c;
+	}
+	return c->data;
+}
+
+static char *arena_strdup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1, 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/* Keeps the newest chunk so that a run of ordinary agents allocates
+ * nothing. */
+static void arena_reset(struct arena *a)
+{
+	struct arena_chunk *c = a->head;
+	if (!c)
+		return;
+	struct arena_chunk *next = c->next;
+	while (next) {
+		struct arena_chunk *n = next->next;
+		free(next);
+		next = n;
+	}
+	c->next = NULL;
+	c->used = 0;
+}
+
+static void arena_free(struct arena *a)
+{
+	struct arena_chunk *c = a->head;
+	while (c) {
+		struct arena_chunk *n = c->next;
+		free(c);
+		c = n;
+	}
+	a->head = NULL;
+}
+
+/* ---- keyed hash ---- */
+
+/* SipHash-1-3: agents are chosen by whoever sends requests, so the cache
+ * key hash is keyed with a per-instance secret to keep collisions out of an
+ * attacker's reach. */
+static inline uint64_t rotl64(uint64_t x, unsigned b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define SIPROUND                                                               \
+	do {                                                                   \
+		v0 += v1; v1 = rotl64(v1, 13); v1 ^= v0; v0 = rotl64(v0, 32);  \
+		v2 += v3; v3 = rotl64(v3, 16); v3 ^= v2;                       \
+		v0 += v3; v3 = rotl64(v3, 21); v3 ^= v0;                       \
+		v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32);  \
+	} while (0)
+
+static uint64_t load_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static uint64_t siphash13(const uint64_t key[2], const void *data, size_t len)
+{
+	uint64_t v0 = key[0] ^ UINT64_C(0x736f6d6570736575);
+	uint64_t v1 = key[1] ^ UINT64_C(0x646f72616e646f6d);
+	uint64_t v2 = key[0] ^ UINT64_C(0x6c7967656e657261);
+	uint64_t v3 = key[1] ^ UINT64_C(0x7465646279746573);
+	const unsigned char *p = data;
+	size_t whole = len & ~(size_t)7;
+
+	for (size_t i = 0; i < whole; i += 8) {
+		uint64_t m = load_le64(p + i);
+		v3 ^= m;
+		SIPROUND;
+		v0 ^= m;
+	}
+	uint64_t b = (uint64_t)len << 56;
+	for (size_t i = 0; i < (len & 7); i++)
+		b |= (uint64_t)p[whole + i] << (8 * i);
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static void make_seed(ff_ua *ua)
+{
+	if (getentropy(ua->seed, sizeof(ua->seed)) == 0)
+		return;
+	/* No entropy source: still differs per process and instance, which
+	 * is all that precomputed colliding agents need to be defeated. */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t t[3] = { (uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec, (uint64_t)(uintptr_t)ua };
+	uint64_t k[2] = { UINT64_C(0x9e3779b97f4a7c15), (uint64_t)getpid() };
+	ua->seed[0] = siphash13(k, t, sizeof(t));
+	k[1] ^= ua->seed[0];
+	ua->seed[1] = siphash13(k, t, sizeof(t));
+}
+
+/* ---- required literals (the pre-filter) ---- */
+
+/* Every match of a rule contains its literal, so an agent that lacks it
+ * skips the regex.  The scan below claims a literal only where the regex
+ * syntax makes that certain: a run of plain characters at a level without
+ * alternation, not under an optional quantifier; anything it does not
+ * understand ends the run or abandons the rule's literal. */
+struct litrun {
+	char buf[UA_LIT_MAX];
+	size_t n;
+};
+
+struct litscan {
+	const char *pat;
+	size_t len, i;
+	bool give_up;
+	unsigned depth;
+};
+
+static void lit_keep_longer(struct litrun *best, const struct litrun *cand)
+{
+	if (cand->n > best->n)
+		*best = *cand;
+}
+
+static bool is_quantifier(const struct litscan *s, unsigned *min)
+{
+	char c = s->pat[s->i];
+	if (c == '*' || c == '?') {
+		*min = 0;
+		return true;
+	}
+	if (c == '+') {
+		*min = 1;
+		return true;
+	}
+	if (c != '{')
+		return false;
+	size_t j = s->i + 1;
+	unsigned v = 0;
+	bool digits = false;
+	while (j < s->len && s->pat[j] >= '0' && s->pat[j] <= '9') {
+		if (v < 100000)
+			v = v * 10 + (unsigned)(s->pat[j] - '0');
+		digits = true;
+		j++;
+	}
+	if (!digits)
+		return false;
+	if (j < s->len && s->pat[j] == ',') {
+		j++;
+		while (j < s->len && s->pat[j] >= '0' && s->pat[j] <= '9')
+			j++;
+	}
+	if (j >= s->len || s->pat[j] != '}')
+		return false;
+	*min = v;
+	return true;
+}
+
+static void skip_quantifier(struct litscan *s)
+{
+	if (s->pat[s->i] == '{') {
+		while (s->i < s->len && s->pat[s->i] != '}')
+			s->i++;
+	}
+	s->i++;
+	if (s->i < s->len && (s->pat[s->i] == '?' || s->pat[s->i] == '+'))
+		s->i++; /* lazy or possessive: same minimum */
+}
+
+static void skip_class(struct litscan *s)
+{
+	s->i++; /* '[' */
+	if (s->i < s->len && s->pat[s->i] == '^')
+		s->i++;
+	if (s->i < s->len && s->pat[s->i] == ']')
+		s->i++; /* a leading ']' is a member */
+	while (s->i < s->len && s->pat[s->i] != ']') {
+		if (s->pat[s->i] == '\\')
+			s->i++;
+		else if (s->pat[s->i] == '[' && s->i + 1 < s->len && s->pat[s->i + 1] == ':')
+			s->give_up = true; /* POSIX classes differ between engines */
+		s->i++;
+	}
+	if (s->i >= s->len)
+		s->give_up = true;
+	else
+		s->i++;
+}
+
+enum lit_atom { ATOM_NONE, ATOM_LIT, ATOM_GROUP, ATOM_OTHER };
+
+static void scan_seq(struct litscan *s, struct litrun *out);
+
+/* At '(': scans the group, leaving its literal in *inner; returns false for
+ * a zero-width or unknown group whose contents must not count. */
+static bool scan_group(struct litscan *s, struct litrun *inner)
+{
+	bool counts = true;
+	s->i++;
+	if (s->i < s->len && s->pat[s->i] == '?') {
+		s->i++;
+		char k = s->i < s->len ? s->pat[s->i] : '\0';
+		char k2 = s->i + 1 < s->len ? s->pat[s->i + 1] : '\0';
+		if (k == ':') {
+			s->i++;
+		} else if (k == '=' || k == '!') {
+			s->i++;
+			counts = false;
+		} else if (k == '<' && (k2 == '=' || k2 == '!')) {
+			s->i += 2;
+			counts = false;
+		} else if ((k == 'P' && k2 == '<') || k == '<') {
+			while (s->i < s->len && s->pat[s->i] != '>')
+				s->i++;
+			s->i++;
+		} else {
+			s->give_up = true; /* inline flags, conditionals, comments */
+			return false;
+		}
+	}
+	if (++s->depth > 32) {
+		s->give_up = true;
+		return false;
+	}
+	scan_seq(s, inner);
+	s->depth--;
+	if (s->i >= s->len || s->pat[s->i] != ')') {
+		s->give_up = true;
+		return false;
+	}
+	s->i++;
+	return counts;
+}
+
+static void scan_seq(struct litscan *s, struct litrun *out)
+{
+	struct litrun cur = { .n = 0 }, best = { .n = 0 }, group = { .n = 0 };
+	enum lit_atom last = ATOM_NONE;
+	bool alternation = false;
+
+	while (s->i < s->len && !s->give_up) {
+		unsigned char c = (unsigned char)s->pat[s->i];
+		unsigned min;
+		if (c == ')')
+			break;
+		if (last != ATOM_NONE && is_quantifier(s, &min)) {
+			if (last == ATOM_LIT && min == 0)
+				cur.n--;
+			else if (last == ATOM_GROUP && min > 0)
+				lit_keep_longer(&best, &group);
+			lit_keep_longer(&best, &cur);
+			cur.n = 0;
+			skip_quantifier(s);
+			last = ATOM_NONE;
+			continue;
+		}
+		if (last == ATOM_GROUP)
+			lit_keep_longer(&best, &group);
+		if (c == '|') {
+			alternation = true;
+			s->i++;
+			lit_keep_longer(&best, &cur);
+			cur.n = 0;
+			last = ATOM_NONE;
+			continue;
+		}
+		char lit = 0;
+		if (c == '\\') {
+			unsigned char d = s->i + 1 < s->len ? (unsigned char)s->pat[s->i + 1] : 0;
+			if (d == 0) {
+				s->give_up = true;
+				break;
+			}
+			/* Escaped punctuation is the character itself; escaped
+			 * letters and digits are classes, anchors or
+			 * back-references. */
+			if (d > 0x20 && d < 0x7f && !(d >= '0' && d <= '9') &&
+			    !((d | 0x20) >= 'a' && (d | 0x20) <= 'z'))
+				lit = (char)d;
+			s->i += 2;
+		} else if (c == '(') {
+			lit_keep_longer(&best, &cur);
+			cur.n = 0;
+			group.n = 0;
+			last = scan_group(s, &group) ? ATOM_GROUP : ATOM_OTHER;
+			continue;
+		} else if (c == '[') {
+			skip_class(s);
+		} else {
+			if (c >= 0x20 && c < 0x7f && !strchr(".^$*+?{}[]|", c))
+				lit = (char)c;
+			s->i++;
+		}
+		if (lit) {
+			if (cur.n == UA_LIT_MAX) {
+				lit_keep_longer(&best, &cur);
+				cur.n = 0;
+			}
+			cur.buf[cur.n++] = lit;
+			last = ATOM_LIT;
+		} else {
+			lit_keep_longer(&best, &cur);
+			cur.n = 0;
+			last = ATOM_OTHER;
+		}
+	}
+	if (last == ATOM_GROUP)
+		lit_keep_longer(&best, &group);
+	lit_keep_longer(&best, &cur);
+	if (alternation)
+		best.n = 0;
+	*out = best;
+}
+
+static bool required_literal(const char *pat, size_t len, struct litrun *out)
+{
+	struct litscan s = { .pat = pat, .len = len };
+	scan_seq(&s, out);
+	if (s.give_up || s.i != len)
+		return false; /* an unbalanced ')' or a construct not understood */
+	return out->n >= UA_LIT_MIN;
+}
+
+static inline char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* ---- loading ---- */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static ff_sv trim(ff_sv s)
+{
+	while (s.n && is_space(s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && is_space(s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
+
+static bool yaml_is_null(const yaml_node_t *n)
+{
+	if (n->type != YAML_SCALAR_NODE)
+		return n->type == YAML_NO_NODE;
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	const char *v = (const char *)n->data.scalar.value;
+	return !strcmp(v, "") || !strcmp(v, "~") || !strcmp(v, "null") ||
+	       !strcmp(v, "Null") || !strcmp(v, "NULL");
+}
+
+static bool yaml_key_is(const yaml_node_t *k, const char *name)
+{
+	return k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, name);
+}
+
+static bool rule_list_push(struct rule_list *l, const struct ua_rule *r)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct ua_rule *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return false;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *r;
+	return true;
+}
+
+static bool has_group_ref(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '$' && s[i + 1] >= '0' && s[i + 1] <= '9')
+			return true;
+	return false;
+}
+
+/* One rule mapping → compiled rule appended to its section. */
+static bool load_rule(ff_ua *ua, enum ua_section sec, yaml_document_t *doc,
+		      yaml_node_t *map, const char *path, char *err, size_t errsz)
+{
+	const struct section_desc *d = &section_descs[sec];
+	struct ua_rule r = { .re = NULL };
+	const yaml_node_t *regex = NULL;
+	unsigned line = (unsigned)map->start_mark.line + 1;
+
+	if (map->type != YAML_MAPPING_NODE) {
+		snprintf(err, errsz, "%s:%u: a rule in %s is not a mapping", path, line, d->name);
+		return false;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		if (!k || !v || k->type != YAML_SCALAR_NODE)
+			continue;
+		if (yaml_key_is(k, "regex")) {
+			regex = v;
+			continue;
+		}
+		if (yaml_key_is(k, "regex_flag")) {
+			if (v->type == YAML_SCALAR_NODE && strchr((const char *)v->data.scalar.value, 'i'))
+				r.caseless = true;
+			continue;
+		}
+		for (unsigned f = 0; f < d->nfields; f++) {
+			if (!yaml_key_is(k, d->rep_key[f]))
+				continue;
+			/* An empty replacement counts as none, as the
+			 * reference implementation's truthiness test has it. */
+			if (yaml_is_null(v) || v->type != YAML_SCALAR_NODE || v->data.scalar.length == 0)
+				break;
+			r.rep_len[f] = v->data.scalar.length;
+			r.rep[f] = arena_strdup(&ua->arena, (const char *)v->data.scalar.value, r.rep_len[f]);
+			if (!r.rep[f]) {
+				snprintf(err, errsz, "out of memory");
+				return false;
+			}
+			r.rep_subst[f] = has_group_ref(r.rep[f], r.rep_len[f]);
+			if (!r.rep_subst[f]) {
+				/* Trimmed like a substituted one; all blank
+				 * stays a replacement, one giving absent. */
+				ff_sv t = trim(ff_sv_make(r.rep[f], r.rep_len[f]));
+				r.rep[f] = t.n ? t.p : r.rep[f];
+				r.rep_len[f] = t.n;
+			}
+			break;
+		}
+	}
+	if (!regex || regex->type != YAML_SCALAR_NODE || yaml_is_null(regex)) {
+		snprintf(err, errsz, "%s:%u: rule without a regex in %s", path, line, d->name);
+		return false;
+	}
+
+	const char *pat = (const char *)regex->data.scalar.value;
+	size_t patlen = regex->data.scalar.length;
+	int ec;
+	PCRE2_SIZE eoff;
+	uint32_t opts = UA_COMPILE_OPTIONS | (r.caseless ? PCRE2_CASELESS : 0);
+	r.re = pcre2_compile((PCRE2_SPTR)pat, patlen, opts, &ec, &eoff, NULL);
+	if (!r.re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		snprintf(err, errsz, "%s:%u: regex does not compile at offset %zu: %s",
+			 path, (unsigned)regex->start_mark.line + 1, (size_t)eoff, (const char *)msg);
+		return false;
+	}
+	/* Without JIT the interpreter still gives the same answers. */
+	(void)pcre2_jit_compile(r.re, PCRE2_JIT_COMPLETE);
+
+	struct litrun lit;
+	if (required_literal(pat, patlen, &lit)) {
+		if (r.caseless)
+			for (size_t i = 0; i < lit.n; i++)
+				lit.buf[i] = ascii_lower(lit.buf[i]);
+		r.lit = arena_strdup(&ua->arena, lit.buf, lit.n);
+		r.lit_len = r.lit ? lit.n : 0;
+	}
+	if (!rule_list_push(&ua->rules[sec], &r)) {
+		pcre2_code_free(r.re);
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static bool load_document(ff_ua *ua, yaml_document_t *doc, const char *path, char *err, size_t errsz)
+{
+	yaml_node_t *root = yaml_document_get_root_node(doc);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		snprintf(err, errsz, "%s: not a uap-core regexes file (the top level is not a mapping)", path);
+		return false;
+	}
+	bool seen[SEC_COUNT] = { false };
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		for (unsigned s = 0; s < SEC_COUNT; s++) {
+			if (!yaml_key_is(k, section_descs[s].name))
+				continue;
+			if (!v || v->type != YAML_SEQUENCE_NODE) {
+				snprintf(err, errsz, "%s:%u: %s is not a list", path,
+					 k ? (unsigned)k->start_mark.line + 1 : 0, section_descs[s].name);
+				return false;
+			}
+			seen[s] = true;
+			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+				yaml_node_t *rule = yaml_document_get_node(doc, *it);
+				if (rule && !load_rule(ua, (enum ua_section)s, doc, rule, path, err, errsz))
+					return false;
+			}
+		}
+	}
+	if (!seen[SEC_UA] && !seen[SEC_OS] && !seen[SEC_DEVICE]) {
+		snprintf(err, errsz, "%s: not a uap-core regexes file (no user_agent_parsers, os_parsers or device_parsers)", path);
+		return false;
+	}
+	return true;
+}
+
+ff_ua *ff_ua_empty(void)
+{
+	ff_ua *ua = calloc(1, sizeof(*ua));
+	if (!ua)
+		return NULL;
+	ua->arena.chunk_size = UA_ARENA_CHUNK;
+	ua->scratch.chunk_size = UA_SCRATCH_CHUNK;
+	ua->max_entries = FF_UA_CACHE_DEFAULT;
+	ua->prefilter = true;
+	make_seed(ua);
+	ua->mctx = pcre2_match_context_create(NULL);
+	if (!ua->mctx) {
+		free(ua);
+		return NULL;
+	}
+	pcre2_set_match_limit(ua->mctx, UA_MATCH_LIMIT);
+	pcre2_set_depth_limit(ua->mctx, UA_DEPTH_LIMIT);
+	pcre2_set_heap_limit(ua->mctx, UA_HEAP_LIMIT_KIB);
+	return ua;
+}
+
+/* The match data and JIT stack are sized once the rules are known, so the
+ * per-agent path allocates nothing. */
+static bool prepare_matching(ff_ua *ua)
+{
+	uint32_t max_groups = 9;
+	for (unsigned s = 0; s < SEC_COUNT; s++) {
+		for (size_t i = 0; i < ua->rules[s].n; i++) {
+			uint32_t n = 0;
+			pcre2_pattern_info(ua->rules[s].v[i].re, PCRE2_INFO_CAPTURECOUNT, &n);
+			if (n > max_groups)
+				max_groups = n;
+		}
+	}
+	ua->md = pcre2_match_data_create(max_groups + 1, NULL);
+	if (!ua->md)
+		return false;
+	ua->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (ua->jit_stack)
+		pcre2_jit_stack_assign(ua->mctx, NULL, ua->jit_stack);
+	return true;
+}
+
+ff_ua *ff_ua_load(const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errsz, "cannot open '%s': %s (is the uap-core package installed?)", path, strerror(errno));
+		return NULL;
+	}
+	ff_ua *ua = ff_ua_empty();
+	if (!ua) {
+		fclose(f);
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	bool ok = false;
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, errsz, "%s:%u: %s", path, (unsigned)parser.problem_mark.line + 1,
+			 parser.problem ? parser.problem : "malformed YAML");
+		yaml_parser_delete(&parser);
+		goto out;
+	}
+	ok = load_document(ua, &doc, path, err, errsz);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (ok && !prepare_matching(ua)) {
+		snprintf(err, errsz, "out of memory");
+		ok = false;
+	}
+out:
+	fclose(f);
+	if (!ok) {
+		ff_ua_free(ua);
+		return NULL;
+	}
+	return ua;
+}
+
+void ff_ua_free(ff_ua *ua)
+{
+	if (!ua)
+		return;
+	for (unsigned s = 0; s < SEC_COUNT; s++) {
+		for (size_t i = 0; i < ua->rules[s].n; i++)
+			pcre2_code_free(ua->rules[s].v[i].re);
+		free(ua->rules[s].v);
+	}
+	pcre2_match_data_free(ua->md);
+	pcre2_jit_stack_free(ua->jit_stack);
+	pcre2_match_context_free(ua->mctx);
+	arena_free(&ua->arena);
+	arena_free(&ua->scratch);
+	free(ua->lower);
+	free(ua->slots);
+	free(ua);
+}
+
+/* ---- classification ---- */
+
+static ff_sv group_sv(const PCRE2_SIZE *ov, int rc, unsigned g, const char *subject)
+{
+	if ((int)g >= rc || ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] < ov[2 * g])
+		return FF_SV_NULL;
+	return ff_sv_make(subject + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+}
+
+
+/* A replacement with $0..$9 filled in from the match (an unset group is
+ * empty), trimmed of white space as the specification asks; empty is
+ * absent.  Copied into the arena that owns the result. */
+static bool substitute(const char *rep, size_t n, const PCRE2_SIZE *ov, int rc,
+		       const char *subject, struct arena *a, ff_sv *out)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rep[i] == '$' && i + 1 < n && rep[i + 1] >= '0' && rep[i + 1] <= '9') {
+			len += group_sv(ov, rc, (unsigned)(rep[i + 1] - '0'), subject).n;
+			i++;
+		} else {
+			len++;
+		}
+	}
+	char *buf = arena_alloc(a, len ? len : 1, 1);
+	if (!buf)
+		return false;
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rep[i] == '$' && i + 1 < n && rep[i + 1] >= '0' && rep[i + 1] <= '9') {
+			ff_sv g = group_sv(ov, rc, (unsigned)(rep[i + 1] - '0'), subject);
+			if (g.n)
+				memcpy(buf + w, g.p, g.n);
+			w += g.n;
+			i++;
+		} else {
+			buf[w++] = rep[i];
+		}
+	}
+	ff_sv t = trim(ff_sv_make(buf, w));
+	*out = t.n ? t : FF_SV_NULL;
+	return true;
+}
+
+static bool literal_present(const ff_ua *ua, const struct ua_rule *r, ff_sv agent, bool lower_ok)
+{
+	if (r->caseless) {
+		/* Non-ASCII text can match ASCII letters caselessly in UTF
+		 * mode (the Kelvin sign matches "k"). */
+		if (!lower_ok)
+			return true;
+		return memmem(ua->lower, agent.n, r->lit, r->lit_len) != NULL;
+	}
+	return memmem(agent.p, agent.n, r->lit, r->lit_len) != NULL;
+}
+
+/* Runs one section's rules; the first match fills out[]. */
+static bool classify_section(ff_ua *ua, enum ua_section sec, ff_sv agent, bool lower_ok,
+			     struct arena *a, ff_sv *out[])
+{
+	const struct section_desc *d = &section_descs[sec];
+	const struct rule_list *l = &ua->rules[sec];
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ua_rule *r = &l->v[i];
+		if (ua->prefilter && r->lit && !literal_present(ua, r, agent, lower_ok))
+			continue;
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)agent.p, agent.n, 0, 0, ua->md, ua->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0) {
+			/* A limit hit: this rule is taken as not matching
+			 * rather than failing the whole agent. */
+			ua->match_errors++;
+			continue;
+		}
+		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ua->md);
+		if (rc == 0)
+			rc = (int)pcre2_get_ovector_count(ua->md);
+		for (unsigned f = 0; f < d->nfields; f++) {
+			if (r->rep[f] && r->rep_subst[f]) {
+				if (!substitute(r->rep[f], r->rep_len[f], ov, rc, agent.p, a, out[f]))
+					return false;
+			} else if (r->rep[f]) {
+				*out[f] = r->rep_len[f] ? ff_sv_make(r->rep[f], r->rep_len[f]) : FF_SV_NULL;
+			} else if (d->default_group[f]) {
+				*out[f] = group_sv(ov, rc, d->default_group[f], agent.p);
+				if (out[f]->n == 0)
+					*out[f] = FF_SV_NULL;
+			}
+		}
+		break;
+	}
+	if (out[0]->n == 0)
+		*out[0] = FF_SV_LIT("Other");
+	return true;
+}
+
+/* Classifies agent, whose bytes must stay put as long as the result (the
+ * captured parts point into them), allocating replacements from a. */
+static bool classify_into(ff_ua *ua, ff_sv agent, struct arena *a, ff_ua_info *info)
+{
+	*info = (ff_ua_info){ .family = FF_SV_NULL };
+	bool lower_ok = false;
+	if (ua->prefilter && ua->lower && agent.n <= ua->lower_cap) {
+		lower_ok = true;
+		for (size_t i = 0; i < agent.n; i++) {
+			unsigned char c = (unsigned char)agent.p[i];
+			if (c >= 0x80)
+				lower_ok = false;
+			ua->lower[i] = ascii_lower((char)c);
+		}
+	}
+	ff_sv *ua_out[] = { &info->family, &info->major, &info->minor, &info->patch };
+	ff_sv *os_out[] = { &info->os, &info->os_major, &info->os_minor, &info->os_patch, &info->os_patch_minor };
+	ff_sv *dev_out[] = { &info->device, &info->brand, &info->model };
+	return classify_section(ua, SEC_UA, agent, lower_ok, a, ua_out) &&
+	       classify_section(ua, SEC_OS, agent, lower_ok, a, os_out) &&
+	       classify_section(ua, SEC_DEVICE, agent, lower_ok, a, dev_out);
+}
+
+/* The lower-case copy grows to the longest agent seen, so it is allocated
+ * a handful of times per run, not per agent. */
+static void reserve_lower(ff_ua *ua, size_t n)
+{
+	if (n <= ua->lower_cap && ua->lower)
+		return;
+	size_t cap = ua->lower_cap ? ua->lower_cap : 256;
+	while (cap < n)
+		cap *= 2;
+	char *p = realloc(ua->lower, cap);
+	if (p) {
+		ua->lower = p;
+		ua->lower_cap = cap;
+	}
+}
+
+static bool cache_grow(ff_ua *ua)
+{
+	size_t n = ua->nslots ? ua->nslots * 2 : 1024;
+	struct cache_slot *slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		return false;
+	for (size_t i = 0; i < ua->nslots; i++) {
+		struct cache_slot s = ua->slots[i];
+		if (!s.e)
+			continue;
+		size_t j = (size_t)s.hash & (n - 1);
+		while (slots[j].e)
+			j = (j + 1) & (n - 1);
+		slots[j] = s;
+	}
+	free(ua->slots);
+	ua->slots = slots;
+	ua->nslots = n;
+	return true;
+}
+
+static const ff_ua_info *classify_uncached(ff_ua *ua, ff_sv agent)
+{
+	arena_reset(&ua->scratch);
+	char *copy = arena_strdup(&ua->scratch, agent.n ? agent.p : "", agent.n);
+	if (!copy || !classify_into(ua, ff_sv_make(copy, agent.n), &ua->scratch, &ua->scratch_info))
+		return &other_info;
+	return &ua->scratch_info;
+}
+
+const ff_ua_info *ff_ua_classify(ff_ua *ua, ff_sv agent)
+{
+	if (!agent.p)
+		agent = ff_sv_make("", 0);
+	uint64_t h = siphash13(ua->seed, agent.p, agent.n);
+	size_t j = 0;
+	if (ua->nslots) {
+		j = (size_t)h & (ua->nslots - 1);
+		for (struct cache_entry *e; (e = ua->slots[j].e) != NULL; j = (j + 1) & (ua->nslots - 1)) {
+			if (ua->slots[j].hash == h && ff_sv_eq(e->key, agent))
+				return &e->info;
+		}
+	}
+
+	reserve_lower(ua, agent.n);
+	if (ua->nentries >= ua->max_entries)
+		return classify_uncached(ua, agent);
+	/* Keep the table at most half full so probes stay short. */
+	if ((ua->nentries + 1) * 2 > ua->nslots) {
+		if (!cache_grow(ua))
+			return classify_uncached(ua, agent);
+		j = (size_t)h & (ua->nslots - 1);
+		while (ua->slots[j].e)
+			j = (j + 1) & (ua->nslots - 1);
+	}
+
+	struct cache_entry *e = arena_alloc(&ua->arena, sizeof(*e), alignof(struct cache_entry));
+	char *key = e ? arena_strdup(&ua->arena, agent.p, agent.n) : NULL;
+	if (!key)
+		return classify_uncached(ua, agent);
+	e->hash = h;
+	e->key = ff_sv_make(key, agent.n);
+	if (!classify_into(ua, e->key, &ua->arena, &e->info))
+		return classify_uncached(ua, agent);
+	ua->slots[j] = (struct cache_slot){ .hash = h, .e = e };
+	ua->nentries++;
+	return &e->info;
+}
+
+size_t ff_ua_cache_size(const ff_ua *ua)
+{
+	return ua->nentries;
+}
+
+void ff_ua_set_cache_limit(ff_ua *ua, size_t max_entries)
+{
+	ua->max_entries = max_entries;
+}
+
+void ff_ua_set_prefilter(ff_ua *ua, bool on)
+{
+	ua->prefilter = on;
+}
+
+size_t ff_ua_rule_count(const ff_ua *ua)
+{
+	return ua->rules[SEC_UA].n + ua->rules[SEC_OS].n + ua->rules[SEC_DEVICE].n;
+}
+
+size_t ff_ua_match_errors(const ff_ua *ua)
+{
+	return ua->match_errors;
+}
