@@ -44,7 +44,6 @@ struct ff_input {
 	char *name;
 	enum ff_compression comp;
 	enum source_state src;
-	bool eof_reported; /* the last line went out; only EOF follows */
 	bool skipping;     /* inside an overlong line, after its prefix */
 
 	char *buf;   /* FF_BUF_CAP bytes of decompressed content */
@@ -65,15 +64,17 @@ struct ff_input {
 	char err[256];
 };
 
-static void set_err(char *err, size_t errsz, const char *fmt, const char *arg)
+/* Messages are a fixed head and an optional detail (strerror, zlib's
+ * message), so no format string is ever built at run time. */
+static void set_err(char *err, size_t errsz, const char *head, const char *detail)
 {
 	if (err && errsz)
-		snprintf(err, errsz, fmt, arg ? arg : "");
+		snprintf(err, errsz, "%s%s", head, detail ? detail : "");
 }
 
-static void fail(ff_input *in, const char *fmt, const char *arg)
+static void fail(ff_input *in, const char *head, const char *detail)
 {
-	set_err(in->err, sizeof in->err, fmt, arg);
+	set_err(in->err, sizeof in->err, head, detail);
 	in->src = SRC_FAILED;
 }
 
@@ -149,7 +150,7 @@ static bool read_head(ff_input *in, enum sniff *kind, char *err, size_t errsz)
 			return true;
 		ssize_t got = read_some(in->fd, in->buf + in->end, FF_BLOCK - in->end);
 		if (got < 0) {
-			set_err(err, errsz, "%s", strerror(errno));
+			set_err(err, errsz, strerror(errno), NULL);
 			return false;
 		}
 		if (got == 0)
@@ -163,12 +164,12 @@ static bool start_gzip(ff_input *in, char *err, size_t errsz)
 {
 	in->zin = malloc(FF_BLOCK);
 	if (!in->zin) {
-		set_err(err, errsz, "%s", "out of memory");
+		set_err(err, errsz, "out of memory", NULL);
 		return false;
 	}
 	/* 16 + MAX_WBITS: gzip wrapper only; the magic was seen already. */
 	if (inflateInit2(&in->zs, 16 + MAX_WBITS) != Z_OK) {
-		set_err(err, errsz, "cannot start gzip decoding: %s", in->zs.msg ? in->zs.msg : "zlib error");
+		set_err(err, errsz, "cannot start gzip decoding: ", in->zs.msg ? in->zs.msg : "zlib error");
 		return false;
 	}
 	in->z_ready = true;
@@ -187,7 +188,7 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 {
 	ff_input *in = calloc(1, sizeof *in);
 	if (!in) {
-		set_err(err, errsz, "%s", "out of memory");
+		set_err(err, errsz, "out of memory", NULL);
 		if (fd != 0)
 			close(fd);
 		return NULL;
@@ -196,17 +197,17 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 	in->name = strdup(name ? name : "");
 	in->buf = malloc(FF_BUF_CAP);
 	if (!in->name || !in->buf) {
-		set_err(err, errsz, "%s", "out of memory");
+		set_err(err, errsz, "out of memory", NULL);
 		goto fail;
 	}
 
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
-		set_err(err, errsz, "%s", strerror(errno));
+		set_err(err, errsz, strerror(errno), NULL);
 		goto fail;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		set_err(err, errsz, "%s", "is a directory");
+		set_err(err, errsz, "is a directory", NULL);
 		goto fail;
 	}
 	if (S_ISREG(st.st_mode)) {
@@ -224,13 +225,13 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 			goto fail;
 		break;
 	case SNIFF_BZIP2:
-		set_err(err, errsz, "%s", "bzip2-compressed input is not supported: pipe it through 'bzcat'");
+		set_err(err, errsz, "bzip2-compressed input is not supported: pipe it through 'bzcat'", NULL);
 		goto fail;
 	case SNIFF_XZ:
-		set_err(err, errsz, "%s", "xz-compressed input is not supported: pipe it through 'xzcat'");
+		set_err(err, errsz, "xz-compressed input is not supported: pipe it through 'xzcat'", NULL);
 		goto fail;
 	case SNIFF_ZSTD:
-		set_err(err, errsz, "%s", "zstd-compressed input is not supported: pipe it through 'zstdcat'");
+		set_err(err, errsz, "zstd-compressed input is not supported: pipe it through 'zstdcat'", NULL);
 		goto fail;
 	case SNIFF_PLAIN:
 	case SNIFF_NEED_MORE:
@@ -250,14 +251,15 @@ ff_input *ff_input_open(const char *path, char *err, size_t errsz)
 		return ff_input_open_fd(0, "(standard input)", err, errsz);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		set_err(err, errsz, "%s", strerror(errno));
+		set_err(err, errsz, strerror(errno), NULL);
 		return NULL;
 	}
 	return ff_input_open_fd(fd, path, err, errsz);
 }
 
-/* Moves the compressed bytes not yet inflated to the front of zin and
- * reads more after them. */
+/* Moves the compressed bytes not yet inflated (fewer than two: callers
+ * refill only a nearly empty zin) to its front and reads more after them,
+ * so a read of 0 bytes always means the end of the file. */
 static bool refill_raw(ff_input *in)
 {
 	z_stream *zs = &in->zs;
@@ -266,7 +268,7 @@ static bool refill_raw(ff_input *in)
 	zs->next_in = in->zin;
 	ssize_t got = read_some(in->fd, in->zin + zs->avail_in, FF_BLOCK - zs->avail_in);
 	if (got < 0) {
-		fail(in, "%s", strerror(errno));
+		fail(in, strerror(errno), NULL);
 		return false;
 	}
 	if (got == 0)
@@ -297,11 +299,11 @@ static bool next_member(ff_input *in)
 			return false;
 	}
 	if (in->gz == GZ_PADDING || zs->next_in[0] != 0x1f || zs->avail_in < 2 || zs->next_in[1] != 0x8b) {
-		fail(in, "%s", "trailing garbage after gzip data");
+		fail(in, "trailing garbage after gzip data", NULL);
 		return false;
 	}
 	if (inflateReset(zs) != Z_OK) {
-		fail(in, "%s", "cannot restart gzip decoding");
+		fail(in, "cannot restart gzip decoding", NULL);
 		return false;
 	}
 	in->gz = GZ_MEMBER;
@@ -328,18 +330,18 @@ static size_t fill_gzip(ff_input *in, char *dst, size_t room)
 		if (rc == Z_STREAM_END) {
 			in->gz = GZ_BETWEEN;
 		} else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
-			fail(in, "corrupt gzip data: %s", zs->msg ? zs->msg : "invalid data");
+			fail(in, "corrupt gzip data: ", zs->msg ? zs->msg : "invalid data");
 		} else if (rc == Z_MEM_ERROR) {
-			fail(in, "%s", "out of memory while decoding gzip");
+			fail(in, "out of memory while decoding gzip", NULL);
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			fail(in, "gzip decoding failed: %s", zs->msg ? zs->msg : "zlib error");
+			fail(in, "gzip decoding failed: ", zs->msg ? zs->msg : "zlib error");
 		} else if (zs->avail_in == before_in && zs->avail_out == before_out) {
 			if (zs->avail_in == 0 && in->raw_eof)
-				fail(in, "%s", "truncated gzip stream");
+				fail(in, "truncated gzip stream", NULL);
 			else if (zs->avail_in == 0)
 				(void)refill_raw(in);
 			else /* never expected from zlib; looping would hang */
-				fail(in, "%s", "corrupt gzip data: decoder made no progress");
+				fail(in, "corrupt gzip data: decoder made no progress", NULL);
 		}
 	}
 	return room - zs->avail_out;
@@ -349,7 +351,7 @@ static size_t fill_plain(ff_input *in, char *dst, size_t room)
 {
 	ssize_t got = read_some(in->fd, dst, room);
 	if (got < 0) {
-		fail(in, "%s", strerror(errno));
+		fail(in, strerror(errno), NULL);
 		return 0;
 	}
 	if (got == 0)
@@ -431,13 +433,12 @@ enum ff_input_status ff_input_next(ff_input *in, ff_line *line)
 			return FF_INPUT_ERROR;
 		case SRC_END:
 			in->skipping = false;
-			if (in->start < in->end && !in->eof_reported) {
+			if (in->start < in->end) {
+				/* The last line, without LF. */
 				enum ff_input_status st = hand_out(in, line, in->end - in->start, false);
 				in->start = in->scan = in->end;
-				in->eof_reported = true;
 				return st;
 			}
-			in->eof_reported = true;
 			return FF_INPUT_EOF;
 		}
 	}
