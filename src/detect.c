@@ -32,7 +32,8 @@ static void suggest(const ff_sv *lines, size_t n, const char *preset, ff_detecti
 	size_t best = 0;
 	char spec[sizeof d->suggestion];
 	for (unsigned extra = 1; extra <= 3; extra++) {
-		for (unsigned quoted = 0; quoted < (1u << extra); quoted++) {
+		/* quoted first: a quoted field also reads as an unquoted one */
+		for (unsigned quoted = 1u << extra; quoted-- > 0;) {
 			extended(preset, extra, quoted, spec, sizeof spec);
 			char err[256];
 			ff_format *fmt = ff_format_compile(spec, err, sizeof err);

@@ -5,12 +5,23 @@
 
 #include "jsonw.h"
 
-static void key(FILE *f, const char *k, bool *first)
+static void key_at(FILE *f, const char *k, bool *first, const char *indent)
 {
-	fputs(*first ? "\n    " : ",\n    ", f);
+	fputs(*first ? "\n" : ",\n", f);
+	fputs(indent, f);
 	*first = false;
 	jsonw_cstring(f, k);
 	fputs(": ", f);
+}
+
+static void key(FILE *f, const char *k, bool *first)
+{
+	key_at(f, k, first, "    ");
+}
+
+static void input_key(FILE *f, const char *k, bool *first)
+{
+	key_at(f, k, first, "      ");
 }
 
 static void time_or_null(FILE *f, bool has, ff_time t)
@@ -43,18 +54,18 @@ void ff_render_json(FILE *f, const ff_results *r)
 	for (size_t i = 0; i < r->n_inputs; i++) {
 		const ff_input_facts *in = &r->inputs[i];
 		first = true;
-		fputs(i ? ",\n  {" : "\n  {", f);
-		key(f, "name", &first), jsonw_cstring(f, in->name);
-		key(f, "compression", &first), jsonw_cstring(f, in->compression);
-		key(f, "lines", &first), jsonw_u64(f, in->lines);
-		key(f, "invalid", &first), jsonw_u64(f, in->invalid);
-		key(f, "bytes_read", &first), jsonw_u64(f, in->bytes_read);
-		key(f, "error", &first);
+		fputs(i ? ",\n    {" : "\n    {", f);
+		input_key(f, "name", &first), jsonw_cstring(f, in->name);
+		input_key(f, "compression", &first), jsonw_cstring(f, in->compression);
+		input_key(f, "lines", &first), jsonw_u64(f, in->lines);
+		input_key(f, "invalid", &first), jsonw_u64(f, in->invalid);
+		input_key(f, "bytes_read", &first), jsonw_u64(f, in->bytes_read);
+		input_key(f, "error", &first);
 		if (in->error)
 			jsonw_cstring(f, in->error);
 		else
 			jsonw_null(f);
-		fputs("\n  }", f);
+		fputs("\n    }", f);
 	}
 	fputs(r->n_inputs ? "\n  ],\n" : "],\n", f);
 	fputs("  \"reports\": {\n    \"status\": [", f);

@@ -43,6 +43,7 @@ struct run {
 	/* output */
 	FILE *out;
 	char *tmp_path;
+	bool direct; /* -o names a device or pipe: no temporary file */
 };
 
 static int pick_out_format(struct run *r, char *err, size_t errsz)
@@ -91,6 +92,18 @@ static int open_output(struct run *r)
 		r->out = stdout;
 		return 0;
 	}
+	/* A device or a pipe (-o /dev/stdout, a fifo) is written directly:
+	 * renaming over it would replace it. */
+	struct stat st;
+	if (stat(r->o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+		r->out = fopen(r->o->output, "w");
+		if (!r->out) {
+			ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(errno));
+			return -1;
+		}
+		r->direct = true;
+		return 0;
+	}
 	char *copy = strdup(r->o->output);
 	if (!copy)
 		return -1;
@@ -124,6 +137,16 @@ static int open_output(struct run *r)
 
 static int close_output(struct run *r)
 {
+	if (r->direct) {
+		int failed = fflush(r->out) != 0 || ferror(r->out);
+		int saved = errno;
+		if (fclose(r->out) != 0 && !failed)
+			failed = 1, saved = errno;
+		r->out = NULL;
+		if (failed)
+			ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(saved));
+		return failed ? -1 : 0;
+	}
 	if (!r->tmp_path) {
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			ff_diag(r->err, "error writing standard output: %s", strerror(errno));
@@ -181,7 +204,8 @@ static void on_invalid(struct run *r, const ff_event *ev, ff_input_facts *facts)
 		return;
 	char reason[128], shown[400];
 	ff_sv line = ff_sv_make(ev->line->p, ev->line->n);
-	ff_diag_at(r->err, facts->name, ev->line->number, "invalid line (%s): %s",
+	const char *name = ff_input_name(ff_merge_input(r->merge, ev->source));
+	ff_diag_at(r->err, name, ev->line->number, "invalid line (%s): %s",
 		   invalid_reason(ev, ff_format_kind(r->fmt), reason, sizeof reason),
 		   ff_visible(line, 120, shown, sizeof shown));
 }
@@ -270,7 +294,6 @@ static int setup(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "reading standard input from the terminal (give log files as arguments; see --help)");
 
 	ff_input *first = NULL;
-	size_t first_idx = 0;
 	for (size_t i = 0; i < n_files; i++) {
 		r->facts[i].name = files[i];
 		r->facts[i].compression = "none";
@@ -282,11 +305,11 @@ static int setup(struct run *r, const ff_config *cfg)
 			continue;
 		}
 		if (!first)
-			first = inputs[i], first_idx = i;
+			first = inputs[i];
 	}
 
 	ff_replay replay = { 0 };
-	int rc = choose_format(r, cfg, first, &replay, first ? files[first_idx] : NULL);
+	int rc = choose_format(r, cfg, first, &replay, first ? ff_input_name(first) : NULL);
 	if (rc == 0 && !(r->merge = ff_merge_new(r->fmt)))
 		rc = -1;
 	for (size_t i = 0; i < n_files; i++) {
@@ -320,7 +343,7 @@ static void read_all(struct run *r)
 		ff_input_facts *facts = &r->facts[r->fact_of_source[ev.source]];
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			const ff_input *in = ff_merge_input(r->merge, ev.source);
-			ff_diag_at(r->err, facts->name, 0, "%s (after %" PRIu64 " complete lines)", ff_input_error(in), facts->lines);
+			ff_diag_at(r->err, ff_input_name(in), 0, "%s (after %" PRIu64 " complete lines)", ff_input_error(in), facts->lines);
 			facts->error = strdup(ff_input_error(in));
 			r->status = FF_EXIT_IO;
 			continue;
@@ -362,6 +385,8 @@ static void render(struct run *r)
 
 static void cleanup(struct run *r)
 {
+	if (r->direct && r->out)
+		fclose(r->out);
 	if (r->tmp_path) {
 		if (r->out)
 			fclose(r->out);
