@@ -5,7 +5,47 @@
  * or "regex:" and a PCRE2 pattern with named groups.  Parsing a line runs the
  * compiled operations over it and fills an ff_record with views into the
  * line: no allocation, no copy.  A compiled format keeps scratch space (PCRE2
- * match data), so one ff_format serves one thread. */
+ * match data, the last time text parsed), so one ff_format serves one thread.
+ *
+ * How the text of a format is read:
+ * - A spec holding "$name" or "${name}" is an Nginx log_format ('%' is plain
+ *   text there); otherwise one holding '%' is an Apache LogFormat (its
+ *   config escapes \" \\ \t \n are read as httpd does).
+ * - Fields are cut at the first byte of the literal text that follows them.
+ *   A field between two '"' is quoted: it ends at the first '"' not escaped
+ *   by a backslash (SPEC §13.4) and may be empty.  Any other field must be
+ *   non-empty and, unless it ends at a space, holds no space.  Two
+ *   directives with no text between them are a compile error.
+ * - Every field is kept byte for byte.  A referer or user agent of "-" is an
+ *   empty view; Nginx $args / $query_string of "-" is an empty query.
+ * - The vhost is the host name alone: vhost_combined writes "%v:%p" and the
+ *   port is read as a separate field and dropped, so one site served on
+ *   ports 80 and 443 is one vhost.  $http_host is kept as written.
+ * - The whole request ("%r", $request) is split by ff_record_split_request.
+ *   Without it, method, protocol, path and query come from their own
+ *   directives (%m %H %U %q, $request_method $server_protocol $uri $args);
+ *   the target is then $request_uri when the format has it (its path and
+ *   query win over $uri and $args), else the path alone, the query being
+ *   set apart (path "?" query cannot be one view into the line).
+ * - Durations are microseconds: %D and %{us}T as is, %{ms}T times 1000, %T,
+ *   %{s}T and $request_time seconds with an optional fraction.  A duration
+ *   of "-" leaves the field out; other text that is not a number makes the
+ *   line invalid.
+ * - Time: %t and $time_local are CLF time; %{%d/%b/%Y:%H:%M:%S %z}t too,
+ *   %{sec}t (and $msec, with a fraction) seconds, %{msec}t and %{usec}t
+ *   integer milli/microseconds since the epoch, $time_iso8601 ISO 8601;
+ *   other %{...}t are skipped fields.
+ * - When several directives give one field, the first fills it; the others
+ *   are skipped (every byte count is still checked, SPEC §13.7).
+ * - "regex:PATTERN" is anchored at both ends (it must describe the whole
+ *   line) and runs in byte mode (no UTF check).  Groups named client,
+ *   ident, user, time, request, method, target, path, query, protocol,
+ *   status, bytes, referer, user_agent, vhost, duration, duration_us,
+ *   duration_ms and duration_s fill their field; other groups are ignored.
+ *   "time" may be CLF (with or without brackets), ISO 8601 or epoch
+ *   seconds; "duration" is seconds when it holds a '.', else microseconds.
+ *   A match that hits the PCRE2 match or depth limit counts as not matching
+ *   (see ff_format_limit_hits). */
 #ifndef FF_LOGFORMAT_H
 #define FF_LOGFORMAT_H
 
@@ -42,6 +82,12 @@ const char *ff_format_kind(const ff_format *fmt);
 const char *ff_format_spec(const ff_format *fmt);
 /* FF_HAS() bits of the fields this format can fill. */
 uint32_t ff_format_fields(const ff_format *fmt);
+/* A remark worth showing the user about an accepted format (e.g. that it
+ * has no time field), or NULL. */
+const char *ff_format_note(const ff_format *fmt);
+/* regex: formats: lines given up on because the match hit a PCRE2 limit
+ * (catastrophic backtracking); they were parsed as FF_PARSE_INVALID. */
+uint64_t ff_format_limit_hits(const ff_format *fmt);
 
 /* The built-in presets, in the order auto-detection prefers them on a tie. */
 extern const char *const ff_format_presets[];
