@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "logformat.h"
 #include "logformat_ops.h"
@@ -184,9 +183,22 @@ static bool add_field(struct builder *b, unsigned slot, size_t src, size_t srcle
 
 /* --- Apache LogFormat --------------------------------------------------- */
 
+/* Directive arguments compare ASCII case-insensitively, as HTTP header
+ * names do ("%{User-agent}i"); no locale involved. */
 static bool arg_is(const char *arg, size_t n, const char *want)
 {
-	return strlen(want) == n && (n == 0 || strncasecmp(arg, want, n) == 0);
+	if (strlen(want) != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)arg[i], w = (unsigned char)want[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a + 32);
+		if (w >= 'A' && w <= 'Z')
+			w = (unsigned char)(w + 32);
+		if (a != w)
+			return false;
+	}
+	return true;
 }
 
 /* %{...}t: the strftime formats that write a time footfall can read. */
@@ -202,9 +214,10 @@ static unsigned apache_time_slot(const char *arg, size_t n)
 		return FF_S_TIME_MSEC;
 	if (n == 4 && memcmp(arg, "usec", 4) == 0)
 		return FF_S_TIME_USEC;
-	if (arg_is(arg, n, "%d/%b/%Y:%H:%M:%S %z"))
+	/* strftime conversions are case-sensitive: compare exactly. */
+	if (n == 20 && memcmp(arg, "%d/%b/%Y:%H:%M:%S %z", n) == 0)
 		return FF_S_TIME_CLF;
-	if (arg_is(arg, n, "%Y-%m-%dT%H:%M:%S%z"))
+	if (n == 19 && memcmp(arg, "%Y-%m-%dT%H:%M:%S%z", n) == 0)
 		return FF_S_TIME_ISO;
 	return FF_S_SKIP; /* msec_frac, usec_frac, other strftime text */
 }
@@ -583,8 +596,11 @@ ff_format *ff_format_compile(const char *spec, char *err, size_t errsz)
 		snprintf(err, errsz, "empty log format");
 		return NULL;
 	}
+	size_t speclen = strlen(spec);
 	ff_format *fmt = calloc(1, sizeof *fmt);
-	if (!fmt || !(fmt->spec = strdup(spec))) {
+	if (fmt && (fmt->spec = malloc(speclen + 1)) != NULL)
+		memcpy(fmt->spec, spec, speclen + 1);
+	if (!fmt || !fmt->spec) {
 		free(fmt);
 		snprintf(err, errsz, "out of memory");
 		return NULL;

@@ -428,7 +428,16 @@ static void test_apache_directives(void)
 	CHECK_INT(r.time.offset, 3600);
 	ff_format_free(fmt);
 
-	/* strftime formats footfall cannot read are skipped fields. */
+	fmt = compile("%h %{%Y-%m-%dT%H:%M:%S%z}t %>s");
+	CHECK_INT(parse(fmt, "h 2026-11-22T10:00:00+0100 200", &r), FF_PARSE_OK);
+	CHECK_INT(r.time.offset, 3600);
+	ff_format_free(fmt);
+
+	/* strftime formats footfall cannot read are skipped fields; their
+	 * conversions are case-sensitive. */
+	fmt = compile("%h %{%D/%B/%y:%H:%M:%S %z}t");
+	CHECK(!(ff_format_fields(fmt) & FF_HAS(FF_F_TIME)));
+	ff_format_free(fmt);
 	fmt = compile("%h [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] %s");
 	CHECK(fmt != NULL);
 	CHECK(!(ff_format_fields(fmt) & FF_HAS(FF_F_TIME)));
