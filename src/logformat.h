@@ -15,7 +15,8 @@
  *   A field between two '"' is quoted: it ends at the first '"' not escaped
  *   by a backslash (SPEC §13.4) and may be empty.  Any other field must be
  *   non-empty and, unless it ends at a space, holds no space.  Two
- *   directives with no text between them are a compile error.
+ *   directives with no text between them are a compile error, except
+ *   "%U%q" (Apache's query is empty or starts with '?').
  * - Every field is kept byte for byte.  A referer or user agent of "-" is an
  *   empty view; Nginx $args / $query_string of "-" is an empty query.
  * - The vhost is the host name alone: vhost_combined writes "%v:%p" and the
@@ -33,8 +34,8 @@
  *   line invalid.
  * - Time: %t and $time_local are CLF time; %{%d/%b/%Y:%H:%M:%S %z}t too,
  *   %{sec}t (and $msec, with a fraction) seconds, %{msec}t and %{usec}t
- *   integer milli/microseconds since the epoch, $time_iso8601 ISO 8601;
- *   other %{...}t are skipped fields.
+ *   integer milli/microseconds since the epoch, $time_iso8601 and
+ *   %{%Y-%m-%dT%H:%M:%S%z}t ISO 8601; other %{...}t are skipped fields.
  * - When several directives give one field, the first fills it; the others
  *   are skipped (every byte count is still checked, SPEC §13.7).
  * - "regex:PATTERN" is anchored at both ends (it must describe the whole
