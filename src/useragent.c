@@ -32,7 +32,8 @@
 
 #define UA_MAX_FIELDS 5
 #define UA_LIT_MAX 48       /* longest literal kept for the pre-filter */
-#define UA_LIT_MIN 2        /* shorter ones are no cheaper than PCRE2's own start checks */
+#define UA_LIT_MIN 2        /* a single byte is in nearly every agent */
+#define UA_SET_MAX 512      /* most literals one rule may require one of */
 #define UA_ARENA_CHUNK 65536
 #define UA_SCRATCH_CHUNK 16384
 
@@ -78,8 +79,6 @@ struct ua_rule {
 	const char *rep[UA_MAX_FIELDS];   /* NULL: take the default group */
 	size_t rep_len[UA_MAX_FIELDS];
 	bool rep_subst[UA_MAX_FIELDS];    /* holds a $N to substitute */
-	const char *lit;                  /* required literal, or NULL */
-	size_t lit_len;
 	bool caseless;
 };
 
@@ -109,6 +108,13 @@ struct ff_ua {
 	pcre2_jit_stack *jit_stack;
 	char *lower;                 /* the agent in ASCII lower case, for caseless literals */
 	size_t lower_cap;
+	/* The pre-filter: literal indexes over the agent as it is and lower
+	 * cased, rules that always run, caseless rules with literals, and the
+	 * rules enabled for the current agent. */
+	struct lit_index *lits[2];
+	uint64_t *always, *caseless_req, *enabled;
+	size_t nwords;
+	uint32_t rule_base[SEC_COUNT];
 	uint64_t seed[2];
 	struct cache_slot *slots;
 	size_t nslots, nentries, max_entries;
@@ -261,27 +267,152 @@ static void make_seed(ff_ua *ua)
 
 /* ---- required literals (the pre-filter) ---- */
 
-/* Every match of a rule contains its literal, so an agent that lacks it
- * skips the regex.  The scan below claims a literal only where the regex
- * syntax makes that certain: a run of plain characters at a level without
- * alternation, not under an optional quantifier; anything it does not
- * understand ends the run or abandons the rule's literal. */
-struct litrun {
-	char buf[UA_LIT_MAX];
+/* For each rule, a set of literals at least one of which every match
+ * contains; an agent holding none of them skips the rule's regex.  The scan
+ * claims only what the regex syntax makes certain: a run of plain
+ * characters not under an optional quantifier, a group's requirement, and
+ * for an alternation the union of every branch's.  Anything it does not
+ * understand ends a run or leaves the rule without a requirement (it then
+ * always runs).  The test suite checks that results never change. */
+struct lit {
 	size_t n;
+	char s[UA_LIT_MAX];
+};
+
+struct litset {
+	bool valid;          /* false: nothing proved */
+	bool scored;         /* score[] is up to date */
+	long score[4];
+	size_t n, cap;
+	struct lit *v;
 };
 
 struct litscan {
 	const char *pat;
 	size_t len, i;
 	bool give_up;
+	bool caseless;
 	unsigned depth;
 };
 
-static void lit_keep_longer(struct litrun *best, const struct litrun *cand)
+/* Agents that most lines carry.  A literal found in them filters
+ * nothing, so a rule's other candidates are preferred; this steers the
+ * choice only, never correctness. */
+static const char *const typical_agents[] = {
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0",
+	"Mozilla/5.0 (Linux; Android 13; SM-S918B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.144 Mobile Safari/537.36",
+	"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+	"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+	"Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+};
+
+static inline char ascii_lower(char c)
 {
-	if (cand->n > best->n)
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+static void set_free(struct litset *x)
+{
+	free(x->v);
+	*x = (struct litset){ .valid = false };
+}
+
+static void set_add(struct litset *x, const struct lit *l)
+{
+	if (!x->valid)
+		return;
+	for (size_t k = 0; k < x->n; k++)
+		if (x->v[k].n == l->n && !memcmp(x->v[k].s, l->s, l->n))
+			return;
+	if (x->n == UA_SET_MAX) {
+		set_free(x); /* too many to be worth indexing */
+		return;
+	}
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 4;
+		struct lit *v = realloc(x->v, cap * sizeof(*v));
+		if (!v) {
+			set_free(x);
+			return;
+		}
+		x->v = v;
+		x->cap = cap;
+	}
+	x->v[x->n++] = *l;
+	x->scored = false;
+}
+
+static bool lit_in_typical_agent(const struct lit *l, bool caseless)
+{
+	for (size_t a = 0; a < sizeof typical_agents / sizeof typical_agents[0]; a++) {
+		const char *t = typical_agents[a];
+		size_t tn = strlen(t);
+		char lower[256];
+		if (caseless && tn <= sizeof lower) {
+			/* A caseless rule's literal is already lower case. */
+			for (size_t i = 0; i < tn; i++)
+				lower[i] = ascii_lower(t[i]);
+			t = lower;
+		}
+		if (memmem(t, tn, l->s, l->n))
+			return true;
+	}
+	return false;
+}
+
+/* Orders candidate requirements: provable, then not present in typical
+ * agents, then longest shortest member (up to a point), then fewest
+ * members.  Larger is better. */
+static const long *set_score(struct litset *x, bool caseless)
+{
+	long *sc = x->score;
+	if (x->scored)
+		return sc;
+	x->scored = true;
+	sc[0] = sc[1] = sc[2] = sc[3] = 0;
+	if (!x->valid || x->n == 0)
+		return sc;
+	size_t minlen = SIZE_MAX;
+	bool common = false;
+	for (size_t k = 0; k < x->n; k++) {
+		if (x->v[k].n < minlen)
+			minlen = x->v[k].n;
+		if (!common && lit_in_typical_agent(&x->v[k], caseless))
+			common = true;
+	}
+	if (minlen < UA_LIT_MIN)
+		return sc;
+	sc[0] = 1;
+	sc[1] = !common;
+	sc[2] = (long)(minlen < 8 ? minlen : 8);
+	sc[3] = -(long)x->n;
+	return sc;
+}
+
+/* Keeps the better of *best and *cand in *best; frees the other. */
+static void keep_better(struct litset *best, struct litset *cand, bool caseless)
+{
+	const long *a = set_score(cand, caseless), *b = set_score(best, caseless);
+	int k = 0;
+	while (k < 4 && a[k] == b[k])
+		k++;
+	if (k < 4 && a[k] > b[k]) {
+		set_free(best);
 		*best = *cand;
+		*cand = (struct litset){ .valid = false };
+	} else {
+		set_free(cand);
+	}
+}
+
+static void offer_run(struct litscan *s, struct litset *best, struct lit *run)
+{
+	if (run->n) {
+		struct litset one = { .valid = true };
+		set_add(&one, run);
+		keep_better(best, &one, s->caseless);
+	}
+	run->n = 0;
 }
 
 static bool is_quantifier(const struct litscan *s, unsigned *min)
@@ -307,7 +438,7 @@ static bool is_quantifier(const struct litscan *s, unsigned *min)
 		j++;
 	}
 	if (!digits)
-		return false;
+		return false; /* "{", "{,n}" and the like are literal text to PCRE2 */
 	if (j < s->len && s->pat[j] == ',') {
 		j++;
 		while (j < s->len && s->pat[j] >= '0' && s->pat[j] <= '9')
@@ -352,11 +483,11 @@ static void skip_class(struct litscan *s)
 
 enum lit_atom { ATOM_NONE, ATOM_LIT, ATOM_GROUP, ATOM_OTHER };
 
-static void scan_seq(struct litscan *s, struct litrun *out);
+static void scan_alternatives(struct litscan *s, struct litset *out);
 
-/* At '(': scans the group, leaving its literal in *inner; returns false for
- * a zero-width or unknown group whose contents must not count. */
-static bool scan_group(struct litscan *s, struct litrun *inner)
+/* At '(': scans the group into *inner; returns false for a zero-width or
+ * unknown group, whose contents prove nothing. */
+static bool scan_group(struct litscan *s, struct litset *inner)
 {
 	bool counts = true;
 	s->i++;
@@ -385,7 +516,7 @@ static bool scan_group(struct litscan *s, struct litrun *inner)
 		s->give_up = true;
 		return false;
 	}
-	scan_seq(s, inner);
+	scan_alternatives(s, inner);
 	s->depth--;
 	if (s->i >= s->len || s->pat[s->i] != ')') {
 		s->give_up = true;
@@ -395,38 +526,36 @@ static bool scan_group(struct litscan *s, struct litrun *inner)
 	return counts;
 }
 
-static void scan_seq(struct litscan *s, struct litrun *out)
+/* One branch: a sequence of atoms up to '|', ')' or the end.  Any one
+ * item's requirement is the branch's; the best is kept. */
+static void scan_branch(struct litscan *s, struct litset *out)
 {
-	struct litrun cur = { .n = 0 }, best = { .n = 0 }, group = { .n = 0 };
+	struct litset best = { .valid = false }, group = { .valid = false };
+	struct lit run = { .n = 0 };
 	enum lit_atom last = ATOM_NONE;
-	bool alternation = false;
 
 	while (s->i < s->len && !s->give_up) {
 		unsigned char c = (unsigned char)s->pat[s->i];
 		unsigned min;
-		if (c == ')')
+		if (c == ')' || c == '|')
 			break;
-		if (last != ATOM_NONE && is_quantifier(s, &min)) {
+		if (is_quantifier(s, &min)) {
+			if (last == ATOM_NONE) {
+				s->give_up = true; /* nothing to repeat */
+				break;
+			}
 			if (last == ATOM_LIT && min == 0)
-				cur.n--;
-			else if (last == ATOM_GROUP && min > 0)
-				lit_keep_longer(&best, &group);
-			lit_keep_longer(&best, &cur);
-			cur.n = 0;
+				run.n--;
+			offer_run(s, &best, &run);
+			if (last == ATOM_GROUP && min > 0)
+				keep_better(&best, &group, s->caseless);
+			set_free(&group);
 			skip_quantifier(s);
 			last = ATOM_NONE;
 			continue;
 		}
 		if (last == ATOM_GROUP)
-			lit_keep_longer(&best, &group);
-		if (c == '|') {
-			alternation = true;
-			s->i++;
-			lit_keep_longer(&best, &cur);
-			cur.n = 0;
-			last = ATOM_NONE;
-			continue;
-		}
+			keep_better(&best, &group, s->caseless);
 		char lit = 0;
 		if (c == '\\') {
 			unsigned char d = s->i + 1 < s->len ? (unsigned char)s->pat[s->i + 1] : 0;
@@ -434,18 +563,23 @@ static void scan_seq(struct litscan *s, struct litrun *out)
 				s->give_up = true;
 				break;
 			}
-			/* Escaped punctuation is the character itself; escaped
-			 * letters and digits are classes, anchors or
-			 * back-references. */
-			if (d > 0x20 && d < 0x7f && !(d >= '0' && d <= '9') &&
-			    !((d | 0x20) >= 'a' && (d | 0x20) <= 'z'))
+			/* Escaped punctuation is the character itself; the
+			 * one-letter classes and anchors match no fixed text.
+			 * Other escapes (\x41, \Q...\E, back-references) are
+			 * not worth understanding here. */
+			bool alnum = (d >= '0' && d <= '9') || ((d | 0x20) >= 'a' && (d | 0x20) <= 'z');
+			if (d > 0x20 && d < 0x7f && !alnum) {
 				lit = (char)d;
+			} else if (!strchr("dDsSwWbBAZzhHvV", d)) {
+				s->give_up = true;
+				break;
+			}
 			s->i += 2;
 		} else if (c == '(') {
-			lit_keep_longer(&best, &cur);
-			cur.n = 0;
-			group.n = 0;
+			offer_run(s, &best, &run);
 			last = scan_group(s, &group) ? ATOM_GROUP : ATOM_OTHER;
+			if (last != ATOM_GROUP)
+				set_free(&group);
 			continue;
 		} else if (c == '[') {
 			skip_class(s);
@@ -455,38 +589,167 @@ static void scan_seq(struct litscan *s, struct litrun *out)
 			s->i++;
 		}
 		if (lit) {
-			if (cur.n == UA_LIT_MAX) {
-				lit_keep_longer(&best, &cur);
-				cur.n = 0;
-			}
-			cur.buf[cur.n++] = lit;
+			if (run.n == UA_LIT_MAX)
+				offer_run(s, &best, &run);
+			run.s[run.n++] = s->caseless ? ascii_lower(lit) : lit;
 			last = ATOM_LIT;
 		} else {
-			lit_keep_longer(&best, &cur);
-			cur.n = 0;
+			offer_run(s, &best, &run);
 			last = ATOM_OTHER;
 		}
 	}
 	if (last == ATOM_GROUP)
-		lit_keep_longer(&best, &group);
-	lit_keep_longer(&best, &cur);
-	if (alternation)
-		best.n = 0;
+		keep_better(&best, &group, s->caseless);
+	set_free(&group);
+	offer_run(s, &best, &run);
 	*out = best;
 }
 
-static bool required_literal(const char *pat, size_t len, struct litrun *out)
+/* Branches separated by '|': every branch must prove something, and the
+ * union of their requirements is the whole's. */
+static void scan_alternatives(struct litscan *s, struct litset *out)
 {
-	struct litscan s = { .pat = pat, .len = len };
-	scan_seq(&s, out);
-	if (s.give_up || s.i != len)
-		return false; /* an unbalanced ')' or a construct not understood */
-	return out->n >= UA_LIT_MIN;
+	struct litset all = { .valid = true };
+	for (;;) {
+		struct litset branch;
+		scan_branch(s, &branch);
+		if (!set_score(&branch, s->caseless)[0])
+			set_free(&all);
+		for (size_t k = 0; all.valid && k < branch.n; k++)
+			set_add(&all, &branch.v[k]);
+		set_free(&branch);
+		if (s->give_up || s->i >= s->len || s->pat[s->i] != '|')
+			break;
+		s->i++;
+	}
+	*out = all;
 }
 
-static inline char ascii_lower(char c)
+/* The rule's requirement in *out (to be freed), or false when none. */
+static bool required_literals(const char *pat, size_t len, bool caseless, struct litset *out)
 {
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	struct litscan s = { .pat = pat, .len = len, .caseless = caseless };
+	scan_alternatives(&s, out);
+	if (s.give_up || s.i != len || !set_score(out, caseless)[0]) {
+		set_free(out); /* an unbalanced ')' or a construct not understood */
+		return false;
+	}
+	return true;
+}
+
+/* The literals of all rules, found in one pass over an agent: positions
+ * are looked up by their first two bytes, and a literal found enables the
+ * rules that require it. */
+struct lit_entry {
+	uint32_t off, len;            /* in lit_index.bytes */
+	uint32_t rules_off, rules_n;  /* in lit_index.rule_ids */
+};
+
+struct lit_index {
+	uint64_t first2[65536 / 64];  /* two-byte prefixes some literal has */
+	uint32_t *start;              /* 65537: entries sorted by prefix */
+	struct lit_entry *v;
+	size_t n;
+	char *bytes;
+	uint32_t *rule_ids;
+	uint64_t *found;              /* per agent: entries seen */
+};
+
+struct pending_lit {
+	uint32_t rule;                /* global rule number */
+	unsigned cls;                 /* 0: exact, 1: on the lower-cased agent */
+	struct lit l;
+};
+
+static int pending_cmp(const void *pa, const void *pb)
+{
+	const struct pending_lit *a = pa, *b = pb;
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	size_t n = a->l.n < b->l.n ? a->l.n : b->l.n;
+	int c = memcmp(a->l.s, b->l.s, n);
+	if (c)
+		return c;
+	if (a->l.n != b->l.n)
+		return a->l.n < b->l.n ? -1 : 1;
+	return (a->rule > b->rule) - (a->rule < b->rule);
+}
+
+static unsigned key2(const char *p)
+{
+	return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+}
+
+/* Builds one class's index from its slice of the sorted pending list. */
+static bool build_lit_index(struct lit_index *x, const struct pending_lit *p, size_t n)
+{
+	size_t bytes = 0, distinct = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || p[i].l.n != p[i - 1].l.n || memcmp(p[i].l.s, p[i - 1].l.s, p[i].l.n)) {
+			distinct++;
+			bytes += p[i].l.n;
+		}
+	}
+	x->start = calloc(65537, sizeof(*x->start));
+	x->v = calloc(distinct ? distinct : 1, sizeof(*x->v));
+	x->bytes = malloc(bytes ? bytes : 1);
+	x->rule_ids = malloc((n ? n : 1) * sizeof(*x->rule_ids));
+	x->found = calloc((distinct + 63) / 64 + 1, sizeof(*x->found));
+	if (!x->start || !x->v || !x->bytes || !x->rule_ids || !x->found)
+		return false;
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool fresh = i == 0 || p[i].l.n != p[i - 1].l.n || memcmp(p[i].l.s, p[i - 1].l.s, p[i].l.n);
+		if (fresh) {
+			struct lit_entry *e = &x->v[x->n++];
+			memcpy(x->bytes + off, p[i].l.s, p[i].l.n);
+			e->off = (uint32_t)off;
+			e->len = (uint32_t)p[i].l.n;
+			e->rules_off = (uint32_t)i;
+			off += p[i].l.n;
+			unsigned k = key2(p[i].l.s);
+			x->first2[k / 64] |= UINT64_C(1) << (k % 64);
+			x->start[k + 1]++;
+		}
+		x->rule_ids[i] = p[i].rule;
+		x->v[x->n - 1].rules_n++;
+	}
+	for (unsigned k = 0; k < 65536; k++)
+		x->start[k + 1] += x->start[k];
+	return true;
+}
+
+static void free_lit_index(struct lit_index *x)
+{
+	free(x->start);
+	free(x->v);
+	free(x->bytes);
+	free(x->rule_ids);
+	free(x->found);
+}
+
+/* Marks in enabled the rules whose literals occur in s. */
+static void scan_literals(struct lit_index *x, const char *s, size_t n, uint64_t *enabled)
+{
+	if (x->n == 0 || n < 2)
+		return;
+	memset(x->found, 0, ((x->n + 63) / 64) * sizeof(*x->found));
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned k = key2(s + i);
+		if (!(x->first2[k / 64] >> (k % 64) & 1))
+			continue;
+		for (uint32_t j = x->start[k]; j < x->start[k + 1]; j++) {
+			const struct lit_entry *e = &x->v[j];
+			if ((x->found[j / 64] >> (j % 64) & 1) || e->len > n - i ||
+			    memcmp(s + i, x->bytes + e->off, e->len) != 0)
+				continue;
+			x->found[j / 64] |= UINT64_C(1) << (j % 64);
+			for (uint32_t r = 0; r < e->rules_n; r++) {
+				uint32_t id = x->rule_ids[e->rules_off + r];
+				enabled[id / 64] |= UINT64_C(1) << (id % 64);
+			}
+		}
+	}
 }
 
 /* ---- loading ---- */
@@ -545,9 +808,31 @@ static bool has_group_ref(const char *s, size_t n)
 	return false;
 }
 
+/* Literals of every rule, gathered while loading and indexed at the end. */
+struct pending {
+	struct pending_lit *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void pending_add(struct pending *p, uint32_t rule, unsigned cls, const struct lit *l)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 1024;
+		struct pending_lit *v = realloc(p->v, cap * sizeof(*v));
+		if (!v) {
+			p->failed = true;
+			return;
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = (struct pending_lit){ .rule = rule, .cls = cls, .l = *l };
+}
+
 /* One rule mapping → compiled rule appended to its section. */
-static bool load_rule(ff_ua *ua, enum ua_section sec, yaml_document_t *doc,
-		      yaml_node_t *map, const char *path, char *err, size_t errsz)
+static bool load_rule(ff_ua *ua, enum ua_section sec, yaml_document_t *doc, yaml_node_t *map,
+		      struct pending *pend, const char *path, char *err, size_t errsz)
 {
 	const struct section_desc *d = &section_descs[sec];
 	struct ua_rule r = { .re = NULL };
@@ -617,13 +902,13 @@ static bool load_rule(ff_ua *ua, enum ua_section sec, yaml_document_t *doc,
 	/* Without JIT the interpreter still gives the same answers. */
 	(void)pcre2_jit_compile(r.re, PCRE2_JIT_COMPLETE);
 
-	struct litrun lit;
-	if (required_literal(pat, patlen, &lit)) {
-		if (r.caseless)
-			for (size_t i = 0; i < lit.n; i++)
-				lit.buf[i] = ascii_lower(lit.buf[i]);
-		r.lit = arena_strdup(&ua->arena, lit.buf, lit.n);
-		r.lit_len = r.lit ? lit.n : 0;
+	/* Numbered within the section for now; the sections' bases are
+	 * added once all are loaded. */
+	struct litset req;
+	if (required_literals(pat, patlen, r.caseless, &req)) {
+		for (size_t k = 0; k < req.n; k++)
+			pending_add(pend, (uint32_t)ua->rules[sec].n | (uint32_t)sec << 30, r.caseless, &req.v[k]);
+		set_free(&req);
 	}
 	if (!rule_list_push(&ua->rules[sec], &r)) {
 		pcre2_code_free(r.re);
@@ -633,7 +918,8 @@ static bool load_rule(ff_ua *ua, enum ua_section sec, yaml_document_t *doc,
 	return true;
 }
 
-static bool load_document(ff_ua *ua, yaml_document_t *doc, const char *path, char *err, size_t errsz)
+static bool load_document(ff_ua *ua, yaml_document_t *doc, struct pending *pend,
+			  const char *path, char *err, size_t errsz)
 {
 	yaml_node_t *root = yaml_document_get_root_node(doc);
 	if (!root || root->type != YAML_MAPPING_NODE) {
@@ -655,7 +941,7 @@ static bool load_document(ff_ua *ua, yaml_document_t *doc, const char *path, cha
 			seen[s] = true;
 			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 				yaml_node_t *rule = yaml_document_get_node(doc, *it);
-				if (rule && !load_rule(ua, (enum ua_section)s, doc, rule, path, err, errsz))
+				if (rule && !load_rule(ua, (enum ua_section)s, doc, rule, pend, path, err, errsz))
 					return false;
 			}
 		}
@@ -686,6 +972,47 @@ ff_ua *ff_ua_empty(void)
 	pcre2_set_depth_limit(ua->mctx, UA_DEPTH_LIMIT);
 	pcre2_set_heap_limit(ua->mctx, UA_HEAP_LIMIT_KIB);
 	return ua;
+}
+
+/* Turns the gathered literals into the two indexes and the rule masks. */
+static bool build_prefilter(ff_ua *ua, struct pending *pend)
+{
+	size_t total = 0;
+	for (unsigned s = 0; s < SEC_COUNT; s++) {
+		ua->rule_base[s] = (uint32_t)total;
+		total += ua->rules[s].n;
+	}
+	if (pend->failed || total >= (UINT32_C(1) << 30))
+		return false;
+	ua->nwords = (total + 63) / 64 + 1;
+	ua->always = calloc(ua->nwords, sizeof(uint64_t));
+	ua->caseless_req = calloc(ua->nwords, sizeof(uint64_t));
+	ua->enabled = calloc(ua->nwords, sizeof(uint64_t));
+	ua->lits[0] = calloc(1, sizeof(struct lit_index));
+	ua->lits[1] = calloc(1, sizeof(struct lit_index));
+	if (!ua->always || !ua->caseless_req || !ua->enabled || !ua->lits[0] || !ua->lits[1])
+		return false;
+
+	for (size_t i = 0; i < pend->n; i++) {
+		uint32_t sec = pend->v[i].rule >> 30, idx = pend->v[i].rule & ((UINT32_C(1) << 30) - 1);
+		pend->v[i].rule = ua->rule_base[sec] + idx;
+	}
+	qsort(pend->v, pend->n, sizeof(*pend->v), pending_cmp);
+
+	/* A rule runs always unless it has literals. */
+	for (size_t id = 0; id < total; id++)
+		ua->always[id / 64] |= UINT64_C(1) << (id % 64);
+	for (size_t i = 0; i < pend->n; i++) {
+		uint32_t id = pend->v[i].rule;
+		ua->always[id / 64] &= ~(UINT64_C(1) << (id % 64));
+		if (pend->v[i].cls)
+			ua->caseless_req[id / 64] |= UINT64_C(1) << (id % 64);
+	}
+	size_t split = 0;
+	while (split < pend->n && pend->v[split].cls == 0)
+		split++;
+	return build_lit_index(ua->lits[0], pend->v, split) &&
+	       build_lit_index(ua->lits[1], pend->v + split, pend->n - split);
 }
 
 /* The match data and JIT stack are sized once the rules are known, so the
@@ -726,6 +1053,7 @@ ff_ua *ff_ua_load(const char *path, char *err, size_t errsz)
 
 	yaml_parser_t parser;
 	yaml_document_t doc;
+	struct pending pend = { .v = NULL };
 	bool ok = false;
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err, errsz, "out of memory");
@@ -738,14 +1066,15 @@ ff_ua *ff_ua_load(const char *path, char *err, size_t errsz)
 		yaml_parser_delete(&parser);
 		goto out;
 	}
-	ok = load_document(ua, &doc, path, err, errsz);
+	ok = load_document(ua, &doc, &pend, path, err, errsz);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
-	if (ok && !prepare_matching(ua)) {
+	if (ok && (!build_prefilter(ua, &pend) || !prepare_matching(ua))) {
 		snprintf(err, errsz, "out of memory");
 		ok = false;
 	}
 out:
+	free(pend.v);
 	fclose(f);
 	if (!ok) {
 		ff_ua_free(ua);
@@ -770,6 +1099,14 @@ void ff_ua_free(ff_ua *ua)
 	arena_free(&ua->scratch);
 	free(ua->lower);
 	free(ua->slots);
+	for (unsigned k = 0; k < 2; k++) {
+		if (ua->lits[k])
+			free_lit_index(ua->lits[k]);
+		free(ua->lits[k]);
+	}
+	free(ua->always);
+	free(ua->caseless_req);
+	free(ua->enabled);
 	free(ua);
 }
 
@@ -818,28 +1155,18 @@ static bool substitute(const char *rep, size_t n, const PCRE2_SIZE *ov, int rc,
 	return true;
 }
 
-static bool literal_present(const ff_ua *ua, const struct ua_rule *r, ff_sv agent, bool lower_ok)
-{
-	if (r->caseless) {
-		/* Non-ASCII text can match ASCII letters caselessly in UTF
-		 * mode (the Kelvin sign matches "k"). */
-		if (!lower_ok)
-			return true;
-		return memmem(ua->lower, agent.n, r->lit, r->lit_len) != NULL;
-	}
-	return memmem(agent.p, agent.n, r->lit, r->lit_len) != NULL;
-}
-
-/* Runs one section's rules; the first match fills out[]. */
-static bool classify_section(ff_ua *ua, enum ua_section sec, ff_sv agent, bool lower_ok,
+/* Runs one section's rules (those enabled in mask, when there is one); the
+ * first match fills out[]. */
+static bool classify_section(ff_ua *ua, enum ua_section sec, ff_sv agent, const uint64_t *mask,
 			     struct arena *a, ff_sv *out[])
 {
 	const struct section_desc *d = &section_descs[sec];
 	const struct rule_list *l = &ua->rules[sec];
+	size_t base = ua->rule_base[sec];
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ua_rule *r = &l->v[i];
-		if (ua->prefilter && r->lit && !literal_present(ua, r, agent, lower_ok))
+		if (mask && !(mask[(base + i) / 64] >> ((base + i) % 64) & 1))
 			continue;
 		int rc = pcre2_match(r->re, (PCRE2_SPTR)agent.p, agent.n, 0, 0, ua->md, ua->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
@@ -877,22 +1204,36 @@ static bool classify_section(ff_ua *ua, enum ua_section sec, ff_sv agent, bool l
 static bool classify_into(ff_ua *ua, ff_sv agent, struct arena *a, ff_ua_info *info)
 {
 	*info = (ff_ua_info){ .family = FF_SV_NULL };
-	bool lower_ok = false;
-	if (ua->prefilter && ua->lower && agent.n <= ua->lower_cap) {
-		lower_ok = true;
-		for (size_t i = 0; i < agent.n; i++) {
-			unsigned char c = (unsigned char)agent.p[i];
-			if (c >= 0x80)
-				lower_ok = false;
-			ua->lower[i] = ascii_lower((char)c);
+	const uint64_t *mask = NULL;
+	if (ua->prefilter && ua->enabled) {
+		memcpy(ua->enabled, ua->always, ua->nwords * sizeof(uint64_t));
+		scan_literals(ua->lits[0], agent.p, agent.n, ua->enabled);
+		if (ua->lits[1]->n) {
+			/* Caseless literals are looked for in a lower-cased
+			 * copy.  Non-ASCII text can match ASCII letters
+			 * caselessly in UTF mode (the Kelvin sign matches
+			 * "k"), so then those rules all run. */
+			bool ascii = ua->lower && agent.n <= ua->lower_cap;
+			for (size_t i = 0; ascii && i < agent.n; i++) {
+				if ((unsigned char)agent.p[i] >= 0x80)
+					ascii = false;
+				ua->lower[i] = ascii_lower(agent.p[i]);
+			}
+			if (ascii) {
+				scan_literals(ua->lits[1], ua->lower, agent.n, ua->enabled);
+			} else {
+				for (size_t w = 0; w < ua->nwords; w++)
+					ua->enabled[w] |= ua->caseless_req[w];
+			}
 		}
+		mask = ua->enabled;
 	}
 	ff_sv *ua_out[] = { &info->family, &info->major, &info->minor, &info->patch };
 	ff_sv *os_out[] = { &info->os, &info->os_major, &info->os_minor, &info->os_patch, &info->os_patch_minor };
 	ff_sv *dev_out[] = { &info->device, &info->brand, &info->model };
-	return classify_section(ua, SEC_UA, agent, lower_ok, a, ua_out) &&
-	       classify_section(ua, SEC_OS, agent, lower_ok, a, os_out) &&
-	       classify_section(ua, SEC_DEVICE, agent, lower_ok, a, dev_out);
+	return classify_section(ua, SEC_UA, agent, mask, a, ua_out) &&
+	       classify_section(ua, SEC_OS, agent, mask, a, os_out) &&
+	       classify_section(ua, SEC_DEVICE, agent, mask, a, dev_out);
 }
 
 /* The lower-case copy grows to the longest agent seen, so it is allocated

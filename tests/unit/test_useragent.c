@@ -384,6 +384,94 @@ static void test_redos(ff_ua *ua)
 	ff_ua_set_cache_limit(ua, FF_UA_CACHE_DEFAULT);
 }
 
+static bool same_info(const ff_ua_info *a, const ff_ua_info *b)
+{
+	const ff_sv *x = &a->family, *y = &b->family;
+	for (size_t k = 0; k < sizeof(ff_ua_info) / sizeof(ff_sv); k++)
+		if (!ff_sv_eq(x[k], y[k]) || absent(x[k]) != absent(y[k]))
+			return false;
+	return true;
+}
+
+/* The pre-filter must never change a result, also for agents that are not
+ * in the fixtures: mutations of fixture agents (case changes, cuts, copies,
+ * splices, non-ASCII bytes such as the Kelvin sign that matches "k"
+ * caselessly) with and without it. */
+static void test_prefilter_mutations(ff_ua *ua, ff_ua *plain, char **sample, size_t nsample)
+{
+	if (nsample == 0)
+		return;
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	char buf[4096];
+	size_t diffs = 0;
+	enum { ROUNDS = 3000 };
+	for (int round = 0; round < ROUNDS; round++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		const char *src = sample[x % nsample];
+		size_t n = strlen(src);
+		if (n > 1024)
+			n = 1024;
+		memcpy(buf, src, n);
+		for (int m = 0; m < 3; m++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			size_t at = n ? (size_t)(x >> 8) % (n + 1) : 0;
+			size_t span = (size_t)(x >> 40) % 12;
+			switch (x % 7) {
+			case 0: /* lower case */
+				for (size_t i = 0; i < n; i++)
+					if (buf[i] >= 'A' && buf[i] <= 'Z')
+						buf[i] += 32;
+				break;
+			case 1: /* upper case */
+				for (size_t i = 0; i < n; i++)
+					if (buf[i] >= 'a' && buf[i] <= 'z')
+						buf[i] -= 32;
+				break;
+			case 2: /* cut */
+				if (at + span > n)
+					span = n - at;
+				memmove(buf + at, buf + at + span, n - at - span);
+				n -= span;
+				break;
+			case 3: /* copy a span in place */
+				if (at + span > n)
+					span = n - at;
+				memmove(buf + at + span, buf + at, n - at);
+				n += span;
+				break;
+			case 4: { /* splice from another agent */
+				const char *o = sample[(x >> 20) % nsample];
+				size_t on = strlen(o), from = on ? (size_t)(x >> 30) % on : 0;
+				if (from + span * 2 > on)
+					span = (on - from) / 2;
+				memmove(buf + at + span * 2, buf + at, n - at);
+				memcpy(buf + at, o + from, span * 2);
+				n += span * 2;
+				break;
+			}
+			case 5: /* the Kelvin sign */
+				memmove(buf + at + 3, buf + at, n - at);
+				memcpy(buf + at, "\xe2\x84\xaa", 3);
+				n += 3;
+				break;
+			default: /* a stray byte */
+				memmove(buf + at + 1, buf + at, n - at);
+				buf[at] = (char)(0x80 | (x >> 50) % 64);
+				n++;
+				break;
+			}
+		}
+		ff_sv a = ff_sv_make(buf, n);
+		const ff_ua_info *got = ff_ua_classify(ua, a);
+		if (!same_info(got, ff_ua_classify(plain, a))) {
+			if (diffs++ < 5)
+				fprintf(stderr, "pre-filter changes the result for '%.*s'\n", (int)n, buf);
+		}
+	}
+	printf("info: pre-filter checked on %d mutated agents\n", ROUNDS);
+	CHECK_INT(diffs, 0);
+}
+
 /* ---- accuracy against uap-core's test suites ---- */
 
 enum suite_kind { KIND_UA, KIND_OS, KIND_DEVICE };
@@ -437,19 +525,14 @@ static ff_sv expected(yaml_document_t *doc, const yaml_node_t *tc, const char *k
 	return ff_sv_make((const char *)v->data.scalar.value, v->data.scalar.length);
 }
 
-static bool same_info(const ff_ua_info *a, const ff_ua_info *b)
-{
-	const ff_sv *x = &a->family, *y = &b->family;
-	for (size_t k = 0; k < sizeof(ff_ua_info) / sizeof(ff_sv); k++)
-		if (!ff_sv_eq(x[k], y[k]) || absent(x[k]) != absent(y[k]))
-			return false;
-	return true;
-}
+#define SAMPLE_MAX 600
 
 struct tally {
 	size_t cases, distinct_agents;
 	double miss_seconds;
 	size_t prefilter_diffs;
+	char *sample[SAMPLE_MAX];   /* agents to mutate */
+	size_t nsample;
 };
 
 /* Runs one fixture file; returns false when it is not there. */
@@ -495,6 +578,8 @@ static bool run_suite(ff_ua *ua, ff_ua *plain, const char *base, const char *rel
 					fprintf(stderr, "pre-filter changes the result for '%.*s'\n", (int)agent.n, agent.p);
 				}
 			}
+			if (total % 53 == 0 && t->nsample < SAMPLE_MAX)
+				t->sample[t->nsample++] = strndup(agent.p, agent.n);
 			total++;
 			bool match = true;
 			for (const struct field *fl = fields; fl->key; fl++) {
@@ -562,14 +647,17 @@ static void test_accuracy(const char *regexes)
 		{ "test_resources/pgts_browser_list.yaml", KIND_UA, false },
 		{ "test_resources/additional_os_tests.yaml", KIND_OS, false },
 	};
-	struct tally t = { 0 };
+	struct tally t = { .cases = 0 };
 	for (size_t k = 0; k < sizeof suites / sizeof suites[0]; k++) {
 		bool found = run_suite(ua, plain, base, suites[k].rel, suites[k].kind, &t);
 		if (suites[k].core)
 			CHECK(found);
 	}
 	CHECK_INT(t.prefilter_diffs, 0);
+	test_prefilter_mutations(ua, plain, t.sample, t.nsample);
 	CHECK_INT(ff_ua_match_errors(ua), 0);
+	for (size_t k = 0; k < t.nsample; k++)
+		free(t.sample[k]);
 
 	/* Cache misses: the distinct agents above, each walked through the
 	 * rule lists once; the same again without the pre-filter. */
