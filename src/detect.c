@@ -27,7 +27,7 @@ static void extended(const char *preset, unsigned extra, unsigned quoted, char *
 
 /* For lines that match `preset` only as a prefix, finds the extension with
  * up to three more fields that reads most of them. */
-static void suggest(const ff_sv *lines, size_t n, const char *preset, ff_detection *d)
+static size_t suggest(const ff_sv *lines, size_t n, const char *preset, ff_detection *d)
 {
 	size_t best = 0;
 	char spec[sizeof d->suggestion];
@@ -52,6 +52,7 @@ static void suggest(const ff_sv *lines, size_t n, const char *preset, ff_detecti
 			}
 		}
 	}
+	return best;
 }
 
 int ff_detect_lines(const ff_sv *lines, size_t n, ff_detection *d, char *err, size_t errsz)
@@ -89,10 +90,12 @@ int ff_detect_lines(const ff_sv *lines, size_t n, ff_detection *d, char *err, si
 	}
 	d->matched = best_ok;
 	d->prefix_matched = best_prefix;
-	if (d->prefix_preset && 2 * best_prefix > d->sampled)
-		suggest(lines, n, d->prefix_preset, d);
-	else
+	/* A combined line is also a common line with more fields: only when
+	 * most lines match no preset whole is a prefix match worth a hint. */
+	if (!(d->prefix_preset && 2 * best_prefix > d->sampled && 2 * best_ok <= d->sampled))
 		d->prefix_preset = NULL;
+	else if (2 * suggest(lines, n, d->prefix_preset, d) <= d->sampled)
+		d->prefix_preset = NULL, d->suggestion[0] = 0;
 	return 0;
 }
 

@@ -84,11 +84,15 @@ void ff_records_default_fields(uint32_t has, ff_records_spec *spec)
 {
 	static const enum ff_rfield always[] = {
 		FF_R_CLIENT, FF_R_TIME, FF_R_METHOD, FF_R_PATH, FF_R_QUERY,
-		FF_R_PROTOCOL, FF_R_STATUS, FF_R_BYTES, FF_R_REFERER, FF_R_USER_AGENT,
+		FF_R_PROTOCOL, FF_R_STATUS, FF_R_BYTES,
 	};
 	spec->n_fields = 0;
 	for (size_t i = 0; i < sizeof always / sizeof *always; i++)
 		spec->fields[spec->n_fields++] = always[i];
+	if (has & FF_HAS(FF_F_REFERER))
+		spec->fields[spec->n_fields++] = FF_R_REFERER;
+	if (has & FF_HAS(FF_F_USER_AGENT))
+		spec->fields[spec->n_fields++] = FF_R_USER_AGENT;
 	if (has & FF_HAS(FF_F_VHOST))
 		spec->fields[spec->n_fields++] = FF_R_VHOST;
 	if (has & FF_HAS(FF_F_DURATION))

@@ -299,7 +299,7 @@ static int setup(struct run *r, const ff_config *cfg)
 		r->facts[i].compression = "none";
 		inputs[i] = ff_input_open(files[i], err, sizeof err);
 		if (!inputs[i]) {
-			ff_diag_at(r->err, files[i], 0, "%s", err);
+			ff_diag_at(r->err, strcmp(files[i], "-") == 0 ? "(standard input)" : files[i], 0, "%s", err);
 			r->facts[i].error = strdup(err);
 			r->status = FF_EXIT_IO;
 			continue;
