@@ -229,6 +229,8 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 			ff_diag(r->err, "%s: %s", r->o->log_format ? "--log-format" : "log.format", err);
 			return -1;
 		}
+		if (ff_format_note(r->fmt))
+			ff_diag(r->err, "%s: %s", r->o->log_format ? "--log-format" : "log.format", ff_format_note(r->fmt));
 		r->format_label = strdup(spec);
 		return r->format_label ? 0 : -1;
 	}
@@ -360,6 +362,9 @@ static void read_all(struct run *r)
 		facts->compression = ff_input_compression(in) == FF_COMP_GZIP ? "gzip" : "none";
 		facts->bytes_read = ff_input_bytes_read(in);
 	}
+	if (ff_format_limit_hits(r->fmt))
+		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid",
+			ff_format_limit_hits(r->fmt), ff_format_limit_hits(r->fmt) == 1 ? "line reached" : "lines reached");
 	if (!r->o->quiet && r->invalid_seen > INVALID_SHOWN)
 		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
 }
