@@ -1,37 +1,29 @@
-/* render.h — what a run found, and the renderers that write it out.
+/* render.h — writers of an ff_report: text, csv, tsv, json (html later).
  *
- * Renderers only read ff_results; they never reach back into parsing.
- * Every string that came from the log is escaped by the renderer itself. */
+ * Renderers only read the report; they never reach back into parsing.
+ * Every text cell may hold any bytes (it came from the log): each renderer
+ * escapes it for its format itself (SPEC §9).  A renderer writes to f and
+ * leaves error checking of f to the caller (ferror/fflush). */
 #ifndef FF_RENDER_H
 #define FF_RENDER_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#include "summary.h"
+#include "report.h"
 
-typedef struct ff_input_facts {
-	const char *name;        /* as given on the command line, "-" for stdin */
-	const char *compression; /* "none" or "gzip" */
-	uint64_t lines, invalid;
-	uint64_t bytes_read;
-	const char *error;       /* NULL, or why reading stopped early */
-} ff_input_facts;
+typedef struct ff_render_opts {
+	bool separators; /* text: thousands separators (--no-separators) */
+	bool color;      /* text: ANSI colours (terminal, no NO_COLOR) */
+	bool bars;       /* text: a share bar column (terminal) */
+	bool wide;       /* text: no ellipsis on long strings (--wide) */
+	bool csv_raw;    /* csv/tsv: no formula neutralising (--csv-raw) */
+	unsigned width;  /* text: terminal width, 0 unknown (80 assumed) */
+} ff_render_opts;
 
-typedef struct ff_results {
-	ff_summary summary;
-	const char *format;      /* preset name or the format string */
-	bool format_detected;    /* chosen by --log-format auto */
-	const ff_input_facts *inputs;
-	size_t n_inputs;
-} ff_results;
-
-typedef struct ff_text_style {
-	bool separators; /* thousands separators in numbers */
-} ff_text_style;
-
-void ff_render_text(FILE *f, const ff_results *r, const ff_text_style *style);
-void ff_render_json(FILE *f, const ff_results *r);
+void ff_render_text(FILE *f, const ff_report *r, const ff_render_opts *o);
+void ff_render_json(FILE *f, const ff_report *r, const ff_render_opts *o);
+/* sep ',' for csv (RFC 4180), '\t' for tsv. */
+void ff_render_csv(FILE *f, const ff_report *r, const ff_render_opts *o, char sep);
 
 #endif
