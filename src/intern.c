@@ -1,0 +1,199 @@
+/* intern.c — the run-lifetime store of distinct byte strings: a seeded hash
+ * map from string to id, an array from id to view, and arena chunks that
+ * hold the bytes.  Everything that outlives an input block (paths, visitor
+ * keys, report keys) passes through here once per distinct value. */
+#include "intern.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+
+/* Strings are packed into chunks of this size; one larger than a quarter
+ * of it gets a chunk of its own so the current chunk's tail is not
+ * wasted. */
+#define INTERN_CHUNK (256u * 1024u)
+
+struct chunk {
+	struct chunk *next;
+	size_t cap, used;
+	alignas(max_align_t) char data[];
+};
+
+struct ff_intern {
+	ff_hmap *map;        /* hash of bytes -> id */
+	ff_sv *strs;         /* id -> stored bytes */
+	size_t count, cap;
+	struct chunk *head;  /* strings are added to head */
+	size_t arena_bytes;
+};
+
+/* The key being looked up: the concatenation of some views. */
+struct lookup {
+	const ff_intern *in;
+	const ff_sv *parts;
+	size_t nparts;
+	size_t total;
+};
+
+static bool same_bytes(const void *ctx, uint32_t id)
+{
+	const struct lookup *k = ctx;
+	ff_sv s = k->in->strs[id];
+	if (s.n != k->total)
+		return false;
+	const char *p = s.p;
+	for (size_t i = 0; i < k->nparts; i++) {
+		size_t n = k->parts[i].n;
+		if (n && memcmp(p, k->parts[i].p, n) != 0)
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+ff_intern *ff_intern_new(uint64_t seed)
+{
+	ff_intern *in = calloc(1, sizeof *in);
+	if (!in)
+		return NULL;
+	in->map = ff_hmap_new(seed);
+	if (!in->map) {
+		free(in);
+		return NULL;
+	}
+	return in;
+}
+
+void ff_intern_free(ff_intern *in)
+{
+	if (!in)
+		return;
+	struct chunk *c = in->head;
+	while (c) {
+		struct chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	ff_hmap_free(in->map);
+	free(in->strs);
+	free(in);
+}
+
+/* n bytes of arena space; NULL when out of memory. */
+static char *arena_alloc(ff_intern *in, size_t n)
+{
+	struct chunk *h = in->head;
+	if (h && h->cap - h->used >= n) {
+		char *p = h->data + h->used;
+		h->used += n;
+		return p;
+	}
+	bool own = n > INTERN_CHUNK / 4;
+	size_t cap = own ? n : INTERN_CHUNK;
+	if (cap > SIZE_MAX - sizeof(struct chunk))
+		return NULL;
+	struct chunk *c = malloc(sizeof *c + cap);
+	if (!c)
+		return NULL;
+	c->cap = cap;
+	c->used = n;
+	in->arena_bytes += sizeof *c + cap;
+	if (own && h) {
+		/* Behind the head: the head keeps taking small strings. */
+		c->next = h->next;
+		h->next = c;
+	} else {
+		c->next = h;
+		in->head = c;
+	}
+	return c->data;
+}
+
+static uint64_t hash_parts(const ff_intern *in, const ff_sv *parts, size_t nparts, size_t *total)
+{
+	ff_hasher h;
+	ff_hasher_init(&h, ff_hmap_hash_key(in->map));
+	*total = 0;
+	for (size_t i = 0; i < nparts; i++) {
+		ff_hasher_update(&h, parts[i].p, parts[i].n);
+		*total += parts[i].n;
+	}
+	return ff_hasher_final(&h);
+}
+
+uint32_t ff_intern_id_parts(ff_intern *in, const ff_sv *parts, size_t nparts)
+{
+	struct lookup k = { .in = in, .parts = parts, .nparts = nparts };
+	uint64_t hash = hash_parts(in, parts, nparts, &k.total);
+
+	uint32_t *found = ff_hmap_find(in->map, hash, same_bytes, &k);
+	if (found)
+		return *found;
+
+	/* New: make every allocation first so that nothing half-added is
+	 * left behind when one fails. */
+	if (in->count >= FF_INTERN_NONE)
+		return FF_INTERN_NONE;
+	if (in->count == in->cap) {
+		size_t cap = in->cap ? in->cap * 2 : 1024;
+		ff_sv *strs = realloc(in->strs, cap * sizeof *strs);
+		if (!strs)
+			return FF_INTERN_NONE;
+		in->strs = strs;
+		in->cap = cap;
+	}
+	if (ff_hmap_reserve(in->map, in->count + 1) != 0)
+		return FF_INTERN_NONE;
+	const char *stored = "";
+	if (k.total) {
+		char *p = arena_alloc(in, k.total);
+		if (!p)
+			return FF_INTERN_NONE;
+		stored = p;
+		for (size_t i = 0; i < nparts; i++) {
+			if (parts[i].n)
+				memcpy(p, parts[i].p, parts[i].n);
+			p += parts[i].n;
+		}
+	}
+
+	uint32_t id = (uint32_t)in->count;
+	bool inserted;
+	uint32_t *slot = ff_hmap_find_or_insert(in->map, hash, same_bytes, &k, &inserted);
+	/* Reserved above and absent, so this inserts and cannot fail. */
+	*slot = id;
+	in->strs[id] = ff_sv_make(stored, k.total);
+	in->count++;
+	return id;
+}
+
+uint32_t ff_intern_id(ff_intern *in, ff_sv bytes)
+{
+	return ff_intern_id_parts(in, &bytes, 1);
+}
+
+uint32_t ff_intern_find(const ff_intern *in, ff_sv bytes)
+{
+	struct lookup k = { .in = in, .parts = &bytes, .nparts = 1, .total = bytes.n };
+	uint32_t *found = ff_hmap_find(in->map, ff_hmap_hash(in->map, bytes), same_bytes, &k);
+	return found ? *found : FF_INTERN_NONE;
+}
+
+ff_sv ff_intern_get(const ff_intern *in, uint32_t id)
+{
+	if (id >= in->count)
+		return FF_SV_NULL;
+	return in->strs[id];
+}
+
+size_t ff_intern_count(const ff_intern *in)
+{
+	return in->count;
+}
+
+size_t ff_intern_bytes(const ff_intern *in)
+{
+	return sizeof *in + in->arena_bytes + in->cap * sizeof *in->strs + ff_hmap_bytes(in->map);
+}

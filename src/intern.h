@@ -1,0 +1,49 @@
+/* intern.h — byte strings to dense ids, each string stored once.
+ *
+ * An interning table gives every distinct byte string (compared byte for
+ * byte, NUL and invalid UTF-8 included) an id: 0, 1, 2, ... in the order
+ * strings were first seen, so ids index plain arrays.  The table copies
+ * each new string into large arena chunks it owns (no allocation per
+ * string), so a view taken from an input block may be interned and the
+ * block reused.  This is how a view enters any table that outlives a block.
+ *
+ * Views returned by ff_intern_get stay valid until ff_intern_free.
+ * Looking up a string already present never allocates.  Use one table per
+ * kind of key (paths, visitor keys, ...) so each kind's ids stay dense. */
+#ifndef FF_INTERN_H
+#define FF_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "str.h"
+
+/* Returned instead of an id when memory ran out (nothing was added). */
+#define FF_INTERN_NONE UINT32_MAX
+
+typedef struct ff_intern ff_intern;
+
+/* seed keys the table's hash (see hmap.h).  NULL when out of memory. */
+ff_intern *ff_intern_new(uint64_t seed);
+void ff_intern_free(ff_intern *in);
+
+/* The id of bytes, adding a copy when it is new.  FF_INTERN_NONE when out
+ * of memory. */
+uint32_t ff_intern_id(ff_intern *in, ff_sv bytes);
+
+/* The id of the concatenation of parts[0..nparts), without building it:
+ * same id as ff_intern_id on the joined bytes. */
+uint32_t ff_intern_id_parts(ff_intern *in, const ff_sv *parts, size_t nparts);
+
+/* The id of bytes if present, else FF_INTERN_NONE; never adds. */
+uint32_t ff_intern_find(const ff_intern *in, ff_sv bytes);
+
+/* The stored bytes of id (id < ff_intern_count); never NUL-terminated by
+ * contract. */
+ff_sv ff_intern_get(const ff_intern *in, uint32_t id);
+
+size_t ff_intern_count(const ff_intern *in);
+/* Bytes allocated: arena chunks, the id table and the hash map. */
+size_t ff_intern_bytes(const ff_intern *in);
+
+#endif

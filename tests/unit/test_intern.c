@@ -1,0 +1,170 @@
+/* test_intern.c — dense ids in first-seen order, bytes kept exactly (NUL,
+ * invalid UTF-8, empty, longer than a chunk), views that survive growth,
+ * and keys given in pieces. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "intern.h"
+
+static void test_ids(void)
+{
+	ff_intern *in = ff_intern_new(1);
+	CHECK(in != NULL);
+	if (!in)
+		return;
+	CHECK_INT(ff_intern_count(in), 0);
+	CHECK_INT(ff_intern_find(in, FF_SV_LIT("/")), FF_INTERN_NONE);
+
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/")), 0);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/about")), 1);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/")), 0);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("")), 2);
+	CHECK_INT(ff_intern_id(in, FF_SV_NULL), 2); /* empty, whatever the pointer */
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/About")), 3); /* no case folding */
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/a\0b")), 4);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/a\0c")), 5); /* bytes after a NUL count */
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/a")), 6);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/\xff\xfe")), 7);
+	CHECK_INT(ff_intern_count(in), 8);
+
+	CHECK_SV(ff_intern_get(in, 0), "/");
+	CHECK_SV(ff_intern_get(in, 1), "/about");
+	CHECK_INT(ff_intern_get(in, 2).n, 0);
+	CHECK(ff_intern_get(in, 2).p != NULL);
+	ff_sv nul = ff_intern_get(in, 4);
+	CHECK(nul.n == 4 && memcmp(nul.p, "/a\0b", 4) == 0);
+	CHECK_SV(ff_intern_get(in, 7), "/\xff\xfe");
+	CHECK_INT(ff_intern_get(in, 8).n, 0); /* out of range: empty view */
+	CHECK_INT(ff_intern_find(in, FF_SV_LIT("/about")), 1);
+	CHECK_INT(ff_intern_find(in, FF_SV_LIT("/missing")), FF_INTERN_NONE);
+	CHECK_INT(ff_intern_count(in), 8);
+
+	/* The table copies: changing the caller's buffer changes nothing. */
+	char buf[] = "/blog";
+	uint32_t id = ff_intern_id(in, ff_sv_cstr(buf));
+	buf[1] = 'X';
+	CHECK_SV(ff_intern_get(in, id), "/blog");
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/blog")), id);
+	ff_intern_free(in);
+	ff_intern_free(NULL);
+}
+
+static void test_many_and_stable(void)
+{
+	enum { N = 200000 };
+	ff_intern *in = ff_intern_new(2);
+	CHECK(in != NULL);
+	if (!in)
+		return;
+	ff_sv first[100];
+	bool ok = true;
+	for (uint32_t i = 0; i < N; i++) {
+		char s[32];
+		int n = snprintf(s, sizeof s, "/page/%u?x=%u", i, i * 7);
+		if (ff_intern_id(in, ff_sv_make(s, (size_t)n)) != i)
+			ok = false;
+		if (i < 100)
+			first[i] = ff_intern_get(in, i);
+	}
+	CHECK(ok);
+	CHECK_INT(ff_intern_count(in), N);
+
+	/* Views taken early still point at the right bytes after the table
+	 * and its arena have grown many times. */
+	ok = true;
+	for (uint32_t i = 0; i < 100; i++) {
+		char s[32];
+		int n = snprintf(s, sizeof s, "/page/%u?x=%u", i, i * 7);
+		ff_sv now = ff_intern_get(in, i);
+		if (now.p != first[i].p || !ff_sv_eq(now, ff_sv_make(s, (size_t)n)))
+			ok = false;
+	}
+	CHECK(ok);
+	ok = true;
+	for (uint32_t i = 0; i < N; i += 997) {
+		char s[32];
+		int n = snprintf(s, sizeof s, "/page/%u?x=%u", i, i * 7);
+		if (ff_intern_id(in, ff_sv_make(s, (size_t)n)) != i)
+			ok = false;
+	}
+	CHECK(ok);
+	CHECK_INT(ff_intern_count(in), N);
+
+	/* Strings are packed, not one allocation each: about 20 bytes of
+	 * text plus 16 of view and at most 40 of table per string. */
+	size_t bytes = ff_intern_bytes(in);
+	CHECK(bytes > (size_t)N * 20);
+	CHECK(bytes < (size_t)N * 90);
+	ff_intern_free(in);
+}
+
+static void test_long_strings(void)
+{
+	ff_intern *in = ff_intern_new(3);
+	CHECK(in != NULL);
+	if (!in)
+		return;
+	size_t big = 3u * 1024 * 1024;
+	char *a = malloc(big), *b = malloc(big);
+	CHECK(a && b);
+	if (!a || !b) {
+		free(a);
+		free(b);
+		ff_intern_free(in);
+		return;
+	}
+	memset(a, 'a', big);
+	memcpy(b, a, big);
+	b[big - 1] = 'b';
+	uint32_t small1 = ff_intern_id(in, FF_SV_LIT("/small"));
+	uint32_t ia = ff_intern_id(in, ff_sv_make(a, big));
+	uint32_t ib = ff_intern_id(in, ff_sv_make(b, big));
+	uint32_t mid = ff_intern_id(in, ff_sv_make(a, 100000));
+	uint32_t small2 = ff_intern_id(in, FF_SV_LIT("/small2"));
+	CHECK_INT(small1, 0);
+	CHECK_INT(ia, 1);
+	CHECK_INT(ib, 2);
+	CHECK_INT(mid, 3);
+	CHECK_INT(small2, 4);
+	CHECK(ff_sv_eq(ff_intern_get(in, ia), ff_sv_make(a, big)));
+	CHECK(ff_sv_eq(ff_intern_get(in, ib), ff_sv_make(b, big)));
+	CHECK_INT(ff_intern_get(in, mid).n, 100000);
+	CHECK_SV(ff_intern_get(in, small1), "/small");
+	CHECK_SV(ff_intern_get(in, small2), "/small2");
+	CHECK_INT(ff_intern_id(in, ff_sv_make(b, big)), ib);
+	free(a);
+	free(b);
+	ff_intern_free(in);
+}
+
+static void test_parts(void)
+{
+	ff_intern *in = ff_intern_new(4);
+	CHECK(in != NULL);
+	if (!in)
+		return;
+	uint32_t whole = ff_intern_id(in, FF_SV_LIT("203.0.113.9 Mozilla/5.0 (X11)"));
+	ff_sv three[3] = { FF_SV_LIT("203.0.113.9"), FF_SV_LIT(" "), FF_SV_LIT("Mozilla/5.0 (X11)") };
+	CHECK_INT(ff_intern_id_parts(in, three, 3), whole);
+	ff_sv with_empty[4] = { FF_SV_LIT("203.0.113.9 Moz"), FF_SV_NULL, FF_SV_LIT("illa/5.0 (X11)"),
+				FF_SV_LIT("") };
+	CHECK_INT(ff_intern_id_parts(in, with_empty, 4), whole);
+	ff_sv other[2] = { FF_SV_LIT("203.0.113.9"), FF_SV_LIT("Mozilla/5.0 (X11)") };
+	uint32_t joined = ff_intern_id_parts(in, other, 2);
+	CHECK(joined != whole);
+	CHECK_SV(ff_intern_get(in, joined), "203.0.113.9Mozilla/5.0 (X11)");
+	CHECK_INT(ff_intern_id_parts(in, NULL, 0), 2);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("")), 2);
+	CHECK_INT(ff_intern_count(in), 3);
+	ff_intern_free(in);
+}
+
+int main(void)
+{
+	test_ids();
+	test_many_and_stable();
+	test_long_strings();
+	test_parts();
+	return CHECK_DONE("test_intern");
+}
