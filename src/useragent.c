@@ -35,6 +35,7 @@
 #define UA_LIT_MIN 2        /* a single byte is in nearly every agent */
 #define UA_SET_MAX 512      /* most literals one rule may require one of */
 #define UA_ARENA_CHUNK 65536
+#define UA_BYTES_PER_ENTRY 1024  /* cache memory allowed per allowed entry */
 #define UA_SCRATCH_CHUNK 16384
 
 enum ua_section { SEC_UA, SEC_OS, SEC_DEVICE, SEC_COUNT };
@@ -72,6 +73,7 @@ struct arena_chunk {
 struct arena {
 	struct arena_chunk *head;
 	size_t chunk_size;
+	size_t bytes;        /* held from malloc */
 };
 
 struct ua_rule {
@@ -119,6 +121,7 @@ struct ff_ua {
 	struct cache_slot *slots;
 	size_t nslots, nentries, max_entries;
 	size_t match_errors;
+	size_t rule_bytes;           /* arena bytes taken by the rules themselves */
 	bool prefilter;
 };
 
@@ -146,6 +149,7 @@ static void *arena_alloc(struct arena *a, size_t n, size_t align)
 		return NULL;
 	c->cap = cap;
 	c->used = n;
+	a->bytes += sizeof(*c) + cap;
 	/* An oversized block goes behind the current chunk so the current
 	 * one keeps filling. */
 	if (cap > a->chunk_size && a->head) {
@@ -183,6 +187,7 @@ static void arena_reset(struct arena *a)
 	}
 	c->next = NULL;
 	c->used = 0;
+	a->bytes = sizeof(*c) + c->cap;
 }
 
 static void arena_free(struct arena *a)
@@ -194,6 +199,7 @@ static void arena_free(struct arena *a)
 		c = n;
 	}
 	a->head = NULL;
+	a->bytes = 0;
 }
 
 /* ---- keyed hash ---- */
@@ -1069,6 +1075,7 @@ ff_ua *ff_ua_load(const char *path, char *err, size_t errsz)
 	ok = load_document(ua, &doc, &pend, path, err, errsz);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
+	ua->rule_bytes = ua->arena.bytes;
 	if (ok && (!build_prefilter(ua, &pend) || !prepare_matching(ua))) {
 		snprintf(err, errsz, "out of memory");
 		ok = false;
@@ -1118,7 +1125,6 @@ static ff_sv group_sv(const PCRE2_SIZE *ov, int rc, unsigned g, const char *subj
 		return FF_SV_NULL;
 	return ff_sv_make(subject + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
 }
-
 
 /* A replacement with $0..$9 filled in from the match (an unset group is
  * empty), trimmed of white space as the specification asks; empty is
@@ -1273,6 +1279,18 @@ static bool cache_grow(ff_ua *ua)
 	return true;
 }
 
+/* Full at the entry limit, or when long agents have used the memory that
+ * many ordinary ones would: a log of distinct multi-kilobyte agents must
+ * not grow the cache without bound. */
+static bool cache_full(const ff_ua *ua)
+{
+	if (ua->nentries >= ua->max_entries)
+		return true;
+	size_t budget = ua->max_entries > SIZE_MAX / UA_BYTES_PER_ENTRY / 2
+		? SIZE_MAX / 2 : ua->max_entries * UA_BYTES_PER_ENTRY;
+	return ua->arena.bytes > ua->rule_bytes + budget;
+}
+
 static const ff_ua_info *classify_uncached(ff_ua *ua, ff_sv agent)
 {
 	arena_reset(&ua->scratch);
@@ -1297,7 +1315,7 @@ const ff_ua_info *ff_ua_classify(ff_ua *ua, ff_sv agent)
 	}
 
 	reserve_lower(ua, agent.n);
-	if (ua->nentries >= ua->max_entries)
+	if (cache_full(ua))
 		return classify_uncached(ua, agent);
 	/* Keep the table at most half full so probes stay short. */
 	if ((ua->nentries + 1) * 2 > ua->nslots) {

@@ -19,7 +19,7 @@
 
 #include "str.h"
 
-/* Distinct agents cached by default; about 0.5 KB each. */
+/* Distinct agents cached by default; an ordinary one takes about 0.5 KB. */
 #define FF_UA_CACHE_DEFAULT 100000
 
 typedef struct ff_ua ff_ua;
@@ -48,8 +48,9 @@ const ff_ua_info *ff_ua_classify(ff_ua *ua, ff_sv agent);
 size_t ff_ua_cache_size(const ff_ua *ua);
 
 /* At most max_entries distinct agents are cached (default
- * FF_UA_CACHE_DEFAULT); 0 caches nothing.  Lowering it keeps what is
- * cached. */
+ * FF_UA_CACHE_DEFAULT), in at most about max_entries KiB, so that distinct
+ * very long agents cannot exhaust memory; 0 caches nothing.  Lowering it
+ * keeps what is cached. */
 void ff_ua_set_cache_limit(ff_ua *ua, size_t max_entries);
 
 /* The pre-filter skips a rule whose required literal text is absent from

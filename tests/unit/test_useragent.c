@@ -39,6 +39,13 @@ static const char *write_rules(const char *name, const char *text)
 	return path;
 }
 
+static void remove_rules(const char *name)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	unlink(path);
+}
+
 static bool absent(ff_sv v)
 {
 	return v.p == NULL && v.n == 0;
@@ -164,6 +171,7 @@ static void test_semantics(void)
 	CHECK_SV(i->device, "Other");
 	CHECK(absent(i->major) && absent(i->os_major) && absent(i->brand) && absent(i->model));
 	ff_ua_free(ua);
+	remove_rules("rules.yaml");
 }
 
 static void expect_load_error(const char *name, const char *text, const char *want)
@@ -186,20 +194,87 @@ static void test_load_errors(void)
 	char missing[4200];
 	snprintf(missing, sizeof missing, "%s/no-such.yaml", dir);
 	expect_load_error(missing, NULL, "cannot open");
-	expect_load_error("syntax.yaml", "user_agent_parsers:\n  - regex: 'a\n  x: [\n", ":");
+	expect_load_error("syntax.yaml", "user_agent_parsers:\n  - regex: 'a\n  x: [\n", "syntax.yaml:");
 	expect_load_error("compile.yaml", "user_agent_parsers:\n  - regex: 'ok'\n  - regex: '(unclosed'\n",
 			  "compile.yaml:3: regex does not compile");
 	expect_load_error("noregex.yaml", "os_parsers:\n  - os_replacement: 'x'\n", "noregex.yaml:2: rule without a regex in os_parsers");
 	expect_load_error("scalar.yaml", "just text\n", "not a uap-core regexes file");
 	expect_load_error("other.yaml", "something_else: []\n", "not a uap-core regexes file");
 	expect_load_error("notlist.yaml", "device_parsers: 3\n", "device_parsers is not a list");
-	unlink(write_rules("syntax.yaml", ""));
-	unlink(write_rules("compile.yaml", ""));
-	unlink(write_rules("noregex.yaml", ""));
-	unlink(write_rules("scalar.yaml", ""));
-	unlink(write_rules("other.yaml", ""));
-	unlink(write_rules("notlist.yaml", ""));
-	unlink(write_rules("rules.yaml", ""));
+	static const char *const made[] = { "syntax.yaml", "compile.yaml", "noregex.yaml",
+					    "scalar.yaml", "other.yaml", "notlist.yaml" };
+	for (size_t k = 0; k < sizeof made / sizeof made[0]; k++)
+		remove_rules(made[k]);
+}
+
+/* Regex constructs around literals that the pre-filter must read right:
+ * optional characters and groups, empty alternatives, lookarounds, classes
+ * holding ']', escapes, caseless rules and a non-ASCII letter that matches
+ * ASCII caselessly.  Each agent must match its rule with and without the
+ * pre-filter. */
+static void test_prefilter_syntax(void)
+{
+	const char *path = write_rules("syntax-rules.yaml",
+		"user_agent_parsers:\n"
+		"  - regex: 'Foo?Bar'\n"
+		"    family_replacement: 'optional char'\n"
+		"  - regex: '(?:Alpha|Beta)Gamma'\n"
+		"    family_replacement: 'alternation'\n"
+		"  - regex: 'Dx(?:ab|)yz'\n"
+		"    family_replacement: 'empty branch'\n"
+		"  - regex: 'Ze{0,3}ta'\n"
+		"    family_replacement: 'counted'\n"
+		"  - regex: 'Eta(?=Theta)'\n"
+		"    family_replacement: 'lookahead'\n"
+		"  - regex: '[]x]Iota'\n"
+		"    family_replacement: 'class'\n"
+		"  - regex: '\\.Kappa\\/(?:Mu)+'\n"
+		"    family_replacement: 'escapes'\n"
+		"  - regex: 'Nu|Xi[0-9]'\n"
+		"    family_replacement: 'top alternation'\n"
+		"  - regex: '(?P<n>Omicron)(?:Pi)?'\n"
+		"    family_replacement: 'named'\n"
+		"  - regex: 'lambda'\n"
+		"    regex_flag: 'i'\n"
+		"    family_replacement: 'caseless'\n"
+		"  - regex: 'sky'\n"
+		"    regex_flag: 'i'\n"
+		"    family_replacement: 'caseless k'\n");
+	char err[512] = "";
+	ff_ua *on = ff_ua_load(path, err, sizeof err);
+	ff_ua *off = ff_ua_load(path, err, sizeof err);
+	CHECK(on != NULL && off != NULL);
+	if (on && off) {
+		ff_ua_set_prefilter(off, false);
+		static const struct {
+			const char *agent, *family;
+		} cases[] = {
+			{ "x FoBar", "optional char" }, { "FooBar", "optional char" }, { "Foo Bar", "Other" },
+			{ "BetaGamma", "alternation" }, { "Gamma", "Other" },
+			{ "Dxyz", "empty branch" }, { "Dxabyz", "empty branch" },
+			{ "Zta", "counted" }, { "Zeeeta", "counted" }, { "Zeeeeta", "Other" },
+			{ "EtaTheta", "lookahead" }, { "Eta", "Other" },
+			{ "]Iota", "class" }, { "xIota", "class" },
+			{ "a.Kappa/MuMu", "escapes" }, { "Kappa/Mu", "Other" },
+			{ "Nu", "top alternation" }, { "Xi7", "top alternation" }, { "Xi", "Other" },
+			{ "Omicron", "named" },
+			{ "LaMbDa", "caseless" }, { "LAMBDA", "caseless" },
+			{ "S\xe2\x84\xaaY", "caseless k" }, /* KELVIN SIGN */
+			{ "\xff\xfeSKY", "caseless k" },
+		};
+		for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+			const ff_ua_info *a = classify(on, cases[k].agent), *b = classify(off, cases[k].agent);
+			CHECK_SV(b->family, cases[k].family);
+			if (!ff_sv_eq_cstr(a->family, cases[k].family))
+				fprintf(stderr, "pre-filter: '%s' gives '%.*s'\n", cases[k].agent, (int)a->family.n, a->family.p);
+			CHECK_SV(a->family, cases[k].family);
+		}
+	} else {
+		fprintf(stderr, "%s\n", err);
+	}
+	ff_ua_free(on);
+	ff_ua_free(off);
+	remove_rules("syntax-rules.yaml");
 }
 
 static void test_known_agents(ff_ua *ua)
@@ -314,6 +389,28 @@ static void test_cache_growth(void)
 	const ff_ua_info *u = classify(ua, "not cached");
 	CHECK(u != NULL && ff_sv_eq_cstr(u->family, "Other"));
 	CHECK_INT(ff_ua_cache_size(ua), N);
+	ff_ua_free(ua);
+
+	/* Long distinct agents fill the memory budget before the entry
+	 * limit: 1000 entries allow about 1 MB, not 1000 agents of 8 KB. */
+	ua = ff_ua_empty();
+	if (!ua)
+		return;
+	ff_ua_set_cache_limit(ua, 1000);
+	char *big = malloc(8192);
+	if (big) {
+		memset(big, 'a', 8192);
+		int other = 0;
+		for (int k = 0; k < 1000; k++) {
+			snprintf(big, 16, "%08d", k);
+			big[8] = 'a';
+			other += ff_sv_eq_cstr(ff_ua_classify(ua, ff_sv_make(big, 8192))->family, "Other");
+		}
+		CHECK_INT(other, 1000);
+		CHECK(ff_ua_cache_size(ua) > 50);
+		CHECK(ff_ua_cache_size(ua) < 200);
+		free(big);
+	}
 	ff_ua_free(ua);
 }
 
@@ -618,6 +715,14 @@ static void test_accuracy(const char *regexes)
 	else
 		snprintf(base, sizeof base, ".");
 
+	char probe[4200];
+	snprintf(probe, sizeof probe, "%s/tests/test_ua.yaml", base);
+	if (access(probe, R_OK) != 0) {
+		printf("test_useragent: no uap-core test suites next to %s (%s), accuracy part skipped\n",
+		       regexes, probe);
+		return;
+	}
+
 	char err[512];
 	double t0 = now();
 	ff_ua *ua = ff_ua_load(regexes, err, sizeof err);
@@ -702,6 +807,7 @@ int main(void)
 	test_empty();
 	test_semantics();
 	test_load_errors();
+	test_prefilter_syntax();
 	test_cache_growth();
 	rmdir(dir);
 
