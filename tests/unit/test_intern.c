@@ -57,7 +57,7 @@ static void test_many_and_stable(void)
 	CHECK(in != NULL);
 	if (!in)
 		return;
-	ff_sv first[100];
+	ff_sv first[100] = { { NULL, 0 } };
 	bool ok = true;
 	for (uint32_t i = 0; i < N; i++) {
 		char s[32];

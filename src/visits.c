@@ -1,0 +1,570 @@
+/* visits.c — the streaming sessionizer between classification and the
+ * aggregates: pageviews wait in a min-heap on (instant, seq) until the
+ * reorder window has passed them, then join or start their visitor's open
+ * visit; a second min-heap on last-pageview time (lazily re-keyed) finds
+ * the visits that can no longer grow.  See visits.h for the rules. */
+#include "visits.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_SLOT UINT32_MAX
+#define T_LIMIT (FF_VISITS_SECONDS_MAX << 12)
+
+/* An open visit's entry in the expiry heap.  t is at most the visit's last
+ * pageview second: it is refreshed from the visit when it reaches the top,
+ * so extending a visit costs nothing here. */
+struct expiry {
+	int64_t t;
+	uint32_t slot;
+};
+
+struct ff_visits {
+	int64_t timeout, window;
+	ff_visits_hooks hooks;
+
+	bool has_newest;
+	int64_t newest; /* whole seconds: the clock for `late` and release */
+
+	ff_pageview *pending; /* reorder buffer, min-heap on (instant, seq) */
+	size_t npending, pending_cap;
+
+	/* Open visits live in pool slots; a slot with pageviews == 0 is free
+	 * and its visitor field links the free list. */
+	ff_visit *pool;
+	uint32_t pool_cap, pool_used, free_head, nopen;
+	struct expiry *exp; /* one entry per open visit; capacity pool_cap */
+	uint32_t nexp;
+
+	/* Per visitor id: its open visit's slot + 1 (0: none), and whether
+	 * it ever had a visit. */
+	uint32_t *open_of;
+	uint64_t *seen;
+	size_t visitors_cap;
+
+	uint64_t late, visitors, visits;
+};
+
+static int64_t clamp64(int64_t x, int64_t lo, int64_t hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+ff_visits *ff_visits_new(const ff_visits_options *opt, const ff_visits_hooks *hooks)
+{
+	ff_visits *v = calloc(1, sizeof *v);
+	if (!v)
+		return NULL;
+	v->timeout = opt ? opt->timeout : FF_VISITS_TIMEOUT_DEFAULT;
+	v->window = opt ? opt->reorder_window : FF_VISITS_REORDER_WINDOW_DEFAULT;
+	v->timeout = clamp64(v->timeout, 0, FF_VISITS_SECONDS_MAX);
+	v->window = clamp64(v->window, 0, FF_VISITS_SECONDS_MAX);
+	if (hooks)
+		v->hooks = *hooks;
+	v->free_head = NO_SLOT;
+	return v;
+}
+
+void ff_visits_free(ff_visits *v)
+{
+	if (!v)
+		return;
+	free(v->pending);
+	free(v->pool);
+	free(v->exp);
+	free(v->open_of);
+	free(v->seen);
+	free(v);
+}
+
+/* ---- ordering ---- */
+
+static int time_cmp(ff_time a, ff_time b)
+{
+	if (a.t != b.t)
+		return a.t < b.t ? -1 : 1;
+	if (a.usec != b.usec)
+		return a.usec < b.usec ? -1 : 1;
+	return 0;
+}
+
+/* (instant, seq) order: the stable time order of SPEC §4 and §13.11. */
+static bool sorts_before(ff_time a, uint64_t aseq, ff_time b, uint64_t bseq)
+{
+	int c = time_cmp(a, b);
+	return c < 0 || (c == 0 && aseq < bseq);
+}
+
+/* Whether `to` is more than timeout seconds after `from` (sub-seconds
+ * included). */
+static bool gap_cuts(ff_time from, ff_time to, int64_t timeout)
+{
+	int64_t d = to.t - from.t;
+	return d > timeout || (d == timeout && to.usec > from.usec);
+}
+
+/* ---- the reorder buffer ---- */
+
+static bool pv_less(const ff_pageview *a, const ff_pageview *b)
+{
+	return sorts_before(a->time, a->seq, b->time, b->seq);
+}
+
+static int pending_push(ff_visits *v, const ff_pageview *pv)
+{
+	if (v->npending == v->pending_cap) {
+		size_t cap = v->pending_cap ? v->pending_cap * 2 : 1024;
+		ff_pageview *p = realloc(v->pending, cap * sizeof *p);
+		if (!p)
+			return -1;
+		v->pending = p;
+		v->pending_cap = cap;
+	}
+	ff_pageview *h = v->pending;
+	size_t i = v->npending++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (!pv_less(pv, &h[parent]))
+			break;
+		h[i] = h[parent];
+		i = parent;
+	}
+	h[i] = *pv;
+	return 0;
+}
+
+static ff_pageview pending_pop(ff_visits *v)
+{
+	ff_pageview *h = v->pending;
+	ff_pageview top = h[0];
+	ff_pageview last = h[--v->npending];
+	size_t n = v->npending, i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && pv_less(&h[c + 1], &h[c]))
+			c++;
+		if (!pv_less(&h[c], &last))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (n)
+		h[i] = last;
+	return top;
+}
+
+/* ---- the expiry heap ---- */
+
+static bool exp_less(const struct expiry *a, const struct expiry *b)
+{
+	return a->t < b->t || (a->t == b->t && a->slot < b->slot);
+}
+
+static void exp_sift_down(ff_visits *v, size_t i)
+{
+	struct expiry *h = v->exp, e = h[i];
+	size_t n = v->nexp;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && exp_less(&h[c + 1], &h[c]))
+			c++;
+		if (!exp_less(&h[c], &e))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = e;
+}
+
+/* Capacity is guaranteed by pool_reserve: one entry per pool slot. */
+static void exp_push(ff_visits *v, int64_t t, uint32_t slot)
+{
+	struct expiry *h = v->exp, e = { .t = t, .slot = slot };
+	size_t i = v->nexp++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (!exp_less(&e, &h[parent]))
+			break;
+		h[i] = h[parent];
+		i = parent;
+	}
+	h[i] = e;
+}
+
+static void exp_pop(ff_visits *v)
+{
+	v->exp[0] = v->exp[--v->nexp];
+	if (v->nexp)
+		exp_sift_down(v, 0);
+}
+
+/* ---- visit slots and visitor arrays ---- */
+
+/* Makes sure one more visit can be opened without allocating. */
+static int pool_reserve(ff_visits *v)
+{
+	if (v->free_head != NO_SLOT || v->pool_used < v->pool_cap)
+		return 0;
+	if (v->pool_cap >= UINT32_MAX / 2)
+		return -1;
+	uint32_t cap = v->pool_cap ? v->pool_cap * 2 : 256;
+	ff_visit *pool = realloc(v->pool, (size_t)cap * sizeof *pool);
+	if (!pool)
+		return -1;
+	v->pool = pool;
+	struct expiry *exp = realloc(v->exp, (size_t)cap * sizeof *exp);
+	if (!exp)
+		return -1; /* the bigger pool stays; pool_cap says what is usable */
+	v->exp = exp;
+	v->pool_cap = cap;
+	return 0;
+}
+
+static uint32_t pool_take(ff_visits *v)
+{
+	uint32_t slot = v->free_head;
+	if (slot != NO_SLOT)
+		v->free_head = v->pool[slot].visitor;
+	else
+		slot = v->pool_used++;
+	return slot;
+}
+
+static void pool_put(ff_visits *v, uint32_t slot)
+{
+	v->pool[slot].pageviews = 0;
+	v->pool[slot].visitor = v->free_head;
+	v->free_head = slot;
+}
+
+static int visitor_reserve(ff_visits *v, uint32_t visitor)
+{
+	if (visitor == FF_INTERN_NONE)
+		return -1;
+	if (visitor < v->visitors_cap)
+		return 0;
+	size_t cap = v->visitors_cap ? v->visitors_cap * 2 : 1024;
+	if (cap <= visitor)
+		cap = (size_t)visitor + 1;
+	cap = (cap + 63) & ~(size_t)63;
+	uint32_t *open_of = realloc(v->open_of, cap * sizeof *open_of);
+	if (!open_of)
+		return -1;
+	v->open_of = open_of;
+	memset(open_of + v->visitors_cap, 0, (cap - v->visitors_cap) * sizeof *open_of);
+	uint64_t *seen = realloc(v->seen, cap / 64 * sizeof *seen);
+	if (!seen)
+		return -1; /* open_of's zeroed tail is harmless; retried next time */
+	v->seen = seen;
+	memset(seen + v->visitors_cap / 64, 0, (cap - v->visitors_cap) / 64 * sizeof *seen);
+	v->visitors_cap = cap;
+	return 0;
+}
+
+/* ---- assigning pageviews ---- */
+
+static void report_pageview(ff_visits *v, ff_visit *visit, const ff_pageview *pv)
+{
+	if (v->hooks.on_pageview)
+		v->hooks.on_pageview(v->hooks.ctx, visit, pv);
+}
+
+static void report_visit(ff_visits *v, const ff_visit *visit)
+{
+	v->visits++;
+	if (v->hooks.on_visit)
+		v->hooks.on_visit(v->hooks.ctx, visit);
+}
+
+static void start_visit(ff_visits *v, ff_visit *visit, const ff_pageview *pv)
+{
+	uint32_t id = pv->visitor;
+	uint64_t bit = UINT64_C(1) << (id % 64);
+	bool returning = (v->seen[id / 64] & bit) != 0;
+
+	if (!returning) {
+		v->seen[id / 64] |= bit;
+		v->visitors++;
+	}
+	*visit = (ff_visit){
+		.id = pv->seq,
+		.first_seq = pv->seq,
+		.last_seq = pv->seq,
+		.start = pv->time,
+		.end = pv->time,
+		.visitor = id,
+		.pageviews = 1,
+		.entry_path = pv->path_id,
+		.exit_path = pv->path_id,
+		.returning = returning,
+	};
+}
+
+static void join_visit(ff_visit *visit, const ff_pageview *pv)
+{
+	visit->pageviews++;
+	if (sorts_before(visit->end, visit->last_seq, pv->time, pv->seq)) {
+		visit->end = pv->time;
+		visit->last_seq = pv->seq;
+		visit->exit_path = pv->path_id;
+	}
+}
+
+/* A pageview in time order (or a late one whose visitor has no open
+ * visit).  Needs pool_reserve and visitor_reserve done. */
+static void assign(ff_visits *v, const ff_pageview *pv)
+{
+	uint32_t open = v->open_of[pv->visitor];
+	ff_visit *visit;
+
+	if (open) {
+		visit = &v->pool[open - 1];
+		if (!gap_cuts(visit->end, pv->time, v->timeout)) {
+			join_visit(visit, pv);
+		} else {
+			/* The slot passes to the new visit, and with it the
+			 * expiry entry, whose time is still not after the new
+			 * visit's last pageview. */
+			report_visit(v, visit);
+			start_visit(v, visit, pv);
+		}
+	} else {
+		uint32_t slot = pool_take(v);
+		visit = &v->pool[slot];
+		start_visit(v, visit, pv);
+		v->open_of[pv->visitor] = slot + 1;
+		exp_push(v, pv->time.t, slot);
+		v->nopen++;
+	}
+	report_pageview(v, visit, pv);
+}
+
+/* The late rule of visits.h. */
+static void assign_late(ff_visits *v, const ff_pageview *pv)
+{
+	uint32_t open = v->open_of[pv->visitor];
+	if (!open) {
+		assign(v, pv); /* rule 3 */
+		return;
+	}
+	ff_visit *visit = &v->pool[open - 1];
+	bool after_entry = sorts_before(visit->start, visit->first_seq, pv->time, pv->seq);
+	bool after_exit = sorts_before(visit->end, visit->last_seq, pv->time, pv->seq);
+	if (after_entry && !(after_exit && gap_cuts(visit->end, pv->time, v->timeout))) {
+		join_visit(visit, pv); /* rule 1 */
+		report_pageview(v, visit, pv);
+		return;
+	}
+	ff_visit alone; /* rule 2 */
+	start_visit(v, &alone, pv);
+	report_pageview(v, &alone, pv);
+	report_visit(v, &alone);
+}
+
+/* Assigns the buffered pageviews no line that is not late can precede any
+ * more (all of them when flush). */
+static int release(ff_visits *v, bool flush)
+{
+	int64_t limit = v->newest - v->window;
+	while (v->npending && (flush || v->pending[0].time.t < limit)) {
+		if (pool_reserve(v) != 0)
+			return -1;
+		ff_pageview pv = pending_pop(v);
+		assign(v, &pv);
+	}
+	return 0;
+}
+
+/* Finishes the open visits that nothing but a late pageview can join: a
+ * pageview not late is at least newest - window, so a visit whose last
+ * pageview is earlier than that by more than timeout (whole seconds, which
+ * covers any sub-seconds) can no longer grow. */
+static void expire(ff_visits *v)
+{
+	int64_t limit = v->newest - v->window - v->timeout;
+	while (v->nexp && v->exp[0].t < limit) {
+		uint32_t slot = v->exp[0].slot;
+		ff_visit *visit = &v->pool[slot];
+		if (visit->end.t >= limit) {
+			v->exp[0].t = visit->end.t;
+			exp_sift_down(v, 0);
+			continue;
+		}
+		exp_pop(v);
+		report_visit(v, visit);
+		v->open_of[visit->visitor] = 0;
+		pool_put(v, slot);
+		v->nopen--;
+	}
+}
+
+static void normalize_time(ff_time *t)
+{
+	t->t = clamp64(t->t, -T_LIMIT, T_LIMIT);
+	if (t->usec < 0 || t->usec > 999999)
+		t->usec = t->usec < 0 ? 0 : 999999;
+}
+
+static void advance_clock(ff_visits *v, int64_t t)
+{
+	if (!v->has_newest || t > v->newest) {
+		v->newest = t;
+		v->has_newest = true;
+	}
+}
+
+int ff_visits_add_pageview(ff_visits *v, const ff_pageview *in)
+{
+	ff_pageview pv = *in;
+	normalize_time(&pv.time);
+	pv.late = false;
+	if (visitor_reserve(v, pv.visitor) != 0)
+		return -1;
+
+	if (v->has_newest && pv.time.t < v->newest - v->window) {
+		if (pool_reserve(v) != 0)
+			return -1;
+		pv.late = true;
+		v->late++;
+		assign_late(v, &pv);
+		expire(v); /* a visit it started may be over already */
+		return FF_VISITS_LATE;
+	}
+
+	if (pending_push(v, &pv) != 0)
+		return -1;
+	advance_clock(v, pv.time.t);
+	if (release(v, false) != 0)
+		return -1;
+	expire(v);
+	return 0;
+}
+
+int ff_visits_add(ff_visits *v, uint32_t visitor, ff_time t, uint32_t path_id, uint64_t seq)
+{
+	ff_pageview pv = { .time = t, .seq = seq, .visitor = visitor, .path_id = path_id };
+	return ff_visits_add_pageview(v, &pv);
+}
+
+int ff_visits_tick(ff_visits *v, ff_time t)
+{
+	normalize_time(&t);
+	advance_clock(v, t.t);
+	if (release(v, false) != 0)
+		return -1;
+	expire(v);
+	return 0;
+}
+
+static int visit_order(const void *pa, const void *pb)
+{
+	const ff_visit *a = pa, *b = pb;
+	if (sorts_before(a->start, a->first_seq, b->start, b->first_seq))
+		return -1;
+	if (sorts_before(b->start, b->first_seq, a->start, a->first_seq))
+		return 1;
+	return 0;
+}
+
+int ff_visits_finish(ff_visits *v)
+{
+	if (release(v, true) != 0)
+		return -1;
+	/* Gather the open visits at the front of the pool and sort them
+	 * there: nothing to allocate at the end of a long run. */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < v->pool_used; i++) {
+		if (v->pool[i].pageviews == 0)
+			continue;
+		v->open_of[v->pool[i].visitor] = 0;
+		v->pool[n++] = v->pool[i];
+	}
+	qsort(v->pool, n, sizeof *v->pool, visit_order);
+	for (uint32_t i = 0; i < n; i++)
+		report_visit(v, &v->pool[i]);
+	v->pool_used = 0;
+	v->free_head = NO_SLOT;
+	v->nopen = 0;
+	v->nexp = 0;
+	return 0;
+}
+
+uint64_t ff_visits_late_count(const ff_visits *v)
+{
+	return v->late;
+}
+
+uint64_t ff_visits_visitor_count(const ff_visits *v)
+{
+	return v->visitors;
+}
+
+bool ff_visits_visitor_seen(const ff_visits *v, uint32_t visitor)
+{
+	if (visitor >= v->visitors_cap)
+		return false;
+	return (v->seen[visitor / 64] >> (visitor % 64)) & 1;
+}
+
+uint64_t ff_visits_count(const ff_visits *v)
+{
+	return v->visits;
+}
+
+size_t ff_visits_open_count(const ff_visits *v)
+{
+	return v->nopen;
+}
+
+size_t ff_visits_pending_count(const ff_visits *v)
+{
+	return v->npending;
+}
+
+size_t ff_visits_bytes(const ff_visits *v)
+{
+	return sizeof *v + v->pending_cap * sizeof *v->pending +
+	       (size_t)v->pool_cap * (sizeof *v->pool + sizeof *v->exp) +
+	       v->visitors_cap * sizeof *v->open_of + v->visitors_cap / 64 * sizeof *v->seen;
+}
+
+/* ---- visitor keys ---- */
+
+uint32_t ff_visitor_id(ff_intern *in, ff_sv client, ff_sv ua)
+{
+	unsigned char len[10];
+	size_t n = 0;
+	size_t x = client.n;
+	do {
+		unsigned char b = x & 0x7f;
+		x >>= 7;
+		len[n++] = (unsigned char)(b | (x ? 0x80 : 0));
+	} while (x);
+	ff_sv parts[3] = { ff_sv_make((const char *)len, n), client, ua };
+	return ff_intern_id_parts(in, parts, 3);
+}
+
+bool ff_visitor_key_split(ff_sv key, ff_sv *client, ff_sv *ua)
+{
+	uint64_t len = 0;
+	size_t i = 0;
+	for (unsigned shift = 0;; shift += 7) {
+		if (i >= key.n || shift > 63)
+			return false;
+		unsigned char b = (unsigned char)key.p[i++];
+		if (shift == 63 && (b & 0x7e))
+			return false;
+		len |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
+	}
+	if (len > key.n - i)
+		return false;
+	*client = ff_sv_make(key.p + i, (size_t)len);
+	*ua = ff_sv_sub(key, i + (size_t)len, key.n);
+	return true;
+}
