@@ -28,6 +28,9 @@ typedef struct ff_config {
 	int64_t visits_timeout;        /* visits.timeout, seconds (1800) */
 	int64_t visits_reorder_window; /* visits.reorder_window, seconds (300) */
 	char *ua_regexes;  /* ua.regexes; NULL means the built-in default path */
+	ff_strlist bot_patterns;      /* classify.bot_patterns; default none */
+	ff_strlist static_extensions; /* classify.static_extensions; empty:
+					 the built-in list (SPEC §3) */
 	/* The parsed document, kept for sections that later stages read
 	 * themselves (goals, funnels...); NULL without a file. */
 	ff_ynode *doc;

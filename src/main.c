@@ -27,6 +27,8 @@ int main(int argc, char **argv)
 	case FF_OPTIONS_RUN:
 		break;
 	}
+	if (opts.list_reports)
+		return ff_list_reports(stdout);
 	ff_config_init(&cfg);
 	if (ff_config_load(&cfg, opts.config_path, err, sizeof err) != 0) {
 		ff_diag(stderr, "%s", err);

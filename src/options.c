@@ -25,6 +25,13 @@ enum opt_id {
 	OPT_CSV_RAW,
 	OPT_NO_SEPARATORS,
 	OPT_REORDER_WINDOW,
+	OPT_TIMEOUT,
+	OPT_SITE,
+	OPT_UA_REGEXES,
+	OPT_TOP,
+	OPT_REPORT,
+	OPT_LIST_REPORTS,
+	OPT_WIDE,
 };
 
 struct opt_desc {
@@ -39,9 +46,20 @@ static const struct opt_desc opt_table[] = {
 	  .help = "auto (default), combined, common, vhost_combined, an Apache\n"
 		  "LogFormat or Nginx log_format string, or regex:PATTERN" },
 	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT",
-	  .help = "output: text (default) or json; records: tsv (default), csv, jsonl" },
+	  .help = "reports: text (default), csv, tsv or json; records: tsv (default),\n"
+		  "csv or jsonl" },
 	{ .name = "output", .id = OPT_OUTPUT, .arg = "FILE",
 	  .help = "write to FILE (replaced atomically) instead of standard output" },
+	{ .name = "report", .id = OPT_REPORT, .arg = "NAMES",
+	  .help = "only these reports (comma-separated; see --list-reports)" },
+	{ .name = "top", .id = OPT_TOP, .arg = "N",
+	  .help = "rows of ranked reports, the rest summed as others (default 10, 0 all)" },
+	{ .name = "site", .id = OPT_SITE, .arg = "HOSTS",
+	  .help = "the site's own host names, comma-separated (default: inferred)" },
+	{ .name = "timeout", .id = OPT_TIMEOUT, .arg = "SECONDS",
+	  .help = "inactivity that ends a visit (default 1800)" },
+	{ .name = "ua-regexes", .id = OPT_UA_REGEXES, .arg = "FILE",
+	  .help = "uap-core regexes.yaml (default " FF_UAP_REGEXES ")" },
 	{ .name = "config", .id = OPT_CONFIG, .arg = "FILE",
 	  .help = "read FILE instead of ./footfall.yaml or ~/.config/footfall/config.yaml" },
 	{ .name = "reorder-window", .id = OPT_REORDER_WINDOW, .arg = "SECONDS",
@@ -54,8 +72,11 @@ static const struct opt_desc opt_table[] = {
 	  .help = "csv: do not neutralise cells that start with = + - @" },
 	{ .name = "no-separators", .id = OPT_NO_SEPARATORS,
 	  .help = "text: no thousands separators in numbers" },
+	{ .name = "wide", .id = OPT_WIDE,
+	  .help = "text: do not shorten long strings" },
 	{ .name = "quiet", .id = OPT_QUIET,
 	  .help = "no warnings about invalid lines" },
+	{ .name = "list-reports", .id = OPT_LIST_REPORTS, .help = "list the report names and exit" },
 	{ .name = "help", .id = OPT_HELP, .help = "show this help and exit" },
 	{ .name = "version", .id = OPT_VERSION, .help = "show the version and exit" },
 };
@@ -147,6 +168,7 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 		case OPT_CSV_RAW: o->csv_raw = true; break;
 		case OPT_NO_SEPARATORS: o->no_separators = true; break;
 		case OPT_QUIET: o->quiet = true; break;
+		case OPT_WIDE: o->wide = true; break;
 		case OPT_REORDER_WINDOW: {
 			uint64_t v;
 			if (!ff_sv_to_u64(ff_sv_cstr(optarg), 100000000, &v))
@@ -155,6 +177,28 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 			o->reorder_window_set = true;
 			break;
 		}
+		case OPT_TIMEOUT: {
+			uint64_t v;
+			if (!ff_sv_to_u64(ff_sv_cstr(optarg), INT32_MAX, &v))
+				return usage_error(err, "--timeout takes a whole number of seconds, not '%s'", optarg);
+			o->timeout = (int64_t)v;
+			o->timeout_set = true;
+			break;
+		}
+		case OPT_TOP: {
+			uint64_t v;
+			if (!ff_sv_to_u64(ff_sv_cstr(optarg), INT32_MAX, &v))
+				return usage_error(err, "--top takes a whole number of rows, not '%s'", optarg);
+			o->top = (int64_t)v;
+			o->top_set = true;
+			break;
+		}
+		case OPT_SITE: o->site = optarg; break;
+		case OPT_UA_REGEXES: o->ua_regexes = optarg; break;
+		case OPT_REPORT: o->reports = optarg; break;
+		case OPT_LIST_REPORTS:
+			o->list_reports = true;
+			return FF_OPTIONS_RUN;
 		case OPT_HELP:
 			ff_options_help(out);
 			return FF_OPTIONS_DONE;

@@ -20,9 +20,18 @@ typedef struct ff_options {
 	bool no_header;            /* --no-header */
 	bool csv_raw;              /* --csv-raw */
 	bool no_separators;        /* --no-separators */
+	bool wide;                 /* --wide */
 	bool quiet;                /* --quiet */
 	bool reorder_window_set;
 	int64_t reorder_window;    /* --reorder-window */
+	bool timeout_set;
+	int64_t timeout;           /* --timeout */
+	const char *site;          /* --site, comma-separated */
+	const char *ua_regexes;    /* --ua-regexes */
+	bool top_set;
+	int64_t top;               /* --top */
+	const char *reports;       /* --report, comma-separated */
+	bool list_reports;         /* --list-reports */
 	char **files;              /* file arguments; none means stdin */
 	int n_files;
 } ff_options;

@@ -24,6 +24,16 @@ static const char *const field_names[FF_R_COUNT] = {
 	[FF_R_USER_AGENT] = "user_agent",
 	[FF_R_VHOST] = "vhost",
 	[FF_R_DURATION] = "duration",
+	[FF_R_BOT] = "bot",
+	[FF_R_STATIC] = "static",
+	[FF_R_PAGEVIEW] = "pageview",
+	[FF_R_BROWSER] = "browser",
+	[FF_R_BROWSER_MAJOR] = "browser_major",
+	[FF_R_BROWSER_MINOR] = "browser_minor",
+	[FF_R_OS] = "os",
+	[FF_R_OS_MAJOR] = "os_major",
+	[FF_R_DEVICE] = "device",
+	[FF_R_DEVICE_TYPE] = "device_type",
 };
 
 /* The record field each column needs from the format. */
@@ -43,6 +53,16 @@ static const int field_source[FF_R_COUNT] = {
 	[FF_R_USER_AGENT] = FF_F_USER_AGENT,
 	[FF_R_VHOST] = FF_F_VHOST,
 	[FF_R_DURATION] = FF_F_DURATION,
+	[FF_R_BOT] = -1,
+	[FF_R_STATIC] = -1,
+	[FF_R_PAGEVIEW] = -1,
+	[FF_R_BROWSER] = -1,
+	[FF_R_BROWSER_MAJOR] = -1,
+	[FF_R_BROWSER_MINOR] = -1,
+	[FF_R_OS] = -1,
+	[FF_R_OS_MAJOR] = -1,
+	[FF_R_DEVICE] = -1,
+	[FF_R_DEVICE_TYPE] = -1,
 };
 
 const char *ff_rfield_name(enum ff_rfield f)
@@ -63,7 +83,7 @@ int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, 
 			if (ff_sv_eq_cstr(name, field_names[f]))
 				break;
 		if (f == FF_R_COUNT) {
-			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration)",
+			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type)",
 				 (int)(name.n > 64 ? 64 : name.n), name.p);
 			return -1;
 		}
@@ -205,7 +225,22 @@ void ff_records_header(FILE *f, const ff_records_spec *spec)
 	putc('\n', f);
 }
 
-void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint64_t line, const ff_record *rec)
+bool ff_records_need_class(const ff_records_spec *spec)
+{
+	for (size_t i = 0; i < spec->n_fields; i++)
+		if (spec->fields[i] >= FF_R_BOT)
+			return true;
+	return false;
+}
+
+/* true/false: a JSON literal, and plain words in tsv and csv. */
+static void bool_value(FILE *f, bool v)
+{
+	fputs(v ? "true" : "false", f);
+}
+
+void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint64_t line, const ff_record *rec,
+		    const ff_records_class *cls)
 {
 	bool json = spec->format == FF_RECORDS_JSONL;
 	char sep = spec->format == FF_RECORDS_TSV ? '\t' : ',';
@@ -228,7 +263,7 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 		 * method, target and protocol */
 		if (src == FF_F_METHOD || src == FF_F_TARGET || src == FF_F_PROTOCOL)
 			needs |= FF_HAS(FF_F_REQUEST);
-		if (src >= 0 && !(rec->has & needs)) {
+		if ((src >= 0 && !(rec->has & needs)) || (fld >= FF_R_BOT && !cls)) {
 			absent_value(f, spec);
 			continue;
 		}
@@ -254,6 +289,16 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 		case FF_R_USER_AGENT: text_value(f, spec, rec->user_agent); break;
 		case FF_R_VHOST: text_value(f, spec, rec->vhost); break;
 		case FF_R_DURATION: duration_value(f, rec->duration_us); break;
+		case FF_R_BOT: bool_value(f, cls->bot); break;
+		case FF_R_STATIC: bool_value(f, cls->is_static); break;
+		case FF_R_PAGEVIEW: bool_value(f, cls->pageview); break;
+		case FF_R_BROWSER: text_value(f, spec, cls->browser); break;
+		case FF_R_BROWSER_MAJOR: text_value(f, spec, cls->browser_major); break;
+		case FF_R_BROWSER_MINOR: text_value(f, spec, cls->browser_minor); break;
+		case FF_R_OS: text_value(f, spec, cls->os); break;
+		case FF_R_OS_MAJOR: text_value(f, spec, cls->os_major); break;
+		case FF_R_DEVICE: text_value(f, spec, cls->device); break;
+		case FF_R_DEVICE_TYPE: text_value(f, spec, ff_sv_cstr(cls->device_type)); break;
 		case FF_R_COUNT: break;
 		}
 	}

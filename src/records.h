@@ -29,8 +29,25 @@ enum ff_rfield {
 	FF_R_USER_AGENT,
 	FF_R_VHOST,
 	FF_R_DURATION,
+	FF_R_BOT,
+	FF_R_STATIC,
+	FF_R_PAGEVIEW,
+	FF_R_BROWSER,
+	FF_R_BROWSER_MAJOR,
+	FF_R_BROWSER_MINOR,
+	FF_R_OS,
+	FF_R_OS_MAJOR,
+	FF_R_DEVICE,
+	FF_R_DEVICE_TYPE,
 	FF_R_COUNT
 };
+
+/* What classification said of a row's request (SPEC §3, §12). */
+typedef struct ff_records_class {
+	bool bot, is_static, pageview;
+	ff_sv browser, browser_major, browser_minor, os, os_major, device;
+	const char *device_type;
+} ff_records_class;
 
 enum ff_records_format { FF_RECORDS_TSV, FF_RECORDS_CSV, FF_RECORDS_JSONL };
 
@@ -54,6 +71,10 @@ int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, 
 void ff_records_default_fields(uint32_t has, ff_records_spec *spec);
 
 void ff_records_header(FILE *f, const ff_records_spec *spec);
-void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint64_t line, const ff_record *rec);
+/* cls NULL: the classification columns are empty (null in JSON). */
+void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint64_t line, const ff_record *rec,
+		    const ff_records_class *cls);
+/* Whether any selected column needs classification. */
+bool ff_records_need_class(const ff_records_spec *spec);
 
 #endif

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis.h"
+#include "autoconf.h"
 #include "detect.h"
 #include "diag.h"
 #include "input.h"
@@ -19,6 +21,9 @@
 #include "records.h"
 #include "render.h"
 #include "summary.h"
+#include "useragent.h"
+
+#include <sys/random.h>
 
 #define INVALID_SHOWN 5
 
@@ -40,6 +45,12 @@ struct run {
 	size_t *fact_of_source;  /* merge source index -> facts index */
 	ff_summary summary;
 	uint64_t invalid_seen;
+	uint64_t seq;            /* position of a line in the merged input */
+	ff_ua *ua;
+	ff_analysis *analysis;
+	bool analysis_failed;
+	ff_strlist site_hosts;   /* --site split, when given */
+	bool need_class;         /* records: classification columns asked */
 	/* output */
 	FILE *out;
 	char *tmp_path;
@@ -77,8 +88,12 @@ static int pick_out_format(struct run *r, char *err, size_t errsz)
 		r->out_format = OUT_TEXT;
 	else if (strcmp(name, "json") == 0)
 		r->out_format = OUT_JSON;
+	else if (strcmp(name, "csv") == 0)
+		r->out_format = OUT_CSV;
+	else if (strcmp(name, "tsv") == 0)
+		r->out_format = OUT_TSV;
 	else {
-		snprintf(err, errsz, "unknown output format '%s' (text or json)", name);
+		snprintf(err, errsz, "unknown output format '%s' (text, csv, tsv or json)", name);
 		return -1;
 	}
 	return 0;
@@ -215,8 +230,34 @@ static void on_valid(struct run *r, const ff_event *ev, ff_input_facts *facts)
 	ff_summary_add_valid(&r->summary, ev->rec);
 	/* no filters yet: every valid line is a hit */
 	ff_summary_add_hit(&r->summary, ev->rec);
-	if (r->o->records)
-		ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, ev->rec);
+	ff_hit_class hc;
+	if (r->analysis && !r->analysis_failed &&
+	    ff_analysis_hit(r->analysis, ev->rec, r->seq, &hc) != 0) {
+		ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s",
+			ev->line->number, facts->name);
+		r->analysis_failed = true;
+		r->status = FF_EXIT_IO;
+	}
+	if (!r->o->records)
+		return;
+	if (!r->need_class) {
+		ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, ev->rec, NULL);
+		return;
+	}
+	const ff_agent *ag = hc.agent;
+	ff_records_class cls = {
+		.bot = hc.bot,
+		.is_static = hc.is_static,
+		.pageview = hc.pageview,
+		.browser = ff_analysis_name(r->analysis, ag->browser),
+		.browser_major = ff_analysis_name(r->analysis, ag->browser_major),
+		.browser_minor = ff_analysis_name(r->analysis, ag->browser_minor),
+		.os = ff_analysis_name(r->analysis, ag->os),
+		.os_major = ff_analysis_name(r->analysis, ag->os_major),
+		.device = ff_analysis_name(r->analysis, ag->device),
+		.device_type = ff_device_type_name(ag->device_type),
+	};
+	ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, ev->rec, r->analysis_failed ? NULL : &cls);
 }
 
 static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, ff_replay *replay, const char *first_name)
@@ -263,6 +304,88 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 	return r->format_label ? 0 : -1;
 }
 
+/* Splits "a,b" into an owned list. */
+static int split_list(const char *text, ff_strlist *out)
+{
+	ff_sv rest = ff_sv_cstr(text);
+	while (rest.n) {
+		size_t comma = ff_sv_find(rest, ',');
+		ff_sv item = ff_sv_sub(rest, 0, comma);
+		rest = ff_sv_sub(rest, comma + 1, rest.n);
+		if (!item.n)
+			continue;
+		char **items = realloc(out->items, (out->count + 1) * sizeof *items);
+		if (!items)
+			return -1;
+		out->items = items;
+		if (!(items[out->count] = strndup(item.p, item.n)))
+			return -1;
+		out->count++;
+	}
+	return 0;
+}
+
+static int check_reports(struct run *r)
+{
+	if (!r->o->reports)
+		return 0;
+	ff_sv rest = ff_sv_cstr(r->o->reports);
+	while (rest.n) {
+		size_t comma = ff_sv_find(rest, ',');
+		ff_sv name = ff_sv_sub(rest, 0, comma);
+		rest = ff_sv_sub(rest, comma + 1, rest.n);
+		const ff_report_info *ri;
+		for (ri = ff_report_list; ri->name; ri++)
+			if (ff_sv_eq_cstr(name, ri->name))
+				break;
+		if (!ri->name) {
+			char shown[200];
+			ff_diag(r->err, "--report: unknown report '%s' (see footfall --list-reports)",
+				ff_visible(name, 64, shown, sizeof shown));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int setup_analysis(struct run *r, const ff_config *cfg)
+{
+	char err[512];
+	/* Only reports and the classification columns of records need the
+	 * analysis. */
+	if (r->o->records && !r->need_class)
+		return FF_EXIT_OK;
+	const char *path = r->o->ua_regexes ? r->o->ua_regexes : cfg->ua_regexes ? cfg->ua_regexes : FF_UAP_REGEXES;
+	r->ua = ff_ua_load(path, err, sizeof err);
+	if (!r->ua) {
+		ff_diag(r->err, "%s; browsers, systems and devices show as Other and bots come only from classify.bot_patterns", err);
+		r->ua = ff_ua_empty();
+		if (!r->ua) {
+			ff_diag(r->err, "out of memory");
+			return FF_EXIT_IO;
+		}
+	}
+	if (r->o->site && split_list(r->o->site, &r->site_hosts) != 0) {
+		ff_diag(r->err, "out of memory");
+		return FF_EXIT_IO;
+	}
+	uint64_t seed = 0;
+	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed)
+		seed = (uint64_t)getpid() * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)&seed;
+	ff_analysis_options ao = {
+		.timeout = r->o->timeout_set ? r->o->timeout : cfg->visits_timeout,
+		.reorder_window = r->summary.reorder_window,
+		.site_hosts = r->o->site ? &r->site_hosts : &cfg->site_hosts,
+		.seed = seed,
+	};
+	r->analysis = ff_analysis_new(&ao, r->ua, cfg, err, sizeof err);
+	if (!r->analysis) {
+		ff_diag(r->err, "%s", err);
+		return FF_EXIT_USAGE;
+	}
+	return FF_EXIT_OK;
+}
+
 static int setup(struct run *r, const ff_config *cfg)
 {
 	char err[512];
@@ -270,6 +393,8 @@ static int setup(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "%s", err);
 		return FF_EXIT_USAGE;
 	}
+	if (check_reports(r) != 0)
+		return FF_EXIT_USAGE;
 	if (r->o->records) {
 		r->rspec.format = r->out_format == OUT_CSV ? FF_RECORDS_CSV : r->out_format == OUT_JSONL ? FF_RECORDS_JSONL : FF_RECORDS_TSV;
 		r->rspec.header = !r->o->no_header;
@@ -335,7 +460,8 @@ static int setup(struct run *r, const ff_config *cfg)
 		return FF_EXIT_USAGE;
 	if (r->o->records && !r->o->fields)
 		ff_records_default_fields(ff_format_fields(r->fmt), &r->rspec);
-	return FF_EXIT_OK;
+	r->need_class = r->o->records && ff_records_need_class(&r->rspec);
+	return setup_analysis(r, cfg);
 }
 
 static void read_all(struct run *r)
@@ -351,6 +477,7 @@ static void read_all(struct run *r)
 			continue;
 		}
 		facts->lines++;
+		r->seq++;
 		if (ev.result == FF_PARSE_OK)
 			on_valid(r, &ev, facts);
 		else
@@ -362,6 +489,11 @@ static void read_all(struct run *r)
 		facts->compression = ff_input_compression(in) == FF_COMP_GZIP ? "gzip" : "none";
 		facts->bytes_read = ff_input_bytes_read(in);
 	}
+	if (r->analysis && !r->analysis_failed && ff_analysis_finish(r->analysis) != 0) {
+		ff_diag(r->err, "out of memory while finishing the visits");
+		r->analysis_failed = true;
+		r->status = FF_EXIT_IO;
+	}
 	if (ff_format_limit_hits(r->fmt))
 		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid",
 			ff_format_limit_hits(r->fmt), ff_format_limit_hits(r->fmt) == 1 ? "line reached" : "lines reached");
@@ -369,23 +501,80 @@ static void read_all(struct run *r)
 		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
 }
 
+/* Keeps only the tables --report names, in the order given. */
+static int select_reports(struct run *r, ff_report *rep)
+{
+	if (!r->o->reports)
+		return 0;
+	ff_table *kept = calloc(rep->n_tables ? rep->n_tables : 1, sizeof *kept);
+	bool *used = calloc(rep->n_tables ? rep->n_tables : 1, sizeof *used);
+	if (!kept || !used) {
+		free(kept), free(used);
+		return -1;
+	}
+	size_t n = 0;
+	rep->with_summary = false;
+	ff_sv rest = ff_sv_cstr(r->o->reports);
+	while (rest.n) {
+		size_t comma = ff_sv_find(rest, ',');
+		ff_sv name = ff_sv_sub(rest, 0, comma);
+		rest = ff_sv_sub(rest, comma + 1, rest.n);
+		if (ff_sv_eq_cstr(name, "summary")) {
+			rep->with_summary = true;
+			continue;
+		}
+		for (size_t i = 0; i < rep->n_tables; i++) {
+			if (!used[i] && ff_sv_eq_cstr(name, rep->tables[i].name)) {
+				kept[n++] = rep->tables[i];
+				used[i] = true;
+			}
+		}
+	}
+	for (size_t i = 0; i < rep->n_tables; i++)
+		if (!used[i])
+			ff_table_free(&rep->tables[i]);
+	memcpy(rep->tables, kept, n * sizeof *kept);
+	rep->n_tables = n;
+	free(kept), free(used);
+	return 0;
+}
+
 static void render(struct run *r)
 {
 	if (r->o->records)
 		return;
-	ff_results res = {
-		.summary = r->summary,
-		.format = r->format_label,
-		.format_detected = r->format_detected,
-		.inputs = r->facts,
-		.n_inputs = r->n_facts,
-	};
-	if (r->out_format == OUT_JSON) {
-		ff_render_json(r->out, &res);
-	} else {
-		ff_text_style style = { .separators = !r->o->no_separators };
-		ff_render_text(r->out, &res, &style);
+	ff_report rep = { 0 };
+	ff_report_options ro = { .top = r->o->top_set ? (size_t)r->o->top : 10 };
+	int rc = r->analysis_failed ? -1 : 0;
+	if (rc == 0)
+		rc = ff_analysis_report(r->analysis, &r->summary, r->format_label, &ro, &rep);
+	if (rc == 0)
+		rc = select_reports(r, &rep);
+	if (rc != 0) {
+		ff_diag(r->err, "out of memory while building the reports");
+		r->status = FF_EXIT_IO;
+		ff_report_free(&rep);
+		return;
 	}
+	if (r->format_detected)
+		ff_report_add_note(&rep, "log format: %s (detected)", r->format_label);
+	rep.inputs = r->facts;
+	rep.n_inputs = r->n_facts;
+	bool tty = !r->tmp_path && !r->direct && isatty(fileno(r->out));
+	ff_render_opts opts = {
+		.separators = !r->o->no_separators,
+		.color = tty && !getenv("NO_COLOR"),
+		.bars = tty,
+		.wide = r->o->wide,
+		.csv_raw = r->o->csv_raw,
+	};
+	switch (r->out_format) {
+	case OUT_JSON: ff_render_json(r->out, &rep, &opts); break;
+	case OUT_CSV: ff_render_csv(r->out, &rep, &opts, ','); break;
+	case OUT_TSV: ff_render_csv(r->out, &rep, &opts, '\t'); break;
+	default: ff_render_text(r->out, &rep, &opts); break;
+	}
+	ff_report_free(&rep);
 }
 
 static void cleanup(struct run *r)
@@ -400,11 +589,23 @@ static void cleanup(struct run *r)
 	}
 	ff_merge_free(r->merge);
 	ff_format_free(r->fmt);
+	ff_analysis_free(r->analysis);
+	ff_ua_free(r->ua);
+	for (size_t i = 0; i < r->site_hosts.count; i++)
+		free(r->site_hosts.items[i]);
+	free(r->site_hosts.items);
 	free(r->format_label);
 	for (size_t i = 0; i < r->n_facts; i++)
 		free((char *)r->facts[i].error);
 	free(r->facts);
 	free(r->fact_of_source);
+}
+
+int ff_list_reports(FILE *out)
+{
+	for (const ff_report_info *ri = ff_report_list; ri->name; ri++)
+		fprintf(out, "%-20s %s\n", ri->name, ri->description);
+	return fflush(out) == 0 ? FF_EXIT_OK : FF_EXIT_IO;
 }
 
 int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)

@@ -15,4 +15,7 @@ enum { FF_EXIT_OK = 0, FF_EXIT_IO = 1, FF_EXIT_USAGE = 2 };
 
 int ff_run(const ff_options *o, const ff_config *cfg, FILE *err);
 
+/* --list-reports: one line per report name --report accepts. */
+int ff_list_reports(FILE *out);
+
 #endif

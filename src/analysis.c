@@ -1,0 +1,411 @@
+/* analysis.c — per-hit counting and the sessionizer's callbacks.  The hot
+ * path here is ff_analysis_hit: a handful of interning lookups and array
+ * increments per line, no allocation once the tables have grown. */
+#include "analysis.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "analysis_internal.h"
+#include "referer.h"
+
+void *ff_vec_at(struct vec *v, size_t i, size_t elem)
+{
+	if (i >= v->cap) {
+		size_t cap = v->cap ? v->cap : 64;
+		while (cap <= i)
+			cap *= 2;
+		char *p = realloc(v->p, cap * elem);
+		if (!p)
+			return NULL;
+		memset(p + v->cap * elem, 0, (cap - v->cap) * elem);
+		v->p = p;
+		v->cap = cap;
+	}
+	return (char *)v->p + i * elem;
+}
+
+
+static uint32_t day_id(ff_analysis *a, int64_t day)
+{
+	bool inserted;
+	uint32_t *v = ff_hmap_u64_find_or_insert(a->day_ids, (uint64_t)day, &inserted);
+	if (!v)
+		return UINT32_MAX;
+	if (inserted) {
+		uint32_t id = (uint32_t)(ff_hmap_count(a->day_ids) - 1);
+		struct day_stat *d = AT(a->days, id, struct day_stat);
+		if (!d) {
+			*v = UINT32_MAX;
+			return UINT32_MAX;
+		}
+		d->day = day;
+		*v = id;
+	}
+	return *v;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Wall-clock day, hour (0-23) and weekday (0 = Monday) as the log wrote
+ * the time (SPEC §5). */
+static void local_parts(ff_time t, int64_t *day, unsigned *hour, unsigned *weekday)
+{
+	int64_t local = t.t + t.offset;
+	*day = floor_div(local, 86400);
+	*hour = (unsigned)((local - *day * 86400) / 3600);
+	/* 1970-01-01 was a Thursday: weekday 3 counting Monday as 0 */
+	int64_t w = (*day + 3) % 7;
+	*weekday = (unsigned)(w < 0 ? w + 7 : w);
+}
+
+static bool pair_seen(ff_hmap *set, uint32_t a, uint32_t b, bool *failed)
+{
+	bool inserted;
+	uint32_t *v = ff_hmap_u64_find_or_insert(set, ((uint64_t)a << 32) | b, &inserted);
+	if (!v) {
+		*failed = true;
+		return true;
+	}
+	return !inserted;
+}
+
+static uint32_t extra_alloc(ff_analysis *a)
+{
+	uint32_t i;
+	if (a->extras_free) {
+		i = a->extras_free - 1;
+		a->extras_free = AT(a->extras, i, struct pv_extra)->next_free;
+	} else {
+		i = a->extras_n++;
+	}
+	return AT(a->extras, i, struct pv_extra) ? i : UINT32_MAX;
+}
+
+static void extra_release(ff_analysis *a, uint32_t i)
+{
+	AT(a->extras, i, struct pv_extra)->next_free = a->extras_free;
+	a->extras_free = i + 1;
+}
+
+static uint32_t list_alloc(ff_analysis *a)
+{
+	uint32_t i;
+	if (a->lists_free) {
+		i = a->lists_free - 1;
+		a->lists_free = AT(a->lists, i, struct page_list)->next_free;
+	} else {
+		i = a->lists_n++;
+	}
+	struct page_list *l = AT(a->lists, i, struct page_list);
+	if (!l)
+		return UINT32_MAX;
+	l->n = 0;
+	return i;
+}
+
+static void list_push(ff_analysis *a, struct page_list *l, uint32_t id)
+{
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 8;
+		uint32_t *ids = realloc(l->ids, cap * sizeof *ids);
+		if (!ids) {
+			a->failed = true;
+			return;
+		}
+		l->ids = ids;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = id;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
+{
+	ff_analysis *a = ctx;
+	uint32_t xi = (uint32_t)pv->data;
+	struct pv_extra x = *AT(a->extras, xi, struct pv_extra);
+	extra_release(a, xi);
+
+	int64_t day;
+	unsigned hour, wday;
+	local_parts(pv->time, &day, &hour, &wday);
+	uint32_t did = day_id(a, day);
+	if (did != UINT32_MAX && !pair_seen(a->day_visitors, did, pv->visitor, &a->failed))
+		AT(a->days, did, struct day_stat)->uniq++;
+	if (!pair_seen(a->page_visitors, pv->path_id, pv->visitor, &a->failed))
+		AT(a->pages, pv->path_id, struct page_stat)->uniq++;
+
+	if (visit->pageviews == 1) {
+		const ff_agent *ag = ff_classifier_agent(a->cls, x.agent);
+		visit->user[0] = x.agent | ((uint64_t)x.client << 32);
+		visit->user[1] = (uint64_t)(x.ref_host + 1) | ((uint64_t)(x.referer + 1) << 32);
+		a->hours[hour].visits++;
+		a->weekdays[wday].visits++;
+		if (did != UINT32_MAX)
+			AT(a->days, did, struct day_stat)->visits++;
+		AT(a->hosts, x.client, struct host_stat)->visits++;
+		if (x.vhost != UINT32_MAX)
+			AT(a->vhost_stats, x.vhost, struct host_stat)->visits++;
+		AT(a->browsers, ag->browser, struct hv_stat)->visits++;
+		AT(a->oses, ag->os, struct hv_stat)->visits++;
+		a->devices[ag->device_type].visits++;
+		if (x.ref_host != UINT32_MAX) {
+			AT(a->ref_host_stats, x.ref_host, struct hv_stat)->visits++;
+			AT(a->referer_stats, x.referer, struct hv_stat)->visits++;
+		}
+		uint32_t li = list_alloc(a);
+		if (li == UINT32_MAX) {
+			a->failed = true;
+			return;
+		}
+		visit->user[3] = (uint64_t)li + 1;
+	}
+	if (visit->user[3])
+		list_push(a, AT(a->lists, visit->user[3] - 1, struct page_list), pv->path_id);
+}
+
+static void on_visit(void *ctx, const ff_visit *v)
+{
+	ff_analysis *a = ctx;
+	a->visits_n++;
+	a->visit_pageviews += v->pageviews;
+	if (v->pageviews == 1)
+		a->bounces++;
+	if (v->returning)
+		a->returning++;
+	int64_t dur = v->end.t - v->start.t;
+	a->duration_sum += (double)dur;
+	bool inserted;
+	uint32_t *slot = ff_hmap_u64_find_or_insert(a->durations, (uint64_t)dur, &inserted);
+	if (!slot) {
+		a->failed = true;
+	} else {
+		if (inserted)
+			*slot = (uint32_t)(ff_hmap_count(a->durations) - 1);
+		struct duration_count *dc = AT(a->duration_counts, *slot, struct duration_count);
+		if (dc) {
+			dc->seconds = dur;
+			dc->count++;
+		}
+	}
+
+	struct page_stat *entry = AT(a->pages, v->entry_path, struct page_stat);
+	entry->entries++;
+	if (v->pageviews == 1)
+		entry->entry_bounces++;
+	AT(a->pages, v->exit_path, struct page_stat)->exits++;
+
+	if (!v->user[3])
+		return;
+	uint32_t li = (uint32_t)(v->user[3] - 1);
+	struct page_list *l = AT(a->lists, li, struct page_list);
+	qsort(l->ids, l->n, sizeof *l->ids, cmp_u32);
+	for (uint32_t i = 0; i < l->n; i++)
+		if (i == 0 || l->ids[i] != l->ids[i - 1])
+			AT(a->pages, l->ids[i], struct page_stat)->visits++;
+	l->next_free = a->lists_free;
+	a->lists_free = li + 1;
+}
+
+ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_config *cfg, char *err, size_t errsz)
+{
+	ff_analysis *a = calloc(1, sizeof *a);
+	if (!a)
+		goto oom;
+	a->opt = *o;
+	uint64_t s = o->seed;
+	a->names = ff_intern_new(s ^ 1);
+	a->paths = ff_intern_new(s ^ 2);
+	a->clients = ff_intern_new(s ^ 3);
+	a->vhosts = ff_intern_new(s ^ 4);
+	a->methods = ff_intern_new(s ^ 5);
+	a->protocols = ff_intern_new(s ^ 6);
+	a->ref_hosts = ff_intern_new(s ^ 7);
+	a->referers = ff_intern_new(s ^ 8);
+	a->visitor_keys = ff_intern_new(s ^ 9);
+	a->day_ids = ff_hmap_new(s ^ 10);
+	a->page_visitors = ff_hmap_new(s ^ 11);
+	a->day_visitors = ff_hmap_new(s ^ 12);
+	a->durations = ff_hmap_new(s ^ 13);
+	if (!a->names || !a->paths || !a->clients || !a->vhosts || !a->methods || !a->protocols ||
+	    !a->ref_hosts || !a->referers || !a->visitor_keys || !a->day_ids || !a->page_visitors ||
+	    !a->day_visitors || !a->durations)
+		goto oom;
+	a->cls = ff_classifier_new(ua, a->names, cfg, err, errsz);
+	if (!a->cls) {
+		ff_analysis_free(a);
+		return NULL;
+	}
+	ff_visits_options vo = { .timeout = o->timeout, .reorder_window = o->reorder_window };
+	ff_visits_hooks hooks = { .on_pageview = on_pageview, .on_visit = on_visit, .ctx = a };
+	a->visits = ff_visits_new(&vo, &hooks);
+	if (!a->visits)
+		goto oom;
+	return a;
+oom:
+	snprintf(err, errsz, "out of memory");
+	ff_analysis_free(a);
+	return NULL;
+}
+
+static void vec_free(struct vec *v)
+{
+	free(v->p);
+	v->p = NULL;
+	v->cap = 0;
+}
+
+void ff_analysis_free(ff_analysis *a)
+{
+	if (!a)
+		return;
+	ff_visits_free(a->visits);
+	ff_classifier_free(a->cls);
+	ff_intern *interns[] = { a->names, a->paths, a->clients, a->vhosts, a->methods,
+				 a->protocols, a->ref_hosts, a->referers, a->visitor_keys };
+	for (size_t i = 0; i < sizeof interns / sizeof *interns; i++)
+		ff_intern_free(interns[i]);
+	ff_hmap_free(a->day_ids);
+	ff_hmap_free(a->page_visitors);
+	ff_hmap_free(a->day_visitors);
+	ff_hmap_free(a->durations);
+	for (uint32_t i = 0; i < a->lists_n; i++)
+		free(AT(a->lists, i, struct page_list)->ids);
+	struct vec *vecs[] = { &a->pages, &a->hosts, &a->vhost_stats, &a->method_hits, &a->protocol_hits,
+			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
+			       &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
+			       &a->extras, &a->lists };
+	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
+		vec_free(vecs[i]);
+	free(a);
+}
+
+int ff_analysis_tick(ff_analysis *a, const ff_record *rec)
+{
+	a->valid_seen++;
+	return ff_visits_tick(a->visits, rec->time) < 0 ? -1 : 0;
+}
+
+int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_class *out)
+{
+	a->valid_seen++;
+	uint32_t agent = ff_classify_agent(a->cls, rec->user_agent);
+	if (agent == UINT32_MAX)
+		return -1;
+	const ff_agent *ag = ff_classifier_agent(a->cls, agent);
+	bool is_static = ff_classify_static(a->cls, rec->path);
+	bool pv = ff_is_pageview(rec, ag->bot, is_static);
+	if (out) {
+		out->bot = ag->bot;
+		out->is_static = is_static;
+		out->pageview = pv;
+		out->agent = ag;
+	}
+
+	int64_t day;
+	unsigned hour, wday;
+	local_parts(rec->time, &day, &hour, &wday);
+	uint32_t did = day_id(a, day);
+	uint32_t path = ff_intern_id(a->paths, rec->path);
+	uint32_t client = ff_intern_id(a->clients, rec->client);
+	if (did == UINT32_MAX || path == FF_INTERN_NONE || client == FF_INTERN_NONE)
+		return -1;
+	uint32_t vhost = UINT32_MAX;
+	if (rec->has & FF_HAS(FF_F_VHOST)) {
+		vhost = ff_intern_id(a->vhosts, rec->vhost);
+		if (vhost == FF_INTERN_NONE)
+			return -1;
+	}
+
+	struct page_stat *ps = AT(a->pages, path, struct page_stat);
+	struct host_stat *hs = AT(a->hosts, client, struct host_stat);
+	struct day_stat *ds = AT(a->days, did, struct day_stat);
+	if (!ps || !hs || !ds)
+		return -1;
+	ps->hits++;
+	if (rec->status == 404)
+		ps->not_found++;
+	hs->hits++;
+	hs->bytes += rec->bytes;
+	ds->hits++;
+	ds->bytes += rec->bytes;
+	a->hours[hour].hits++;
+	a->weekdays[wday].hits++;
+	a->devices[ag->device_type].hits++;
+	AT(a->browsers, ag->browser, struct hv_stat)->hits++;
+	AT(a->oses, ag->os, struct hv_stat)->hits++;
+	if (ag->bot) {
+		a->bot_hits++;
+		AT(a->bots, ag->bot_name, struct hv_stat)->hits++;
+	}
+	if (vhost != UINT32_MAX) {
+		struct host_stat *vs = AT(a->vhost_stats, vhost, struct host_stat);
+		vs->hits++;
+		vs->bytes += rec->bytes;
+		if (pv)
+			vs->pageviews++;
+	}
+	if (rec->method.n)
+		AT(a->method_hits, ff_intern_id(a->methods, rec->method), uint64_t)[0]++;
+	if (rec->protocol.n)
+		AT(a->protocol_hits, ff_intern_id(a->protocols, rec->protocol), uint64_t)[0]++;
+
+	uint32_t ref_host = UINT32_MAX, referer = UINT32_MAX;
+	char hostbuf[FF_HOST_MAX + 1];
+	size_t hn = ff_referer_host(rec->referer, hostbuf);
+	if (hn) {
+		ref_host = ff_intern_id(a->ref_hosts, ff_sv_make(hostbuf, hn));
+		referer = ff_intern_id(a->referers, rec->referer);
+		if (ref_host == FF_INTERN_NONE || referer == FF_INTERN_NONE)
+			return -1;
+		AT(a->ref_host_stats, ref_host, struct hv_stat)->hits++;
+		AT(a->referer_stats, referer, struct hv_stat)->hits++;
+		*AT(a->referer_host, referer, uint32_t) = ref_host;
+		if (pv && a->valid_seen <= INFER_LINES)
+			(*AT(a->infer_counts, ref_host, uint64_t))++;
+	}
+
+	if (!pv)
+		return ff_visits_tick(a->visits, rec->time) < 0 ? -1 : 0;
+
+	a->pageviews++;
+	ps->pageviews++;
+	hs->pageviews++;
+	ds->pageviews++;
+	a->hours[hour].pageviews++;
+	a->weekdays[wday].pageviews++;
+
+	uint32_t visitor = ff_visitor_id(a->visitor_keys, rec->client, rec->user_agent);
+	uint32_t xi = extra_alloc(a);
+	if (visitor == FF_INTERN_NONE || xi == UINT32_MAX)
+		return -1;
+	*AT(a->extras, xi, struct pv_extra) = (struct pv_extra){
+		.agent = agent, .client = client, .vhost = vhost, .ref_host = ref_host, .referer = referer,
+	};
+	ff_pageview view = { .time = rec->time, .seq = seq, .data = xi, .visitor = visitor, .path_id = path };
+	if (ff_visits_add_pageview(a->visits, &view) < 0 || a->failed)
+		return -1;
+	return 0;
+}
+
+int ff_analysis_finish(ff_analysis *a)
+{
+	if (ff_visits_finish(a->visits) < 0 || a->failed)
+		return -1;
+	return 0;
+}
+
+ff_sv ff_analysis_name(const ff_analysis *a, uint32_t id)
+{
+	return ff_intern_get(a->names, id);
+}

@@ -1,0 +1,69 @@
+/* analysis.h — the analysis stage: every hit in, counters for every report
+ * out (SPEC §3-§6, §8).
+ *
+ * Per hit it classifies the request, counts it in the hit-based reports and
+ * gives pageviews to the sessionizer (visits.c); visit-based counts are
+ * made in the sessionizer's callbacks.  Everything it keeps is interned or
+ * counted: no view into an input block survives a call.  ff_analysis_report
+ * turns the counters into format-neutral tables (report.h). */
+#ifndef FF_ANALYSIS_H
+#define FF_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "config.h"
+#include "record.h"
+#include "report.h"
+#include "summary.h"
+#include "useragent.h"
+
+typedef struct ff_analysis ff_analysis;
+
+typedef struct ff_analysis_options {
+	int64_t timeout;
+	int64_t reorder_window;
+	const ff_strlist *site_hosts; /* configured or --site; empty: infer */
+	uint64_t seed;                /* keys every hash table */
+} ff_analysis_options;
+
+/* What one hit was, for records output. */
+typedef struct ff_hit_class {
+	bool bot, is_static, pageview;
+	const ff_agent *agent;
+} ff_hit_class;
+
+/* ua and cfg are borrowed.  NULL with a reason in err. */
+ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_config *cfg, char *err, size_t errsz);
+void ff_analysis_free(ff_analysis *a);
+
+/* One valid line that passed the filters, in merged input order.  Returns
+ * -1 when memory ran out (the run must stop). */
+int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_class *out);
+/* A valid line that did not pass the filters still moves the clock. */
+int ff_analysis_tick(ff_analysis *a, const ff_record *rec);
+/* A name interned by the classifier (ff_agent's browser, os... ids). */
+ff_sv ff_analysis_name(const ff_analysis *a, uint32_t id);
+
+/* End of input: finishes every open visit. */
+int ff_analysis_finish(ff_analysis *a);
+
+typedef struct ff_report_options {
+	size_t top;       /* rows of ranked reports; 0 for all */
+} ff_report_options;
+
+/* Every report name --report accepts, with a one-line description, in the
+ * order reports are shown; ends with { NULL, NULL }. */
+typedef struct ff_report_info {
+	const char *name;
+	const char *description;
+} ff_report_info;
+extern const ff_report_info ff_report_list[];
+
+/* Builds the summary and every report into r.  sum holds the line counts;
+ * format names the format used.  -1 when out of memory. */
+int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format,
+		       const ff_report_options *o, ff_report *r);
+
+#endif

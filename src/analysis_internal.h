@@ -1,0 +1,91 @@
+/* analysis_internal.h — the counters of the analysis stage, shared by the
+ * code that fills them (analysis.c) and the code that turns them into
+ * tables (report_build.c).  Nothing else includes this. */
+#ifndef FF_ANALYSIS_INTERNAL_H
+#define FF_ANALYSIS_INTERNAL_H
+
+#include "analysis.h"
+#include "hmap.h"
+#include "intern.h"
+#include "visits.h"
+
+#define INFER_LINES 100000
+
+struct page_stat {
+	uint64_t hits, pageviews, visits, uniq, not_found, entries, entry_bounces, exits;
+};
+struct host_stat {
+	uint64_t hits, pageviews, visits, bytes;
+};
+struct hv_stat {
+	uint64_t hits, visits;
+};
+struct time_stat {
+	uint64_t hits, pageviews, visits;
+};
+struct day_stat {
+	int64_t day;
+	uint64_t hits, pageviews, visits, uniq, bytes;
+};
+/* What a pageview carries to its visit, held while it waits in the
+ * sessionizer's reorder buffer. */
+struct pv_extra {
+	uint32_t agent, client, vhost, ref_host, referer, next_free;
+};
+struct page_list {
+	uint32_t *ids;
+	uint32_t n, cap;
+	uint32_t next_free;
+};
+
+/* A growable array of fixed-size elements, zero-filled as it grows. */
+struct vec {
+	void *p;
+	size_t cap; /* elements */
+};
+
+/* The element i of v, growing it (zero-filled) as needed; NULL when out
+ * of memory. */
+void *ff_vec_at(struct vec *v, size_t i, size_t elem);
+
+#define AT(vec, i, type) ((type *)ff_vec_at(&(vec), (i), sizeof(type)))
+
+struct ff_analysis {
+	ff_analysis_options opt;
+	ff_classifier *cls;
+	ff_visits *visits;
+	ff_intern *names, *paths, *clients, *vhosts, *methods, *protocols;
+	ff_intern *ref_hosts, *referers, *visitor_keys;
+	struct vec pages, hosts, vhost_stats, method_hits, protocol_hits;
+	struct vec browsers, oses, bots, ref_host_stats, referer_stats, referer_host;
+	struct vec days;           /* struct day_stat by day id */
+	ff_hmap *day_ids;          /* local day number -> day id */
+	ff_hmap *page_visitors;    /* (path, visitor) pairs seen */
+	ff_hmap *day_visitors;     /* (day id, visitor) pairs seen */
+	ff_hmap *durations;        /* visit duration -> index in duration_counts */
+	struct vec duration_counts; /* struct { int64 seconds; uint64 count } */
+	struct vec infer_counts;   /* pageviews per referer host, first lines */
+	struct hv_stat devices[FF_DEV_COUNT];
+	struct time_stat hours[24], weekdays[7];
+	/* pageview extras and per-visit page lists, pooled */
+	struct vec extras, lists;
+	uint32_t extras_free, lists_free, extras_n, lists_n;
+	/* summary counts of the analysis itself */
+	uint64_t valid_seen, pageviews, bot_hits, visits_n, bounces, returning;
+	uint64_t visit_pageviews;
+	double duration_sum;
+	bool failed;
+};
+
+struct duration_count {
+	int64_t seconds;
+	uint64_t count;
+};
+
+
+static inline void *vec_get(const struct vec *v, size_t i, size_t elem)
+{
+	return i < v->cap ? (char *)v->p + i * elem : NULL;
+}
+
+#endif

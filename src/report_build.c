@@ -1,0 +1,501 @@
+/* report_build.c — the analysis counters as report tables (SPEC §8, §12):
+ * one function per report, each a column list and a loop over ids.  Column
+ * names here are the stable interface scripts rely on. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "analysis_internal.h"
+#include "referer.h"
+
+#define K_TEXT(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_TEXT, .from_log = true, .num = -1, .den = -1 }
+#define K_FIXED(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_TEXT, .num = -1, .den = -1 }
+#define C_INT(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_INT, .num = -1, .den = -1 }
+#define C_BYTES(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_BYTES, .num = -1, .den = -1 }
+#define C_RATE(name_, title_, n_, d_) { .name = name_, .title = title_, .kind = FF_COL_RATE, .num = n_, .den = d_ }
+
+static const ff_column summary_cols[] = {
+	C_INT("lines", "Lines"),
+	C_INT("valid", "Valid"),
+	C_INT("invalid", "Invalid"),
+	C_INT("late", "Late"),
+	C_INT("hits", "Hits"),
+	C_BYTES("bytes", "Bytes"),
+	C_INT("bot_hits", "Bot hits"),
+	C_INT("pageviews", "Pageviews"),
+	C_INT("visits", "Visits"),
+	C_INT("unique_visitors", "Unique visitors"),
+	C_INT("bounces", "Bounces"),
+	C_RATE("bounce_rate", "Bounce rate", 10, 8),
+	{ .name = "duration_mean", .title = "Mean visit", .kind = FF_COL_SECONDS, .num = -1, .den = -1 },
+	{ .name = "duration_median", .title = "Median visit", .kind = FF_COL_SECONDS, .num = -1, .den = -1 },
+	{ .name = "pages_per_visit", .title = "Pages per visit", .kind = FF_COL_REAL, .num = -1, .den = -1 },
+	C_INT("returning_visits", "Returning visits"),
+	K_FIXED("first_time", "First request"),
+	K_FIXED("last_time", "Last request"),
+	K_FIXED("format", "Log format"),
+};
+enum { S_LINES, S_VALID, S_INVALID, S_LATE, S_HITS, S_BYTES, S_BOT_HITS, S_PAGEVIEWS, S_VISITS,
+       S_UNIQUE, S_BOUNCES, S_BOUNCE_RATE, S_DUR_MEAN, S_DUR_MEDIAN, S_PPV, S_RETURNING,
+       S_FIRST, S_LAST, S_FORMAT };
+
+static const ff_column pages_cols[] = {
+	K_TEXT("key", "Page"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
+	C_INT("visits", "Visits"), C_INT("unique_visitors", "Visitors"),
+};
+static const ff_column entry_cols[] = {
+	K_TEXT("key", "Entry page"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+};
+static const ff_column exit_cols[] = { K_TEXT("key", "Exit page"), C_INT("visits", "Visits") };
+static const ff_column ref_site_cols[] = { K_TEXT("key", "Referring site"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column referrer_cols[] = { K_TEXT("key", "Referrer"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column hour_cols[] = {
+	{ .name = "key", .title = "Hour", .kind = FF_COL_INT, .num = -1, .den = -1 },
+	C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"), C_INT("visits", "Visits"),
+};
+static const ff_column weekday_cols[] = {
+	K_FIXED("key", "Weekday"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"), C_INT("visits", "Visits"),
+};
+static const ff_column day_cols[] = {
+	K_FIXED("key", "Day"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
+	C_INT("visits", "Visits"), C_INT("unique_visitors", "Visitors"),
+};
+static const ff_column browser_cols[] = { K_TEXT("key", "Browser"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column os_cols[] = { K_TEXT("key", "Operating system"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column device_cols[] = { K_FIXED("key", "Device"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column status_cols[] = {
+	{ .name = "key", .title = "Status", .kind = FF_COL_INT, .num = -1, .den = -1 },
+	C_INT("hits", "Hits"),
+};
+static const ff_column not_found_cols[] = { K_TEXT("key", "Path not found"), C_INT("hits", "Hits") };
+static const ff_column bot_cols[] = { K_TEXT("key", "Bot"), C_INT("hits", "Hits") };
+static const ff_column host_cols[] = {
+	K_TEXT("key", "Client"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
+	C_INT("visits", "Visits"), C_BYTES("bytes", "Bytes"),
+};
+static const ff_column vhost_cols[] = {
+	K_TEXT("key", "Virtual host"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
+	C_INT("visits", "Visits"), C_BYTES("bytes", "Bytes"),
+};
+static const ff_column method_cols[] = { K_TEXT("key", "Method"), C_INT("hits", "Hits") };
+static const ff_column protocol_cols[] = { K_TEXT("key", "Protocol"), C_INT("hits", "Hits") };
+static const ff_column bandwidth_cols[] = { K_FIXED("key", "Day"), C_BYTES("bytes", "Bytes") };
+
+#define NCOLS(a) (sizeof(a) / sizeof *(a))
+
+struct builder {
+	ff_analysis *a;
+	ff_report *r;
+	size_t top;
+	bool failed;
+};
+
+static ff_table *new_table(struct builder *b, const char *name, const char *title, const ff_column *cols, size_t n)
+{
+	ff_table *t = ff_report_add_table(b->r);
+	if (!t) {
+		b->failed = true;
+		return NULL;
+	}
+	ff_table_init(t, name, title, cols, n);
+	return t;
+}
+
+static ff_cell *row(struct builder *b, ff_table *t)
+{
+	ff_cell *c = ff_table_add_row(t);
+	if (!c)
+		b->failed = true;
+	return c;
+}
+
+static void finish_ranked(struct builder *b, ff_table *t)
+{
+	t->ranked = true;
+	t->bar_col = 1;
+	ff_table_sort_ranked(t);
+	ff_table_cut(t, b->top);
+	ff_table_derive_rates(t);
+}
+
+static ff_sv day_text(struct builder *b, int64_t day)
+{
+	int64_t y;
+	unsigned m, d;
+	char buf[32];
+	ff_civil_from_days(day, &y, &m, &d);
+	int n = snprintf(buf, sizeof buf, "%04lld-%02u-%02u", (long long)y, m, d);
+	return ff_report_keep(b->r, buf, (size_t)n);
+}
+
+static void build_pages(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	ff_table *pages = new_table(b, "pages", "Pages", pages_cols, NCOLS(pages_cols));
+	ff_table *entry = new_table(b, "entry_pages", "Entry pages", entry_cols, NCOLS(entry_cols));
+	ff_table *exit_ = new_table(b, "exit_pages", "Exit pages", exit_cols, NCOLS(exit_cols));
+	ff_table *nf = new_table(b, "not_found", "Not found", not_found_cols, NCOLS(not_found_cols));
+	if (b->failed)
+		return;
+	size_t n = ff_intern_count(a->paths);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct page_stat *p = vec_get(&a->pages, id, sizeof *p);
+		if (!p)
+			continue;
+		ff_sv key = ff_intern_get(a->paths, id);
+		ff_cell *c;
+		if (p->pageviews && (c = row(b, pages))) {
+			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->hits), c[2] = ff_cell_u(p->pageviews);
+			c[3] = ff_cell_u(p->visits), c[4] = ff_cell_u(p->uniq);
+		}
+		if (p->entries && (c = row(b, entry))) {
+			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->entries), c[2] = ff_cell_u(p->entry_bounces);
+			c[4] = ff_cell_u(0);
+		}
+		if (p->exits && (c = row(b, exit_)))
+			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->exits);
+		if (p->not_found && (c = row(b, nf)))
+			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->not_found);
+	}
+	/* new_table may have moved the tables: find them again by position */
+	ff_table *t = &b->r->tables[b->r->n_tables - 4];
+	for (int i = 0; i < 4; i++)
+		finish_ranked(b, t + i);
+}
+
+/* A ranked report of (visits, hits) or (hits) over an interned key set. */
+static void build_hv(struct builder *b, const char *name, const char *title, const ff_column *cols, size_t ncols,
+		     ff_intern *keys, const struct vec *stats, bool with_visits)
+{
+	ff_table *t = new_table(b, name, title, cols, ncols);
+	if (!t)
+		return;
+	size_t n = ff_intern_count(keys);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct hv_stat *s = vec_get(stats, id, sizeof *s);
+		if (!s || (!s->hits && !s->visits))
+			continue;
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_s(ff_intern_get(keys, id));
+		if (with_visits)
+			c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
+		else
+			c[1] = ff_cell_u(s->hits);
+	}
+	finish_ranked(b, t);
+}
+
+static void build_counts(struct builder *b, const char *name, const char *title, const ff_column *cols,
+			 ff_intern *keys, const struct vec *hits)
+{
+	ff_table *t = new_table(b, name, title, cols, 2);
+	if (!t)
+		return;
+	size_t n = ff_intern_count(keys);
+	for (uint32_t id = 0; id < n; id++) {
+		const uint64_t *h = vec_get(hits, id, sizeof *h);
+		if (!h || !*h)
+			continue;
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_s(ff_intern_get(keys, id)), c[1] = ff_cell_u(*h);
+	}
+	finish_ranked(b, t);
+}
+
+static void build_hosts(struct builder *b, const char *name, const char *title, const ff_column *cols,
+			ff_intern *keys, const struct vec *stats)
+{
+	ff_table *t = new_table(b, name, title, cols, 5);
+	if (!t)
+		return;
+	size_t n = ff_intern_count(keys);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct host_stat *s = vec_get(stats, id, sizeof *s);
+		if (!s || !s->hits)
+			continue;
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_s(ff_intern_get(keys, id)), c[1] = ff_cell_u(s->hits);
+		c[2] = ff_cell_u(s->pageviews), c[3] = ff_cell_u(s->visits), c[4] = ff_cell_u(s->bytes);
+	}
+	finish_ranked(b, t);
+}
+
+static void build_time(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	static const char *const wdays[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+	ff_table *t = new_table(b, "hours", "Hours", hour_cols, NCOLS(hour_cols));
+	for (unsigned h = 0; t && h < 24; h++) {
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_u(h), c[1] = ff_cell_u(a->hours[h].hits);
+		c[2] = ff_cell_u(a->hours[h].pageviews), c[3] = ff_cell_u(a->hours[h].visits);
+	}
+	t = new_table(b, "weekdays", "Weekdays", weekday_cols, NCOLS(weekday_cols));
+	for (unsigned w = 0; t && w < 7; w++) {
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_s(ff_sv_cstr(wdays[w])), c[1] = ff_cell_u(a->weekdays[w].hits);
+		c[2] = ff_cell_u(a->weekdays[w].pageviews), c[3] = ff_cell_u(a->weekdays[w].visits);
+	}
+	ff_table *days = new_table(b, "days", "Days", day_cols, NCOLS(day_cols));
+	ff_table *bw = new_table(b, "bandwidth", "Bandwidth", bandwidth_cols, NCOLS(bandwidth_cols));
+	if (b->failed)
+		return;
+	size_t n = ff_hmap_count(a->day_ids);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
+		if (!d || !d->hits)
+			continue;
+		ff_sv key = day_text(b, d->day);
+		ff_cell *c = row(b, days), *w = row(b, bw);
+		if (!c || !w)
+			return;
+		c[0] = ff_cell_s(key), c[1] = ff_cell_u(d->hits), c[2] = ff_cell_u(d->pageviews);
+		c[3] = ff_cell_u(d->visits), c[4] = ff_cell_u(d->uniq);
+		w[0] = ff_cell_s(key), w[1] = ff_cell_u(d->bytes);
+	}
+	days = &b->r->tables[b->r->n_tables - 2];
+	ff_table_sort_by_key(days);
+	ff_table_sort_by_key(days + 1);
+}
+
+static void build_devices(struct builder *b)
+{
+	ff_table *t = new_table(b, "devices", "Devices", device_cols, NCOLS(device_cols));
+	for (int d = 0; t && d < FF_DEV_COUNT; d++) {
+		if (!b->a->devices[d].hits)
+			continue;
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_s(ff_sv_cstr(ff_device_type_name((enum ff_device_type)d)));
+		c[1] = ff_cell_u(b->a->devices[d].visits), c[2] = ff_cell_u(b->a->devices[d].hits);
+	}
+	if (t)
+		finish_ranked(b, t);
+}
+
+static void build_status(struct builder *b, const ff_summary *sum)
+{
+	ff_table *t = new_table(b, "status", "Status codes", status_cols, NCOLS(status_cols));
+	for (unsigned code = 0; t && code < FF_STATUS_MAX; code++) {
+		if (!sum->status[code])
+			continue;
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_u(code), c[1] = ff_cell_u(sum->status[code]);
+	}
+	if (t)
+		finish_ranked(b, t);
+}
+
+/* The site's own hosts: configured, else the referer host of most
+ * pageviews among the first lines (SPEC §6).  Marks internal host ids. */
+static bool *site_hosts(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	size_t n = ff_intern_count(a->ref_hosts);
+	bool *internal = calloc(n ? n : 1, sizeof *internal);
+	if (!internal) {
+		b->failed = true;
+		return NULL;
+	}
+	const ff_strlist *cfg = a->opt.site_hosts;
+	if (cfg && cfg->count) {
+		for (size_t i = 0; i < cfg->count; i++) {
+			char low[FF_HOST_MAX + 1];
+			size_t len = strlen(cfg->items[i]);
+			if (len > FF_HOST_MAX)
+				continue;
+			for (size_t k = 0; k < len; k++) {
+				char ch = cfg->items[i][k];
+				low[k] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+			}
+			uint32_t id = ff_intern_find(a->ref_hosts, ff_sv_make(low, len));
+			if (id != FF_INTERN_NONE)
+				internal[id] = true;
+		}
+		return internal;
+	}
+	uint32_t best = UINT32_MAX;
+	uint64_t best_n = 0;
+	for (uint32_t id = 0; id < n; id++) {
+		const uint64_t *c = vec_get(&a->infer_counts, id, sizeof *c);
+		if (!c || !*c)
+			continue;
+		if (*c > best_n || (*c == best_n && ff_sv_cmp(ff_intern_get(a->ref_hosts, id), ff_intern_get(a->ref_hosts, best)) < 0))
+			best = id, best_n = *c;
+	}
+	if (best != UINT32_MAX) {
+		internal[best] = true;
+		ff_sv h = ff_intern_get(a->ref_hosts, best);
+		ff_report_add_note(b->r, "site host inferred from the referers: %.*s (set site.hosts or --site to choose)",
+				   (int)h.n, h.p);
+	}
+	return internal;
+}
+
+static void build_referrers(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	bool *internal = site_hosts(b);
+	if (!internal)
+		return;
+	ff_table *sites = new_table(b, "referring_sites", "Referring sites", ref_site_cols, NCOLS(ref_site_cols));
+	ff_table *refs = new_table(b, "referrers", "Referrers", referrer_cols, NCOLS(referrer_cols));
+	if (b->failed) {
+		free(internal);
+		return;
+	}
+	size_t n = ff_intern_count(a->ref_hosts);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct hv_stat *s = vec_get(&a->ref_host_stats, id, sizeof *s);
+		if (!s || internal[id])
+			continue;
+		ff_cell *c = row(b, sites);
+		if (!c)
+			break;
+		c[0] = ff_cell_s(ff_intern_get(a->ref_hosts, id)), c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
+	}
+	n = ff_intern_count(a->referers);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct hv_stat *s = vec_get(&a->referer_stats, id, sizeof *s);
+		const uint32_t *host = vec_get(&a->referer_host, id, sizeof *host);
+		if (!s || !host || internal[*host])
+			continue;
+		ff_cell *c = row(b, refs);
+		if (!c)
+			break;
+		c[0] = ff_cell_s(ff_intern_get(a->referers, id)), c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
+	}
+	free(internal);
+	ff_table *t = &b->r->tables[b->r->n_tables - 2];
+	finish_ranked(b, t);
+	finish_ranked(b, t + 1);
+}
+
+static int cmp_duration(const void *x, const void *y)
+{
+	const struct duration_count *a = x, *b = y;
+	return (a->seconds > b->seconds) - (a->seconds < b->seconds);
+}
+
+/* The median of all visit durations from their histogram (SPEC §13.14:
+ * the mean of the two middle values for an even count). */
+static double median_duration(ff_analysis *a)
+{
+	size_t n = ff_hmap_count(a->durations);
+	if (!n || !a->visits_n)
+		return 0.0;
+	struct duration_count *d = malloc(n * sizeof *d);
+	if (!d)
+		return 0.0;
+	memcpy(d, a->duration_counts.p, n * sizeof *d);
+	qsort(d, n, sizeof *d, cmp_duration);
+	uint64_t lo = (a->visits_n - 1) / 2, hi = a->visits_n / 2, seen = 0;
+	double lo_v = 0, hi_v = 0;
+	bool lo_set = false;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t next = seen + d[i].count;
+		if (!lo_set && lo < next)
+			lo_v = (double)d[i].seconds, lo_set = true;
+		if (hi < next) {
+			hi_v = (double)d[i].seconds;
+			break;
+		}
+		seen = next;
+	}
+	free(d);
+	return (lo_v + hi_v) / 2.0;
+}
+
+static void build_summary(struct builder *b, const ff_summary *sum, const char *format)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = &b->r->summary;
+	ff_table_init(t, "summary", "Summary", summary_cols, NCOLS(summary_cols));
+	ff_cell *c = row(b, t);
+	if (!c)
+		return;
+	c[S_LINES] = ff_cell_u(sum->lines);
+	c[S_VALID] = ff_cell_u(sum->valid);
+	c[S_INVALID] = ff_cell_u(sum->invalid);
+	c[S_LATE] = ff_cell_u(sum->late);
+	c[S_HITS] = ff_cell_u(sum->hits);
+	c[S_BYTES] = ff_cell_u(sum->bytes);
+	c[S_BOT_HITS] = ff_cell_u(a->bot_hits);
+	c[S_PAGEVIEWS] = ff_cell_u(a->pageviews);
+	c[S_VISITS] = ff_cell_u(a->visits_n);
+	c[S_UNIQUE] = ff_cell_u(ff_visits_visitor_count(a->visits));
+	c[S_BOUNCES] = ff_cell_u(a->bounces);
+	c[S_DUR_MEAN] = ff_cell_d(a->visits_n ? a->duration_sum / (double)a->visits_n : 0.0);
+	c[S_DUR_MEDIAN] = ff_cell_d(median_duration(a));
+	c[S_PPV] = ff_cell_d(a->visits_n ? (double)a->visit_pageviews / (double)a->visits_n : 0.0);
+	c[S_RETURNING] = ff_cell_u(a->returning);
+	char buf[FF_ISO8601_LEN + 1];
+	if (sum->has_time) {
+		ff_time_format_iso8601(sum->first, buf);
+		c[S_FIRST] = ff_cell_s(ff_report_keep(b->r, buf, FF_ISO8601_LEN));
+		ff_time_format_iso8601(sum->last, buf);
+		c[S_LAST] = ff_cell_s(ff_report_keep(b->r, buf, FF_ISO8601_LEN));
+	} else {
+		c[S_FIRST] = c[S_LAST] = ff_cell_null();
+	}
+	c[S_FORMAT] = ff_cell_s(ff_report_keep(b->r, format, strlen(format)));
+	ff_table_derive_rates(t);
+}
+
+const ff_report_info ff_report_list[] = {
+	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration" },
+	{ "pages", "paths with pageviews: hits, pageviews, visits, unique visitors" },
+	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate" },
+	{ "exit_pages", "last pages of visits" },
+	{ "referring_sites", "external referer hosts: entry visits and hits" },
+	{ "referrers", "external referer URLs: entry visits and hits" },
+	{ "hours", "hits, pageviews and visits by hour of day (0-23)" },
+	{ "weekdays", "hits, pageviews and visits by weekday (Mon-Sun)" },
+	{ "days", "hits, pageviews, visits and unique visitors by day" },
+	{ "browsers", "browser families (uap-core): visits and hits" },
+	{ "operating_systems", "operating system families (uap-core): visits and hits" },
+	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits and hits" },
+	{ "status", "hits by HTTP status code" },
+	{ "not_found", "paths answered 404" },
+	{ "bots", "bots by name: hits" },
+	{ "hosts", "clients: hits, pageviews, visits, bytes" },
+	{ "vhosts", "virtual hosts: hits, pageviews, visits, bytes" },
+	{ "methods", "hits by request method" },
+	{ "protocols", "hits by protocol" },
+	{ "bandwidth", "bytes by day" },
+	{ NULL, NULL },
+};
+
+int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format,
+		       const ff_report_options *o, ff_report *r)
+{
+	struct builder b = { .a = a, .r = r, .top = o->top };
+	r->with_summary = true;
+	build_summary(&b, sum, format);
+	build_pages(&b);
+	build_referrers(&b);
+	build_time(&b);
+	build_hv(&b, "browsers", "Browsers", browser_cols, NCOLS(browser_cols), a->names, &a->browsers, true);
+	build_hv(&b, "operating_systems", "Operating systems", os_cols, NCOLS(os_cols), a->names, &a->oses, true);
+	build_devices(&b);
+	build_status(&b, sum);
+	build_hv(&b, "bots", "Bots", bot_cols, NCOLS(bot_cols), a->names, &a->bots, false);
+	build_hosts(&b, "hosts", "Hosts", host_cols, a->clients, &a->hosts);
+	build_hosts(&b, "vhosts", "Virtual hosts", vhost_cols, a->vhosts, &a->vhost_stats);
+	build_counts(&b, "methods", "Methods", method_cols, a->methods, &a->method_hits);
+	build_counts(&b, "protocols", "Protocols", protocol_cols, a->protocols, &a->protocol_hits);
+	return b.failed ? -1 : 0;
+}
