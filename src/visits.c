@@ -1,15 +1,18 @@
 /* visits.c — the streaming sessionizer between classification and the
- * aggregates: pageviews wait in a min-heap on (instant, seq) until the
- * reorder window has passed them, then join or start their visitor's open
- * visit; a second min-heap on last-pageview time (lazily re-keyed) finds
- * the visits that can no longer grow.  See visits.h for the rules. */
+ * aggregates: pageviews wait, ordered by (instant, seq), until the reorder
+ * window has passed them (a queue for those that arrive in order, a
+ * min-heap for the rest), then join or start their visitor's open visit; a
+ * second min-heap on last-pageview time (lazily re-keyed) finds the visits
+ * that can no longer grow.  See visits.h for the rules. */
 #include "visits.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define NO_SLOT UINT32_MAX
-#define T_LIMIT (FF_VISITS_SECONDS_MAX << 12)
+/* Instants are clamped to +-T_LIMIT seconds so that every difference and
+ * threshold below fits in 64 bits. */
+#define T_LIMIT (FF_VISITS_SECONDS_MAX << 2)
 
 /* An open visit's entry in the expiry heap.  t is at most the visit's last
  * pageview second: it is refreshed from the visit when it reaches the top,
@@ -26,7 +29,12 @@ struct ff_visits {
 	bool has_newest;
 	int64_t newest; /* whole seconds: the clock for `late` and release */
 
-	ff_pageview *pending; /* reorder buffer, min-heap on (instant, seq) */
+	/* The reorder buffer.  Pageviews that come in (instant, seq) order,
+	 * as most do, queue in the ring fifo; the others wait in the
+	 * min-heap pending.  Release takes the smaller of the two fronts. */
+	ff_pageview *fifo;
+	size_t fifo_head, fifo_len, fifo_cap; /* fifo_cap: 0 or a power of two */
+	ff_pageview *pending;
 	size_t npending, pending_cap;
 
 	/* Open visits live in pool slots; a slot with pageviews == 0 is free
@@ -69,6 +77,7 @@ void ff_visits_free(ff_visits *v)
 {
 	if (!v)
 		return;
+	free(v->fifo);
 	free(v->pending);
 	free(v->pool);
 	free(v->exp);
@@ -110,16 +119,44 @@ static bool pv_less(const ff_pageview *a, const ff_pageview *b)
 	return sorts_before(a->time, a->seq, b->time, b->seq);
 }
 
-static int pending_push(ff_visits *v, const ff_pageview *pv)
+static int fifo_reserve(ff_visits *v)
 {
-	if (v->npending == v->pending_cap) {
-		size_t cap = v->pending_cap ? v->pending_cap * 2 : 1024;
-		ff_pageview *p = realloc(v->pending, cap * sizeof *p);
-		if (!p)
-			return -1;
-		v->pending = p;
-		v->pending_cap = cap;
-	}
+	if (v->fifo_len < v->fifo_cap)
+		return 0;
+	size_t cap = v->fifo_cap ? v->fifo_cap * 2 : 1024;
+	ff_pageview *f = malloc(cap * sizeof *f);
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < v->fifo_len; i++)
+		f[i] = v->fifo[(v->fifo_head + i) & (v->fifo_cap - 1)];
+	free(v->fifo);
+	v->fifo = f;
+	v->fifo_head = 0;
+	v->fifo_cap = cap;
+	return 0;
+}
+
+static const ff_pageview *fifo_back(const ff_visits *v)
+{
+	return &v->fifo[(v->fifo_head + v->fifo_len - 1) & (v->fifo_cap - 1)];
+}
+
+static int pending_reserve(ff_visits *v)
+{
+	if (v->npending < v->pending_cap)
+		return 0;
+	size_t cap = v->pending_cap ? v->pending_cap * 2 : 1024;
+	ff_pageview *p = realloc(v->pending, cap * sizeof *p);
+	if (!p)
+		return -1;
+	v->pending = p;
+	v->pending_cap = cap;
+	return 0;
+}
+
+/* Needs pending_reserve done. */
+static void pending_push(ff_visits *v, const ff_pageview *pv)
+{
 	ff_pageview *h = v->pending;
 	size_t i = v->npending++;
 	while (i > 0) {
@@ -130,7 +167,6 @@ static int pending_push(ff_visits *v, const ff_pageview *pv)
 		i = parent;
 	}
 	h[i] = *pv;
-	return 0;
 }
 
 static ff_pageview pending_pop(ff_visits *v)
@@ -365,18 +401,44 @@ static void assign_late(ff_visits *v, const ff_pageview *pv)
 	report_visit(v, &alone);
 }
 
+static int hold(ff_visits *v, const ff_pageview *pv)
+{
+	if (v->fifo_len == 0 || !pv_less(pv, fifo_back(v))) {
+		if (fifo_reserve(v) != 0)
+			return -1;
+		v->fifo[(v->fifo_head + v->fifo_len++) & (v->fifo_cap - 1)] = *pv;
+		return 0;
+	}
+	if (pending_reserve(v) != 0)
+		return -1;
+	pending_push(v, pv);
+	return 0;
+}
+
 /* Assigns the buffered pageviews no line that is not late can precede any
- * more (all of them when flush). */
+ * more (all of them when flush), smallest first. */
 static int release(ff_visits *v, bool flush)
 {
 	int64_t limit = v->newest - v->window;
-	while (v->npending && (flush || v->pending[0].time.t < limit)) {
+	for (;;) {
+		const ff_pageview *f = v->fifo_len ? &v->fifo[v->fifo_head] : NULL;
+		const ff_pageview *h = v->npending ? &v->pending[0] : NULL;
+		bool from_fifo = f && (!h || pv_less(f, h));
+		const ff_pageview *next = from_fifo ? f : h;
+		if (!next || (!flush && next->time.t >= limit))
+			return 0;
 		if (pool_reserve(v) != 0)
 			return -1;
-		ff_pageview pv = pending_pop(v);
+		ff_pageview pv;
+		if (from_fifo) {
+			pv = *f;
+			v->fifo_head = (v->fifo_head + 1) & (v->fifo_cap - 1);
+			v->fifo_len--;
+		} else {
+			pv = pending_pop(v);
+		}
 		assign(v, &pv);
 	}
-	return 0;
 }
 
 /* Finishes the open visits that nothing but a late pageview can join: a
@@ -435,7 +497,7 @@ int ff_visits_add_pageview(ff_visits *v, const ff_pageview *in)
 		return FF_VISITS_LATE;
 	}
 
-	if (pending_push(v, &pv) != 0)
+	if (hold(v, &pv) != 0)
 		return -1;
 	advance_clock(v, pv.time.t);
 	if (release(v, false) != 0)
@@ -522,12 +584,12 @@ size_t ff_visits_open_count(const ff_visits *v)
 
 size_t ff_visits_pending_count(const ff_visits *v)
 {
-	return v->npending;
+	return v->fifo_len + v->npending;
 }
 
 size_t ff_visits_bytes(const ff_visits *v)
 {
-	return sizeof *v + v->pending_cap * sizeof *v->pending +
+	return sizeof *v + (v->fifo_cap + v->pending_cap) * sizeof *v->pending +
 	       (size_t)v->pool_cap * (sizeof *v->pool + sizeof *v->exp) +
 	       v->visitors_cap * sizeof *v->open_of + v->visitors_cap / 64 * sizeof *v->seen;
 }

@@ -65,9 +65,9 @@
 #define FF_VISITS_REORDER_WINDOW_DEFAULT 300
 
 /* timeout and reorder_window are clamped to 0 .. FF_VISITS_SECONDS_MAX
- * (far beyond any log's span); instants to +-FF_VISITS_SECONDS_MAX * 2^12
- * seconds and sub-seconds to 0 .. 999999, which only touches absurd
- * values. */
+ * seconds (34,000 years), instants to +-4 * FF_VISITS_SECONDS_MAX seconds
+ * from the epoch and sub-seconds to 0 .. 999999: only absurd values are
+ * touched, and all arithmetic stays within 64 bits. */
 #define FF_VISITS_SECONDS_MAX (INT64_C(1) << 40)
 
 typedef struct ff_visits_options {

@@ -784,6 +784,31 @@ static void test_random_late(uint64_t seed)
 	free(ordered);
 }
 
+/* The reorder buffer grows while its ring has wrapped: a slow stretch
+ * (the ring's front moves on), then a burst far beyond its capacity, with
+ * some lines out of order, as one visitor population. */
+static void test_buffer_growth(void)
+{
+	enum { SLOW = 5000, BURST = 40000 };
+	ref_pageview *pv = malloc((SLOW + BURST) * sizeof *pv);
+	uint64_t seed = 11;
+	size_t n = 0;
+	for (size_t i = 0; i < SLOW; i++, n++)
+		pv[n] = (ref_pageview){ (uint32_t)below(&seed, 500), at(T0 + (int64_t)i), (uint32_t)below(&seed, 50), n };
+	for (size_t i = 0; i < BURST; i++, n++) {
+		int64_t t = T0 + SLOW + (int64_t)(i / 1000);
+		if (i % 7 == 3)
+			t -= (int64_t)below(&seed, 250); /* out of order, not late */
+		pv[n] = (ref_pageview){ (uint32_t)below(&seed, 500), at(t), (uint32_t)below(&seed, 50), n };
+	}
+	CHECK_INT(count_late(pv, n, 300, NULL), 0);
+	struct collect c;
+	CHECK(agrees(pv, n, 1800, 300, NULL, &c));
+	CHECK(c.order_ok && c.entry_ok);
+	collect_free(&c);
+	free(pv);
+}
+
 /* Memory follows the open visits, not the lines: a constant population
  * for twice as long needs no more room. */
 static void test_memory_flat(void)
@@ -818,6 +843,7 @@ int main(void)
 	test_equal_instants();
 	test_late_rule();
 	test_tick_and_release();
+	test_buffer_growth();
 	test_random(false, 1);
 	test_random(true, 2);
 	test_random_late(3);
