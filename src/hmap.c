@@ -41,10 +41,16 @@ static inline void compress(ff_hasher *h, uint64_t m)
 
 static inline uint64_t load_le64(const unsigned char *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, p, sizeof v); /* one unaligned load */
+	return v;
+#else
 	uint64_t v = 0;
 	for (unsigned i = 0; i < 8; i++)
 		v |= (uint64_t)p[i] << (8 * i);
 	return v;
+#endif
 }
 
 static uint64_t splitmix64(uint64_t x)
@@ -87,10 +93,17 @@ void ff_hasher_update(ff_hasher *h, const void *data, size_t n)
 		compress(h, h->tail);
 		h->tail = 0;
 	}
+	/* The state in locals: stores through h could alias the bytes read
+	 * through p (a char pointer), which would keep the compiler from
+	 * holding it in registers. */
+	ff_hasher s = *h;
 	for (; n >= 8; p += 8, n -= 8)
-		compress(h, load_le64(p));
+		compress(&s, load_le64(p));
+	uint64_t tail = 0;
 	for (unsigned i = 0; i < n; i++)
-		h->tail |= (uint64_t)p[i] << (8 * i);
+		tail |= (uint64_t)p[i] << (8 * i);
+	s.tail = tail;
+	*h = s;
 }
 
 uint64_t ff_hasher_final(const ff_hasher *h)
