@@ -232,13 +232,13 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	a->protocols = ff_intern_new(s ^ 6);
 	a->ref_hosts = ff_intern_new(s ^ 7);
 	a->referers = ff_intern_new(s ^ 8);
-	a->visitor_keys = ff_intern_new(s ^ 9);
+	a->visitor_ids = ff_hmap_new(s ^ 9);
 	a->day_ids = ff_hmap_new(s ^ 10);
 	a->page_visitors = ff_hmap_new(s ^ 11);
 	a->day_visitors = ff_hmap_new(s ^ 12);
 	a->durations = ff_hmap_new(s ^ 13);
 	if (!a->names || !a->paths || !a->clients || !a->vhosts || !a->methods || !a->protocols ||
-	    !a->ref_hosts || !a->referers || !a->visitor_keys || !a->day_ids || !a->page_visitors ||
+	    !a->ref_hosts || !a->referers || !a->visitor_ids || !a->day_ids || !a->page_visitors ||
 	    !a->day_visitors || !a->durations)
 		goto oom;
 	a->cls = ff_classifier_new(ua, a->names, cfg, err, errsz);
@@ -272,9 +272,10 @@ void ff_analysis_free(ff_analysis *a)
 	ff_visits_free(a->visits);
 	ff_classifier_free(a->cls);
 	ff_intern *interns[] = { a->names, a->paths, a->clients, a->vhosts, a->methods,
-				 a->protocols, a->ref_hosts, a->referers, a->visitor_keys };
+				 a->protocols, a->ref_hosts, a->referers };
 	for (size_t i = 0; i < sizeof interns / sizeof *interns; i++)
 		ff_intern_free(interns[i]);
+	ff_hmap_free(a->visitor_ids);
 	ff_hmap_free(a->day_ids);
 	ff_hmap_free(a->page_visitors);
 	ff_hmap_free(a->day_visitors);
@@ -385,7 +386,13 @@ int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_c
 	a->hours[hour].pageviews++;
 	a->weekdays[wday].pageviews++;
 
-	uint32_t visitor = ff_visitor_id(a->visitor_keys, rec->client, rec->user_agent);
+	bool inserted;
+	uint32_t *vslot = ff_hmap_u64_find_or_insert(a->visitor_ids, ((uint64_t)client << 32) | agent, &inserted);
+	if (!vslot)
+		return -1;
+	if (inserted)
+		*vslot = (uint32_t)(ff_hmap_count(a->visitor_ids) - 1);
+	uint32_t visitor = *vslot;
 	uint32_t xi = extra_alloc(a);
 	if (visitor == FF_INTERN_NONE || xi == UINT32_MAX)
 		return -1;

@@ -55,7 +55,10 @@ struct ff_analysis {
 	ff_classifier *cls;
 	ff_visits *visits;
 	ff_intern *names, *paths, *clients, *vhosts, *methods, *protocols;
-	ff_intern *ref_hosts, *referers, *visitor_keys;
+	ff_intern *ref_hosts, *referers;
+	/* visitor key (client id, agent id) -> dense visitor id: the pair of
+	 * ids is the pair of strings, without hashing them again */
+	ff_hmap *visitor_ids;
 	struct vec pages, hosts, vhost_stats, method_hits, protocol_hits;
 	struct vec browsers, oses, bots, ref_host_stats, referer_stats, referer_host;
 	struct vec days;           /* struct day_stat by day id */
