@@ -933,7 +933,6 @@ struct writer {
 	char time_text[20];        /* dd/Mon/yyyy:HH:MM:SS */
 	struct pending_line *q;
 	size_t q_n, q_cap;
-	uint64_t invalid_seed;
 };
 
 #define OUT_CAP (1u << 20)
@@ -2315,7 +2314,7 @@ static void set_url(struct visit *v, const struct sb *b)
 	v->url_len = (unsigned)b->n;
 }
 
-/* Writes a search engine's referer into v->url; returns the landing. */
+/* Writes the referer of a search engine's result page into v->url. */
 static void search_referer(struct sim *s, struct visit *v)
 {
 	struct rng *r = &s->r;
@@ -2558,6 +2557,8 @@ static void human_start(struct sim *s, struct visit *v, int64_t t)
 		}
 		if (!returning && rng_chance(r, 500))
 			pre = rng_chance(r, 5000) ? PRE_HTTP : PRE_BARE;
+		if (pre == PRE_BARE && s->w.bare_len == s->w.site_len)
+			pre = PRE_HTTP; /* no www. to add */
 		break;
 	}
 	case SRC_SEARCH: {
