@@ -21,9 +21,16 @@ typedef struct ff_render_opts {
 	unsigned width;  /* text: terminal width, 0 unknown (80 assumed) */
 } ff_render_opts;
 
+/* Every renderer takes o NULL as: separators on, 80 columns, nothing
+ * else. */
+
+/* Notes, the summary as a name/value list, then each table; log text is
+ * escaped as ff_visible() does and cut with "…" to o->width. */
 void ff_render_text(FILE *f, const ff_report *r, const ff_render_opts *o);
+/* SPEC §12: summary, inputs, reports, and a "notes" array of strings. */
 void ff_render_json(FILE *f, const ff_report *r, const ff_render_opts *o);
-/* sep ',' for csv (RFC 4180), '\t' for tsv. */
+/* sep ',' for csv (RFC 4180, LF line ends), '\t' for tsv.  Several tables
+ * get a leading `report` column; the others row has the key "(others)". */
 void ff_render_csv(FILE *f, const ff_report *r, const ff_render_opts *o, char sep);
 
 #endif
