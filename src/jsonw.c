@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 
 size_t ff_utf8_seq_len(const unsigned char *p, size_t n)
 {
@@ -114,7 +115,14 @@ void jsonw_double(FILE *f, double v)
 		fprintf(f, "%.0f", v);
 		return;
 	}
-	fprintf(f, "%.17g", v);
+	/* the fewest digits that read back as the same number */
+	char buf[40];
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(buf, sizeof buf, "%.*g", digits, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	fputs(buf, f);
 }
 
 void jsonw_bool(FILE *f, bool v)

@@ -207,17 +207,21 @@ const ff_table *ff_report_find(const ff_report *r, const char *name)
 
 ff_sv ff_report_keep(ff_report *r, const char *bytes, size_t n)
 {
-	char **owned = realloc(r->owned, (r->n_owned + 1) * sizeof *owned);
-	if (!owned)
-		return FF_SV_NULL;
-	r->owned = owned;
+	if (r->n_owned == r->cap_owned) {
+		size_t cap = r->cap_owned ? r->cap_owned * 2 : 64;
+		char **owned = realloc(r->owned, cap * sizeof *owned);
+		if (!owned)
+			return FF_SV_NULL;
+		r->owned = owned;
+		r->cap_owned = cap;
+	}
 	char *copy = malloc(n + 1);
 	if (!copy)
 		return FF_SV_NULL;
 	if (n)
 		memcpy(copy, bytes, n);
 	copy[n] = 0;
-	owned[r->n_owned++] = copy;
+	r->owned[r->n_owned++] = copy;
 	return ff_sv_make(copy, n);
 }
 

@@ -80,7 +80,7 @@ typedef struct ff_report {
 	const ff_input_facts *inputs; /* borrowed from the run */
 	size_t n_inputs;
 	char **owned;       /* strings the cells point into (ff_report_keep) */
-	size_t n_owned;
+	size_t n_owned, cap_owned;
 } ff_report;
 
 void ff_table_init(ff_table *t, const char *name, const char *title, const ff_column *cols, size_t n_cols);
