@@ -134,7 +134,6 @@ static void build_pages(struct builder *b)
 	ff_table *pages = new_table(b, "pages", "Pages", pages_cols, NCOLS(pages_cols));
 	ff_table *entry = new_table(b, "entry_pages", "Entry pages", entry_cols, NCOLS(entry_cols));
 	ff_table *exit_ = new_table(b, "exit_pages", "Exit pages", exit_cols, NCOLS(exit_cols));
-	ff_table *nf = new_table(b, "not_found", "Not found", not_found_cols, NCOLS(not_found_cols));
 	if (b->failed)
 		return;
 	size_t n = ff_intern_count(a->paths);
@@ -154,13 +153,25 @@ static void build_pages(struct builder *b)
 		}
 		if (p->exits && (c = row(b, exit_)))
 			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->exits);
-		if (p->not_found && (c = row(b, nf)))
-			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->not_found);
 	}
-	/* new_table may have moved the tables: find them again by position */
-	ff_table *t = &b->r->tables[b->r->n_tables - 4];
-	for (int i = 0; i < 4; i++)
-		finish_ranked(b, t + i);
+	for (size_t i = b->r->n_tables - 3; i < b->r->n_tables; i++)
+		finish_ranked(b, &b->r->tables[i]);
+}
+
+static void build_not_found(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = new_table(b, "not_found", "Not found", not_found_cols, NCOLS(not_found_cols));
+	if (!t)
+		return;
+	size_t n = ff_intern_count(a->paths);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct page_stat *p = vec_get(&a->pages, id, sizeof *p);
+		ff_cell *c;
+		if (p && p->not_found && (c = row(b, t)))
+			c[0] = ff_cell_s(ff_intern_get(a->paths, id)), c[1] = ff_cell_u(p->not_found);
+	}
+	finish_ranked(b, t);
 }
 
 /* A ranked report of (visits, hits) or (hits) over an interned key set. */
@@ -247,25 +258,34 @@ static void build_time(struct builder *b)
 		c[2] = ff_cell_u(a->weekdays[w].pageviews), c[3] = ff_cell_u(a->weekdays[w].visits);
 	}
 	ff_table *days = new_table(b, "days", "Days", day_cols, NCOLS(day_cols));
-	ff_table *bw = new_table(b, "bandwidth", "Bandwidth", bandwidth_cols, NCOLS(bandwidth_cols));
-	if (b->failed)
+	if (!days)
 		return;
 	size_t n = ff_hmap_count(a->day_ids);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
-		if (!d || !d->hits)
-			continue;
-		ff_sv key = day_text(b, d->day);
-		ff_cell *c = row(b, days), *w = row(b, bw);
-		if (!c || !w)
-			return;
-		c[0] = ff_cell_s(key), c[1] = ff_cell_u(d->hits), c[2] = ff_cell_u(d->pageviews);
-		c[3] = ff_cell_u(d->visits), c[4] = ff_cell_u(d->uniq);
-		w[0] = ff_cell_s(key), w[1] = ff_cell_u(d->bytes);
+		ff_cell *c;
+		if (d && d->hits && (c = row(b, days))) {
+			c[0] = ff_cell_s(day_text(b, d->day)), c[1] = ff_cell_u(d->hits), c[2] = ff_cell_u(d->pageviews);
+			c[3] = ff_cell_u(d->visits), c[4] = ff_cell_u(d->uniq);
+		}
 	}
-	days = &b->r->tables[b->r->n_tables - 2];
 	ff_table_sort_by_key(days);
-	ff_table_sort_by_key(days + 1);
+}
+
+static void build_bandwidth(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = new_table(b, "bandwidth", "Bandwidth", bandwidth_cols, NCOLS(bandwidth_cols));
+	if (!t)
+		return;
+	size_t n = ff_hmap_count(a->day_ids);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
+		ff_cell *c;
+		if (d && d->hits && (c = row(b, t)))
+			c[0] = ff_cell_s(day_text(b, d->day)), c[1] = ff_cell_u(d->bytes);
+	}
+	ff_table_sort_by_key(t);
 }
 
 static void build_devices(struct builder *b)
@@ -492,10 +512,12 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	build_hv(&b, "operating_systems", "Operating systems", os_cols, NCOLS(os_cols), a->names, &a->oses, true);
 	build_devices(&b);
 	build_status(&b, sum);
+	build_not_found(&b);
 	build_hv(&b, "bots", "Bots", bot_cols, NCOLS(bot_cols), a->names, &a->bots, false);
 	build_hosts(&b, "hosts", "Hosts", host_cols, a->clients, &a->hosts);
 	build_hosts(&b, "vhosts", "Virtual hosts", vhost_cols, a->vhosts, &a->vhost_stats);
 	build_counts(&b, "methods", "Methods", method_cols, a->methods, &a->method_hits);
 	build_counts(&b, "protocols", "Protocols", protocol_cols, a->protocols, &a->protocol_hits);
+	build_bandwidth(&b);
 	return b.failed ? -1 : 0;
 }
