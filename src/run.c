@@ -471,7 +471,8 @@ static void read_all(struct run *r)
 		ff_input_facts *facts = &r->facts[r->fact_of_source[ev.source]];
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			const ff_input *in = ff_merge_input(r->merge, ev.source);
-			ff_diag_at(r->err, ff_input_name(in), 0, "%s (after %" PRIu64 " complete lines)", ff_input_error(in), facts->lines);
+			ff_diag_at(r->err, ff_input_name(in), 0, "%s (after %" PRIu64 " complete %s)", ff_input_error(in),
+				   facts->lines, facts->lines == 1 ? "line" : "lines");
 			facts->error = strdup(ff_input_error(in));
 			r->status = FF_EXIT_IO;
 			continue;
