@@ -93,7 +93,7 @@ static void run_byte_keys(size_t n, bool use_fixed, uint64_t fixed_hash)
 
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
-		char s[16];
+		char s[32];
 		snprintf(s, sizeof s, "/p/%zu", i);
 		bool inserted;
 		t.probe = s;
