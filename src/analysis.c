@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "analysis_internal.h"
+#include "privacy.h"
 #include "referer.h"
 
 void *ff_vec_at(struct vec *v, size_t i, size_t elem)
@@ -147,13 +148,13 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 
 	if (visit->pageviews == 1) {
 		const ff_agent *ag = ff_classifier_agent(a->cls, x.agent);
-		visit->user[0] = x.agent | ((uint64_t)x.client << 32);
+		visit->user[0] = x.agent | ((uint64_t)x.host << 32);
 		visit->user[1] = (uint64_t)(x.ref_host + 1) | ((uint64_t)(x.referer + 1) << 32);
 		a->hours[hour].visits++;
 		a->weekdays[wday].visits++;
 		if (did != UINT32_MAX)
 			AT(a->days, did, struct day_stat)->visits++;
-		AT(a->hosts, x.client, struct host_stat)->visits++;
+		AT(a->hosts, x.host, struct host_stat)->visits++;
 		if (x.vhost != UINT32_MAX)
 			AT(a->vhost_stats, x.vhost, struct host_stat)->visits++;
 		AT(a->browsers, ag->browser, struct hv_stat)->visits++;
@@ -172,6 +173,8 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 	}
 	if (visit->user[3])
 		list_push(a, AT(a->lists, visit->user[3] - 1, struct page_list), pv->path_id);
+	if (a->opt.on_assign)
+		a->opt.on_assign(a->opt.assign_ctx, pv->seq, visit->id, visit->pageviews == 1);
 }
 
 static void on_visit(void *ctx, const ff_visit *v)
@@ -233,12 +236,13 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	a->ref_hosts = ff_intern_new(s ^ 7);
 	a->referers = ff_intern_new(s ^ 8);
 	a->visitor_ids = ff_hmap_new(s ^ 9);
+	a->host_keys = o->anonymize ? ff_intern_new(s ^ 14) : NULL;
 	a->day_ids = ff_hmap_new(s ^ 10);
 	a->page_visitors = ff_hmap_new(s ^ 11);
 	a->day_visitors = ff_hmap_new(s ^ 12);
 	a->durations = ff_hmap_new(s ^ 13);
 	if (!a->names || !a->paths || !a->clients || !a->vhosts || !a->methods || !a->protocols ||
-	    !a->ref_hosts || !a->referers || !a->visitor_ids || !a->day_ids || !a->page_visitors ||
+	    !a->ref_hosts || !a->referers || !a->visitor_ids || (o->anonymize && !a->host_keys) || !a->day_ids || !a->page_visitors ||
 	    !a->day_visitors || !a->durations)
 		goto oom;
 	a->cls = ff_classifier_new(ua, a->names, cfg, err, errsz);
@@ -272,7 +276,7 @@ void ff_analysis_free(ff_analysis *a)
 	ff_visits_free(a->visits);
 	ff_classifier_free(a->cls);
 	ff_intern *interns[] = { a->names, a->paths, a->clients, a->vhosts, a->methods,
-				 a->protocols, a->ref_hosts, a->referers };
+				 a->protocols, a->ref_hosts, a->referers, a->host_keys };
 	for (size_t i = 0; i < sizeof interns / sizeof *interns; i++)
 		ff_intern_free(interns[i]);
 	ff_hmap_free(a->visitor_ids);
@@ -297,21 +301,46 @@ int ff_analysis_tick(ff_analysis *a, const ff_record *rec)
 	return ff_visits_tick(a->visits, rec->time) < 0 ? -1 : 0;
 }
 
-int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_class *out)
+int ff_analysis_classify(ff_analysis *a, const ff_record *rec, ff_hit_class *out)
 {
-	a->valid_seen++;
 	uint32_t agent = ff_classify_agent(a->cls, rec->user_agent);
 	if (agent == UINT32_MAX)
 		return -1;
 	const ff_agent *ag = ff_classifier_agent(a->cls, agent);
-	bool is_static = ff_classify_static(a->cls, rec->path);
-	bool pv = ff_is_pageview(rec, ag->bot, is_static);
-	if (out) {
-		out->bot = ag->bot;
-		out->is_static = is_static;
-		out->pageview = pv;
-		out->agent = ag;
-	}
+	out->agent_id = agent;
+	out->agent = ag;
+	out->bot = ag->bot;
+	out->is_static = ff_classify_static(a->cls, rec->path);
+	out->pageview = ff_is_pageview(rec, ag->bot, out->is_static);
+	return 0;
+}
+
+int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_class *out)
+{
+	ff_hit_class local;
+	ff_hit_class *hc = out ? out : &local;
+	if (ff_analysis_classify(a, rec, hc) != 0)
+		return -1;
+	return ff_analysis_count(a, rec, seq, hc);
+}
+
+/* The hosts report's key: the client, or its truncated form with
+ * --anonymize (visits still use the full client). */
+static uint32_t host_key(ff_analysis *a, ff_sv client, uint32_t client_id)
+{
+	if (!a->host_keys)
+		return client_id;
+	char buf[FF_ANON_MAX];
+	size_t n = ff_anonymize_client(client, buf);
+	return ff_intern_id(a->host_keys, ff_sv_make(buf, n));
+}
+
+int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const ff_hit_class *hc)
+{
+	a->valid_seen++;
+	uint32_t agent = hc->agent_id;
+	const ff_agent *ag = hc->agent;
+	bool pv = hc->pageview;
 
 	int64_t day;
 	unsigned hour, wday;
@@ -321,6 +350,9 @@ int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_c
 	uint32_t client = ff_intern_id(a->clients, rec->client);
 	if (did == UINT32_MAX || path == FF_INTERN_NONE || client == FF_INTERN_NONE)
 		return -1;
+	uint32_t host = host_key(a, rec->client, client);
+	if (host == FF_INTERN_NONE)
+		return -1;
 	uint32_t vhost = UINT32_MAX;
 	if (rec->has & FF_HAS(FF_F_VHOST)) {
 		vhost = ff_intern_id(a->vhosts, rec->vhost);
@@ -329,7 +361,7 @@ int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_c
 	}
 
 	struct page_stat *ps = AT(a->pages, path, struct page_stat);
-	struct host_stat *hs = AT(a->hosts, client, struct host_stat);
+	struct host_stat *hs = AT(a->hosts, host, struct host_stat);
 	struct day_stat *ds = AT(a->days, did, struct day_stat);
 	if (!ps || !hs || !ds)
 		return -1;
@@ -397,7 +429,7 @@ int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_c
 	if (visitor == FF_INTERN_NONE || xi == UINT32_MAX)
 		return -1;
 	*AT(a->extras, xi, struct pv_extra) = (struct pv_extra){
-		.agent = agent, .client = client, .vhost = vhost, .ref_host = ref_host, .referer = referer,
+		.agent = agent, .host = host, .vhost = vhost, .ref_host = ref_host, .referer = referer,
 	};
 	ff_pageview view = { .time = rec->time, .seq = seq, .data = xi, .visitor = visitor, .path_id = path };
 	if (ff_visits_add_pageview(a->visits, &view) < 0 || a->failed)

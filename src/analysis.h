@@ -26,11 +26,20 @@ typedef struct ff_analysis_options {
 	int64_t reorder_window;
 	const ff_strlist *site_hosts; /* configured or --site; empty: infer */
 	uint64_t seed;                /* keys every hash table */
+	bool anonymize;               /* hosts report keyed by truncated
+					 addresses (visits keep the full one) */
+	/* Called as each pageview joins its visit (in time order, up to
+	 * reorder_window after its line was given): seq is the line's, visit_id
+	 * the visit's stable id, visit_start true for its first pageview.
+	 * NULL: not called. */
+	void (*on_assign)(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_start);
+	void *assign_ctx;
 } ff_analysis_options;
 
-/* What one hit was, for records output. */
+/* What one hit was: classification, for filters and records output. */
 typedef struct ff_hit_class {
 	bool bot, is_static, pageview;
+	uint32_t agent_id;
 	const ff_agent *agent;
 } ff_hit_class;
 
@@ -38,8 +47,13 @@ typedef struct ff_hit_class {
 ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_config *cfg, char *err, size_t errsz);
 void ff_analysis_free(ff_analysis *a);
 
-/* One valid line that passed the filters, in merged input order.  Returns
- * -1 when memory ran out (the run must stop). */
+/* Classifies a valid line (SPEC §3) without counting it, so filters can
+ * look at the result.  -1 when memory ran out. */
+int ff_analysis_classify(ff_analysis *a, const ff_record *rec, ff_hit_class *out);
+/* Counts a classified line that passed the filters, in merged input order.
+ * Returns -1 when memory ran out (the run must stop). */
+int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const ff_hit_class *hc);
+/* ff_analysis_classify then ff_analysis_count. */
 int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_class *out);
 /* A valid line that did not pass the filters still moves the clock. */
 int ff_analysis_tick(ff_analysis *a, const ff_record *rec);

@@ -30,7 +30,7 @@ struct day_stat {
 /* What a pageview carries to its visit, held while it waits in the
  * sessionizer's reorder buffer. */
 struct pv_extra {
-	uint32_t agent, client, vhost, ref_host, referer, next_free;
+	uint32_t agent, host, vhost, ref_host, referer, next_free;
 };
 struct page_list {
 	uint32_t *ids;
@@ -56,6 +56,7 @@ struct ff_analysis {
 	ff_visits *visits;
 	ff_intern *names, *paths, *clients, *vhosts, *methods, *protocols;
 	ff_intern *ref_hosts, *referers;
+	ff_intern *host_keys;      /* --anonymize: truncated clients (hosts report) */
 	/* visitor key (client id, agent id) -> dense visitor id: the pair of
 	 * ids is the pair of strings, without hashing them again */
 	ff_hmap *visitor_ids;

@@ -514,7 +514,7 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	build_status(&b, sum);
 	build_not_found(&b);
 	build_hv(&b, "bots", "Bots", bot_cols, NCOLS(bot_cols), a->names, &a->bots, false);
-	build_hosts(&b, "hosts", "Hosts", host_cols, a->clients, &a->hosts);
+	build_hosts(&b, "hosts", "Hosts", host_cols, a->host_keys ? a->host_keys : a->clients, &a->hosts);
 	build_hosts(&b, "vhosts", "Virtual hosts", vhost_cols, a->vhosts, &a->vhost_stats);
 	build_counts(&b, "methods", "Methods", method_cols, a->methods, &a->method_hits);
 	build_counts(&b, "protocols", "Protocols", protocol_cols, a->protocols, &a->protocol_hits);
