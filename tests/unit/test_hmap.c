@@ -56,7 +56,7 @@ static void test_siphash(void)
 
 /* Byte keys: the test's own string table, as intern.c would keep one. */
 struct table {
-	char (*keys)[16];
+	char (*keys)[32];
 	size_t n;
 	const char *probe; /* the key being looked up */
 	uint64_t fixed_hash;
@@ -102,7 +102,7 @@ static void run_byte_keys(size_t n, bool use_fixed, uint64_t fixed_hash)
 			ok = false;
 			break;
 		}
-		memcpy(t.keys[i], s, sizeof s);
+		snprintf(t.keys[i], sizeof t.keys[i], "%s", s);
 		*v = (uint32_t)i;
 		/* Asking again finds it and adds nothing. */
 		v = ff_hmap_find_or_insert(m, key_hash(m, &t, s), key_eq, &t, &inserted);
