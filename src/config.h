@@ -31,6 +31,8 @@ typedef struct ff_config {
 	ff_strlist bot_patterns;      /* classify.bot_patterns; default none */
 	ff_strlist static_extensions; /* classify.static_extensions; empty:
 					 the built-in list (SPEC §3) */
+	bool anonymize;               /* privacy.anonymize (false) */
+	ff_strlist exclude_ip;        /* filters.exclude_ip: addresses/CIDRs */
 	/* The parsed document, kept for sections that later stages read
 	 * themselves (goals, funnels...); NULL without a file. */
 	ff_ynode *doc;
