@@ -32,6 +32,15 @@ enum opt_id {
 	OPT_REPORT,
 	OPT_LIST_REPORTS,
 	OPT_WIDE,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_EXCLUDE_IP,
+	OPT_NO_BOTS,
+	OPT_BOTS_ONLY,
+	OPT_ANONYMIZE,
+	OPT_PROGRESS,
 };
 
 struct opt_desc {
@@ -54,6 +63,21 @@ static const struct opt_desc opt_table[] = {
 	  .help = "only these reports (comma-separated; see --list-reports)" },
 	{ .name = "top", .id = OPT_TOP, .arg = "N",
 	  .help = "rows of ranked reports, the rest summed as others (default 10, 0 all)" },
+	{ .name = "since", .id = OPT_SINCE, .arg = "TIME",
+	  .help = "only requests at or after TIME (YYYY-MM-DD[THH:MM[:SS]][+hh:mm])" },
+	{ .name = "until", .id = OPT_UNTIL, .arg = "TIME",
+	  .help = "only requests up to TIME (a date alone: to the end of that day)" },
+	{ .name = "include", .id = OPT_INCLUDE, .arg = "FIELD=REGEX",
+	  .help = "only requests whose FIELD matches (path, status, method, client,\n"
+		  "referer, user_agent, vhost); repeatable, all must match" },
+	{ .name = "exclude", .id = OPT_EXCLUDE, .arg = "FIELD=REGEX",
+	  .help = "leave out requests whose FIELD matches; repeatable" },
+	{ .name = "exclude-ip", .id = OPT_EXCLUDE_IP, .arg = "CIDR",
+	  .help = "leave out requests from an address or range; repeatable" },
+	{ .name = "no-bots", .id = OPT_NO_BOTS, .help = "leave out bots' requests" },
+	{ .name = "bots-only", .id = OPT_BOTS_ONLY, .help = "only bots' requests" },
+	{ .name = "anonymize", .id = OPT_ANONYMIZE,
+	  .help = "show client addresses truncated (IPv4 /24, IPv6 /48)" },
 	{ .name = "site", .id = OPT_SITE, .arg = "HOSTS",
 	  .help = "the site's own host names, comma-separated (default: inferred)" },
 	{ .name = "timeout", .id = OPT_TIMEOUT, .arg = "SECONDS",
@@ -74,6 +98,8 @@ static const struct opt_desc opt_table[] = {
 	  .help = "text: no thousands separators in numbers" },
 	{ .name = "wide", .id = OPT_WIDE,
 	  .help = "text: do not shorten long strings" },
+	{ .name = "progress", .id = OPT_PROGRESS,
+	  .help = "show progress on standard error even when it is not a terminal" },
 	{ .name = "quiet", .id = OPT_QUIET,
 	  .help = "no warnings about invalid lines" },
 	{ .name = "list-reports", .id = OPT_LIST_REPORTS, .help = "list the report names and exit" },
@@ -194,6 +220,22 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 			break;
 		}
 		case OPT_SITE: o->site = optarg; break;
+		case OPT_SINCE: o->since = optarg; break;
+		case OPT_UNTIL: o->until = optarg; break;
+		case OPT_INCLUDE:
+		case OPT_EXCLUDE:
+		case OPT_EXCLUDE_IP: {
+			const char **list = c == OPT_INCLUDE ? o->includes : c == OPT_EXCLUDE ? o->excludes : o->exclude_ips;
+			int *n = c == OPT_INCLUDE ? &o->n_includes : c == OPT_EXCLUDE ? &o->n_excludes : &o->n_exclude_ips;
+			if (*n == FF_MAX_REPEAT)
+				return usage_error(err, "at most %d of '%s'", FF_MAX_REPEAT, argv[optind - 2]);
+			list[(*n)++] = optarg;
+			break;
+		}
+		case OPT_NO_BOTS: o->no_bots = true; break;
+		case OPT_BOTS_ONLY: o->bots_only = true; break;
+		case OPT_ANONYMIZE: o->anonymize = true; break;
+		case OPT_PROGRESS: o->progress = true; break;
 		case OPT_UA_REGEXES: o->ua_regexes = optarg; break;
 		case OPT_REPORT: o->reports = optarg; break;
 		case OPT_LIST_REPORTS:
@@ -211,6 +253,8 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->no_bots && o->bots_only)
+		return usage_error(err, "%s", "--no-bots and --bots-only exclude each other");
 	o->files = argv + optind;
 	o->n_files = argc - optind;
 	return FF_OPTIONS_RUN;

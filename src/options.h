@@ -31,6 +31,17 @@ typedef struct ff_options {
 	bool top_set;
 	int64_t top;               /* --top */
 	const char *reports;       /* --report, comma-separated */
+	const char *since, *until; /* --since, --until */
+#define FF_MAX_REPEAT 32
+	const char *includes[FF_MAX_REPEAT]; /* --include FIELD=REGEX */
+	int n_includes;
+	const char *excludes[FF_MAX_REPEAT]; /* --exclude FIELD=REGEX */
+	int n_excludes;
+	const char *exclude_ips[FF_MAX_REPEAT]; /* --exclude-ip CIDR */
+	int n_exclude_ips;
+	bool no_bots, bots_only;   /* --no-bots, --bots-only */
+	bool anonymize;            /* --anonymize */
+	bool progress;             /* --progress */
 	bool list_reports;         /* --list-reports */
 	char **files;              /* file arguments; none means stdin */
 	int n_files;

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "jsonw.h"
+#include "privacy.h"
 
 static const char *const field_names[FF_R_COUNT] = {
 	[FF_R_FILE] = "file",
@@ -34,6 +35,8 @@ static const char *const field_names[FF_R_COUNT] = {
 	[FF_R_OS_MAJOR] = "os_major",
 	[FF_R_DEVICE] = "device",
 	[FF_R_DEVICE_TYPE] = "device_type",
+	[FF_R_VISIT] = "visit",
+	[FF_R_VISIT_START] = "visit_start",
 };
 
 /* The record field each column needs from the format. */
@@ -63,6 +66,8 @@ static const int field_source[FF_R_COUNT] = {
 	[FF_R_OS_MAJOR] = -1,
 	[FF_R_DEVICE] = -1,
 	[FF_R_DEVICE_TYPE] = -1,
+	[FF_R_VISIT] = -1,
+	[FF_R_VISIT_START] = -1,
 };
 
 const char *ff_rfield_name(enum ff_rfield f)
@@ -83,7 +88,7 @@ int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, 
 			if (ff_sv_eq_cstr(name, field_names[f]))
 				break;
 		if (f == FF_R_COUNT) {
-			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type)",
+			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type, visit, visit_start)",
 				 (int)(name.n > 64 ? 64 : name.n), name.p);
 			return -1;
 		}
@@ -225,6 +230,14 @@ void ff_records_header(FILE *f, const ff_records_spec *spec)
 	putc('\n', f);
 }
 
+bool ff_records_need_visits(const ff_records_spec *spec)
+{
+	for (size_t i = 0; i < spec->n_fields; i++)
+		if (spec->fields[i] == FF_R_VISIT || spec->fields[i] == FF_R_VISIT_START)
+			return true;
+	return false;
+}
+
 bool ff_records_need_class(const ff_records_spec *spec)
 {
 	for (size_t i = 0; i < spec->n_fields; i++)
@@ -263,14 +276,23 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 		 * method, target and protocol */
 		if (src == FF_F_METHOD || src == FF_F_TARGET || src == FF_F_PROTOCOL)
 			needs |= FF_HAS(FF_F_REQUEST);
-		if ((src >= 0 && !(rec->has & needs)) || (fld >= FF_R_BOT && !cls)) {
+		if ((src >= 0 && !(rec->has & needs)) || (fld >= FF_R_BOT && !cls) ||
+		    (fld == FF_R_VISIT && !cls->has_visit)) {
 			absent_value(f, spec);
 			continue;
 		}
 		switch (fld) {
 		case FF_R_FILE: text_value(f, spec, ff_sv_cstr(file)); break;
 		case FF_R_LINE: number_value(f, line); break;
-		case FF_R_CLIENT: text_value(f, spec, rec->client); break;
+		case FF_R_CLIENT:
+			if (spec->anonymize) {
+				char anon[FF_ANON_MAX];
+				size_t n = ff_anonymize_client(rec->client, anon);
+				text_value(f, spec, ff_sv_make(anon, n));
+			} else {
+				text_value(f, spec, rec->client);
+			}
+			break;
 		case FF_R_TIME:
 			ff_time_format_iso8601(rec->time, tbuf);
 			if (json)
@@ -299,6 +321,8 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 		case FF_R_OS_MAJOR: text_value(f, spec, cls->os_major); break;
 		case FF_R_DEVICE: text_value(f, spec, cls->device); break;
 		case FF_R_DEVICE_TYPE: text_value(f, spec, ff_sv_cstr(cls->device_type)); break;
+		case FF_R_VISIT: number_value(f, cls->visit_id); break;
+		case FF_R_VISIT_START: bool_value(f, cls->has_visit && cls->visit_start); break;
 		case FF_R_COUNT: break;
 		}
 	}

@@ -39,6 +39,8 @@ enum ff_rfield {
 	FF_R_OS_MAJOR,
 	FF_R_DEVICE,
 	FF_R_DEVICE_TYPE,
+	FF_R_VISIT,
+	FF_R_VISIT_START,
 	FF_R_COUNT
 };
 
@@ -47,6 +49,9 @@ typedef struct ff_records_class {
 	bool bot, is_static, pageview;
 	ff_sv browser, browser_major, browser_minor, os, os_major, device;
 	const char *device_type;
+	bool has_visit;      /* a pageview: visit and visit_start apply */
+	uint64_t visit_id;
+	bool visit_start;
 } ff_records_class;
 
 enum ff_records_format { FF_RECORDS_TSV, FF_RECORDS_CSV, FF_RECORDS_JSONL };
@@ -59,6 +64,7 @@ typedef struct ff_records_spec {
 	size_t n_fields;
 	bool header;
 	bool csv_raw; /* do not neutralise spreadsheet formulas */
+	bool anonymize; /* client truncated (SPEC §11) */
 } ff_records_spec;
 
 const char *ff_rfield_name(enum ff_rfield f);
@@ -74,7 +80,8 @@ void ff_records_header(FILE *f, const ff_records_spec *spec);
 /* cls NULL: the classification columns are empty (null in JSON). */
 void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint64_t line, const ff_record *rec,
 		    const ff_records_class *cls);
-/* Whether any selected column needs classification. */
+/* Whether any selected column needs classification / visits. */
 bool ff_records_need_class(const ff_records_spec *spec);
+bool ff_records_need_visits(const ff_records_spec *spec);
 
 #endif

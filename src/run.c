@@ -15,6 +15,9 @@
 #include "autoconf.h"
 #include "detect.h"
 #include "diag.h"
+#include "filter.h"
+#include "privacy.h"
+#include "rowqueue.h"
 #include "input.h"
 #include "logformat.h"
 #include "merge.h"
@@ -24,6 +27,7 @@
 #include "useragent.h"
 
 #include <sys/random.h>
+#include <time.h>
 
 #define INVALID_SHOWN 5
 
@@ -51,6 +55,14 @@ struct run {
 	bool analysis_failed;
 	ff_strlist site_hosts;   /* --site split, when given */
 	bool need_class;         /* records: classification columns asked */
+	bool need_visits;        /* records: visit columns asked */
+	ff_filter *filter;       /* NULL when no filter is active */
+	ff_rowqueue *rows;       /* records waiting for their visit */
+	bool anonymize;
+	/* progress on standard error */
+	bool progress;
+	uint64_t total_bytes;    /* sum of the input sizes, 0 when unknown */
+	struct timespec started, last_progress;
 	/* output */
 	FILE *out;
 	char *tmp_path;
@@ -220,35 +232,21 @@ static void on_invalid(struct run *r, const ff_event *ev, ff_input_facts *facts)
 	char reason[128], shown[400];
 	ff_sv line = ff_sv_make(ev->line->p, ev->line->n);
 	const char *name = ff_input_name(ff_merge_input(r->merge, ev->source));
-	ff_diag_at(r->err, name, ev->line->number, "invalid line (%s): %s",
-		   invalid_reason(ev, ff_format_kind(r->fmt), reason, sizeof reason),
-		   ff_visible(line, 120, shown, sizeof shown));
+	invalid_reason(ev, ff_format_kind(r->fmt), reason, sizeof reason);
+	if (r->anonymize) /* the line holds a client address */
+		ff_diag_at(r->err, name, ev->line->number, "invalid line (%s)", reason);
+	else
+		ff_diag_at(r->err, name, ev->line->number, "invalid line (%s): %s", reason,
+			   ff_visible(line, 120, shown, sizeof shown));
 }
 
-static void on_valid(struct run *r, const ff_event *ev, ff_input_facts *facts)
+static void records_class(struct run *r, const ff_hit_class *hc, ff_records_class *cls)
 {
-	ff_summary_add_valid(&r->summary, ev->rec);
-	/* no filters yet: every valid line is a hit */
-	ff_summary_add_hit(&r->summary, ev->rec);
-	ff_hit_class hc;
-	if (r->analysis && !r->analysis_failed &&
-	    ff_analysis_hit(r->analysis, ev->rec, r->seq, &hc) != 0) {
-		ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s",
-			ev->line->number, facts->name);
-		r->analysis_failed = true;
-		r->status = FF_EXIT_IO;
-	}
-	if (!r->o->records)
-		return;
-	if (!r->need_class) {
-		ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, ev->rec, NULL);
-		return;
-	}
-	const ff_agent *ag = hc.agent;
-	ff_records_class cls = {
-		.bot = hc.bot,
-		.is_static = hc.is_static,
-		.pageview = hc.pageview,
+	const ff_agent *ag = hc->agent;
+	*cls = (ff_records_class){
+		.bot = hc->bot,
+		.is_static = hc->is_static,
+		.pageview = hc->pageview,
 		.browser = ff_analysis_name(r->analysis, ag->browser),
 		.browser_major = ff_analysis_name(r->analysis, ag->browser_major),
 		.browser_minor = ff_analysis_name(r->analysis, ag->browser_minor),
@@ -257,7 +255,89 @@ static void on_valid(struct run *r, const ff_event *ev, ff_input_facts *facts)
 		.device = ff_analysis_name(r->analysis, ag->device),
 		.device_type = ff_device_type_name(ag->device_type),
 	};
-	ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, ev->rec, r->analysis_failed ? NULL : &cls);
+}
+
+/* Prints the held rows that are complete (all of them with flush). */
+static void print_rows(struct run *r, bool flush)
+{
+	const ff_row *row;
+	while ((row = ff_rowqueue_peek(r->rows, flush))) {
+		ff_record rec;
+		if (ff_format_parse(r->fmt, row->line.p, row->line.n, &rec) == FF_PARSE_OK) {
+			ff_hit_class hc = {
+				.bot = row->bot, .is_static = row->is_static, .pageview = row->pageview,
+				.agent = &row->agent,
+			};
+			ff_records_class cls;
+			records_class(r, &hc, &cls);
+			cls.has_visit = row->pageview && row->assigned;
+			cls.visit_id = row->visit_id;
+			cls.visit_start = row->visit_start;
+			ff_records_row(r->out, &r->rspec, r->facts[row->source].name, row->line_number, &rec, &cls);
+		}
+		ff_rowqueue_pop(r->rows);
+	}
+}
+
+static void on_assign(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_start)
+{
+	struct run *r = ctx;
+	if (r->rows)
+		ff_rowqueue_assign(r->rows, seq, visit_id, visit_start);
+}
+
+static void out_of_memory(struct run *r, const ff_event *ev, const ff_input_facts *facts)
+{
+	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s",
+		ev->line->number, facts->name);
+	r->analysis_failed = true;
+	r->status = FF_EXIT_IO;
+}
+
+static void on_valid(struct run *r, const ff_event *ev, ff_input_facts *facts, size_t fact_idx)
+{
+	const ff_record *rec = ev->rec;
+	ff_summary_add_valid(&r->summary, rec);
+	ff_hit_class hc = { 0 };
+	bool classified = false;
+	if (r->analysis && !r->analysis_failed) {
+		if (ff_analysis_classify(r->analysis, rec, &hc) == 0)
+			classified = true;
+		else
+			out_of_memory(r, ev, facts);
+	}
+	if (r->filter && !ff_filter_pass(r->filter, rec, classified && hc.bot)) {
+		if (classified && ff_analysis_tick(r->analysis, rec) != 0)
+			out_of_memory(r, ev, facts);
+		return;
+	}
+	ff_summary_add_hit(&r->summary, rec);
+	if (r->rows) {
+		ff_row row = {
+			.seq = r->seq, .line_number = ev->line->number, .source = fact_idx,
+			.bot = hc.bot, .is_static = hc.is_static,
+			.pageview = classified && hc.pageview,
+		};
+		if (classified)
+			row.agent = *hc.agent;
+		if (ff_rowqueue_push(r->rows, &row, ff_sv_make(ev->line->p, ev->line->n)) != 0)
+			out_of_memory(r, ev, facts);
+	}
+	if (classified && ff_analysis_count(r->analysis, rec, r->seq, &hc) != 0)
+		out_of_memory(r, ev, facts);
+	if (!r->o->records)
+		return;
+	if (r->rows) {
+		print_rows(r, false);
+		return;
+	}
+	if (!r->need_class || !classified) {
+		ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, rec, NULL);
+		return;
+	}
+	ff_records_class cls;
+	records_class(r, &hc, &cls);
+	ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, rec, &cls);
 }
 
 static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, ff_replay *replay, const char *first_name)
@@ -348,12 +428,45 @@ static int check_reports(struct run *r)
 	return 0;
 }
 
+static int setup_filter(struct run *r, const ff_config *cfg)
+{
+	char err[512];
+	const ff_options *o = r->o;
+	if (!(r->filter = ff_filter_new())) {
+		ff_diag(r->err, "out of memory");
+		return FF_EXIT_IO;
+	}
+	if (o->since && ff_filter_since(r->filter, o->since, err, sizeof err) != 0)
+		return ff_diag(r->err, "--since: %s", err), FF_EXIT_USAGE;
+	if (o->until && ff_filter_until(r->filter, o->until, err, sizeof err) != 0)
+		return ff_diag(r->err, "--until: %s", err), FF_EXIT_USAGE;
+	for (int i = 0; i < o->n_includes; i++)
+		if (ff_filter_match(r->filter, o->includes[i], false, err, sizeof err) != 0)
+			return ff_diag(r->err, "--include: %s", err), FF_EXIT_USAGE;
+	for (int i = 0; i < o->n_excludes; i++)
+		if (ff_filter_match(r->filter, o->excludes[i], true, err, sizeof err) != 0)
+			return ff_diag(r->err, "--exclude: %s", err), FF_EXIT_USAGE;
+	for (int i = 0; i < o->n_exclude_ips; i++)
+		if (ff_filter_exclude_ip(r->filter, o->exclude_ips[i], err, sizeof err) != 0)
+			return ff_diag(r->err, "--exclude-ip: %s", err), FF_EXIT_USAGE;
+	for (size_t i = 0; i < cfg->exclude_ip.count; i++)
+		if (ff_filter_exclude_ip(r->filter, cfg->exclude_ip.items[i], err, sizeof err) != 0)
+			return ff_diag(r->err, "%s: filters.exclude_ip: %s", cfg->source ? cfg->source : "configuration", err),
+			       FF_EXIT_USAGE;
+	ff_filter_bots(r->filter, o->no_bots ? FF_BOTS_NONE : o->bots_only ? FF_BOTS_ONLY : FF_BOTS_ALL);
+	if (!ff_filter_active(r->filter)) {
+		ff_filter_free(r->filter);
+		r->filter = NULL;
+	}
+	return FF_EXIT_OK;
+}
+
 static int setup_analysis(struct run *r, const ff_config *cfg)
 {
 	char err[512];
-	/* Only reports and the classification columns of records need the
-	 * analysis. */
-	if (r->o->records && !r->need_class)
+	/* Records need the analysis only for classification, visits or a bot
+	 * filter. */
+	if (r->o->records && !r->need_class && !r->need_visits && !r->o->no_bots && !r->o->bots_only)
 		return FF_EXIT_OK;
 	const char *path = r->o->ua_regexes ? r->o->ua_regexes : cfg->ua_regexes ? cfg->ua_regexes : FF_UAP_REGEXES;
 	r->ua = ff_ua_load(path, err, sizeof err);
@@ -377,6 +490,9 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		.reorder_window = r->summary.reorder_window,
 		.site_hosts = r->o->site ? &r->site_hosts : &cfg->site_hosts,
 		.seed = seed,
+		.anonymize = r->anonymize,
+		.on_assign = r->rows ? on_assign : NULL,
+		.assign_ctx = r,
 	};
 	r->analysis = ff_analysis_new(&ao, r->ua, cfg, err, sizeof err);
 	if (!r->analysis) {
@@ -461,13 +577,71 @@ static int setup(struct run *r, const ff_config *cfg)
 	if (r->o->records && !r->o->fields)
 		ff_records_default_fields(ff_format_fields(r->fmt), &r->rspec);
 	r->need_class = r->o->records && ff_records_need_class(&r->rspec);
+	r->need_visits = r->o->records && ff_records_need_visits(&r->rspec);
+	r->anonymize = r->o->anonymize || cfg->anonymize;
+	r->rspec.anonymize = r->anonymize;
+	if (r->need_visits && !(r->rows = ff_rowqueue_new())) {
+		ff_diag(r->err, "out of memory");
+		return FF_EXIT_IO;
+	}
+	rc = setup_filter(r, cfg);
+	if (rc != FF_EXIT_OK)
+		return rc;
 	return setup_analysis(r, cfg);
+}
+
+static double seconds_since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* One line on standard error, redrawn in place at most four times a
+ * second: bytes read of the total when sizes are known, lines per second,
+ * elapsed time.  done erases it. */
+static void progress(struct run *r, bool done)
+{
+	if (done) {
+		fputs("\r\033[K", r->err);
+		fflush(r->err);
+		return;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (seconds_since(&r->last_progress, &now) < 0.25)
+		return;
+	r->last_progress = now;
+	double elapsed = seconds_since(&r->started, &now);
+	uint64_t read = 0;
+	for (size_t i = 0; i < ff_merge_count(r->merge); i++)
+		read += ff_input_bytes_read(ff_merge_input(r->merge, i));
+	char part[64] = "";
+	if (r->total_bytes)
+		snprintf(part, sizeof part, " (%.0f%% of %.1f MB)", 100.0 * (double)read / (double)r->total_bytes,
+			 (double)r->total_bytes / 1e6);
+	fprintf(r->err, "\r\033[K" FF_PROGRAM ": %.1f MB read%s, %" PRIu64 " lines, %.2f M lines/s, %.1f s",
+		(double)read / 1e6, part, r->summary.lines, elapsed > 0 ? (double)r->summary.lines / elapsed / 1e6 : 0.0,
+		elapsed);
+	fflush(r->err);
 }
 
 static void read_all(struct run *r)
 {
 	ff_event ev;
+	if (r->progress) {
+		clock_gettime(CLOCK_MONOTONIC, &r->started);
+		r->last_progress = r->started;
+		for (size_t i = 0; i < ff_merge_count(r->merge); i++) {
+			uint64_t size = ff_input_size(ff_merge_input(r->merge, i));
+			if (!size) {
+				r->total_bytes = 0;
+				break;
+			}
+			r->total_bytes += size;
+		}
+	}
 	while (ff_merge_next(r->merge, &ev)) {
+		if (r->progress && (r->seq & 0x3fff) == 0)
+			progress(r, false);
 		ff_input_facts *facts = &r->facts[r->fact_of_source[ev.source]];
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			const ff_input *in = ff_merge_input(r->merge, ev.source);
@@ -480,7 +654,7 @@ static void read_all(struct run *r)
 		facts->lines++;
 		r->seq++;
 		if (ev.result == FF_PARSE_OK)
-			on_valid(r, &ev, facts);
+			on_valid(r, &ev, facts, r->fact_of_source[ev.source]);
 		else
 			on_invalid(r, &ev, facts);
 	}
@@ -495,6 +669,13 @@ static void read_all(struct run *r)
 		r->analysis_failed = true;
 		r->status = FF_EXIT_IO;
 	}
+	if (r->progress)
+		progress(r, true);
+	if (r->rows)
+		print_rows(r, true);
+	if (r->filter && ff_filter_limit_hits(r->filter))
+		ff_diag(r->err, "%lu filter matches reached the regex match limit and counted as not matching",
+			ff_filter_limit_hits(r->filter));
 	if (ff_format_limit_hits(r->fmt))
 		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid",
 			ff_format_limit_hits(r->fmt), ff_format_limit_hits(r->fmt) == 1 ? "line reached" : "lines reached");
@@ -559,6 +740,13 @@ static void render(struct run *r)
 	}
 	if (r->format_detected)
 		ff_report_add_note(&rep, "log format: %s (detected)", r->format_label);
+	if (r->filter) {
+		char desc[1024];
+		ff_filter_describe(r->filter, desc, sizeof desc);
+		ff_report_add_note(&rep, "filters: %s", desc);
+	}
+	if (r->anonymize)
+		ff_report_add_note(&rep, "client addresses anonymized (IPv4 /24, IPv6 /48)");
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
 	bool tty = !r->tmp_path && !r->direct && isatty(fileno(r->out));
@@ -592,6 +780,8 @@ static void cleanup(struct run *r)
 	ff_format_free(r->fmt);
 	ff_analysis_free(r->analysis);
 	ff_ua_free(r->ua);
+	ff_filter_free(r->filter);
+	ff_rowqueue_free(r->rows);
 	for (size_t i = 0; i < r->site_hosts.count; i++)
 		free(r->site_hosts.items[i]);
 	free(r->site_hosts.items);
@@ -615,6 +805,7 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 	int64_t window = o->reorder_window_set ? o->reorder_window : cfg->visits_reorder_window;
 	ff_summary_init(&r.summary, window);
 
+	r.progress = !o->quiet && (o->progress || r.err_tty);
 	int rc = setup(&r, cfg);
 	if (rc != FF_EXIT_OK) {
 		cleanup(&r);
