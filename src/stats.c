@@ -1,0 +1,136 @@
+/* stats.c — experiment statistics (SPEC §7): the pooled two-proportion
+ * z-test with its confidence interval, and the chi-square test across
+ * variants.  Called when the experiments report is built, once per
+ * variant; nothing here is on the per-line path. */
+#include "stats.h"
+
+#include <math.h>
+
+ff_prop_test ff_two_prop_test(uint64_t c1, uint64_t n1, uint64_t c2, uint64_t n2)
+{
+	ff_prop_test t;
+	if (n1 == 0 || n2 == 0 || c1 > n1 || c2 > n2) {
+		t.diff = t.ci_low = t.ci_high = t.z = t.p_value = NAN;
+		return t;
+	}
+	double dn1 = (double)n1, dn2 = (double)n2;
+	double p1 = (double)c1 / dn1, p2 = (double)c2 / dn2;
+	t.diff = p1 - p2;
+	double half = FF_Z_975 * sqrt(p1 * (1 - p1) / dn1 + p2 * (1 - p2) / dn2);
+	t.ci_low = t.diff - half;
+	t.ci_high = t.diff + half;
+	double p = ((double)c1 + (double)c2) / (dn1 + dn2);
+	double se = sqrt(p * (1 - p) * (1 / dn1 + 1 / dn2));
+	if (se > 0) {
+		t.z = t.diff / se;
+		t.p_value = erfc(fabs(t.z) / sqrt(2.0));
+	} else {
+		/* Nobody or everybody converted in both groups: nothing to
+		 * tell them apart. */
+		t.z = 0;
+		t.p_value = 1;
+	}
+	return t;
+}
+
+#define GAMMA_EPS 1e-15
+#define GAMMA_ITER_MAX 100000
+#define TINY 1e-300
+
+/* P(a, x) by its power series; converges quickly for x < a + 1. */
+static double gamma_p_series(double a, double x)
+{
+	double ap = a, term = 1.0 / a, sum = term;
+	for (int n = 0; n < GAMMA_ITER_MAX; n++) {
+		ap += 1;
+		term *= x / ap;
+		sum += term;
+		if (fabs(term) < fabs(sum) * GAMMA_EPS)
+			break;
+	}
+	return sum * exp(-x + a * log(x) - lgamma(a));
+}
+
+/* Q(a, x) by its continued fraction (modified Lentz); for x >= a + 1. */
+static double gamma_q_fraction(double a, double x)
+{
+	double b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
+	for (int i = 1; i < GAMMA_ITER_MAX; i++) {
+		double an = -i * (i - a);
+		b += 2;
+		d = an * d + b;
+		if (fabs(d) < TINY)
+			d = TINY;
+		c = b + an / c;
+		if (fabs(c) < TINY)
+			c = TINY;
+		d = 1 / d;
+		double delta = d * c;
+		h *= delta;
+		if (fabs(delta - 1) < GAMMA_EPS)
+			break;
+	}
+	return exp(-x + a * log(x) - lgamma(a)) * h;
+}
+
+double ff_gamma_q(double a, double x)
+{
+	if (!(a > 0) || !(x >= 0) || isinf(a))
+		return NAN;
+	if (x == 0)
+		return 1;
+	if (isinf(x))
+		return 0;
+	if (x < a + 1) {
+		double q = 1 - gamma_p_series(a, x);
+		return q < 0 ? 0 : q;
+	}
+	double q = gamma_q_fraction(a, x);
+	return q > 1 ? 1 : q;
+}
+
+double ff_chi2_sf(double x, double df)
+{
+	if (!(df > 0))
+		return NAN;
+	if (x <= 0)
+		return 1;
+	return ff_gamma_q(df / 2, x / 2);
+}
+
+double ff_chi2_homogeneity(const uint64_t *conversions, const uint64_t *visits, size_t k,
+			   double *statistic, unsigned *df)
+{
+	double n = 0, c = 0;
+	unsigned groups = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (!visits[i])
+			continue;
+		n += (double)visits[i];
+		c += (double)conversions[i];
+		groups++;
+	}
+	if (statistic)
+		*statistic = NAN;
+	if (df)
+		*df = groups ? groups - 1 : 0;
+	if (groups < 2)
+		return NAN;
+	double stat = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (!visits[i])
+			continue;
+		double ni = (double)visits[i];
+		double observed[2] = { (double)conversions[i], ni - (double)conversions[i] };
+		double expected[2] = { ni * c / n, ni * (n - c) / n };
+		for (int j = 0; j < 2; j++) {
+			if (expected[j] > 0) {
+				double d = observed[j] - expected[j];
+				stat += d * d / expected[j];
+			}
+		}
+	}
+	if (statistic)
+		*statistic = stat;
+	return ff_chi2_sf(stat, (double)(groups - 1));
+}
