@@ -4,6 +4,8 @@
 
 size_t ff_referer_host(ff_sv ref, char *buf)
 {
+	if (ref.n == 0)
+		return 0; /* also keeps arithmetic off a NULL view */
 	const char *p = ref.p, *end = ref.p + ref.n;
 	const char *scheme = NULL;
 	for (const char *q = p; q + 3 <= end; q++) {

@@ -545,7 +545,8 @@ int ff_visits_finish(ff_visits *v)
 		v->open_of[v->pool[i].visitor] = 0;
 		v->pool[n++] = v->pool[i];
 	}
-	qsort(v->pool, n, sizeof *v->pool, visit_order);
+	if (n) /* the pool is NULL when no pageview ever came */
+		qsort(v->pool, n, sizeof *v->pool, visit_order);
 	for (uint32_t i = 0; i < n; i++)
 		report_visit(v, &v->pool[i]);
 	v->pool_used = 0;
