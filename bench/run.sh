@@ -254,3 +254,29 @@ END {
 }' "$tmp/rows"
 echo
 echo "MB/s counts the uncompressed log (10^6 bytes); ratio: time over cat's for plain input, over zcat's for gzip input."
+
+# --- memory against the number of lines --------------------------------
+# The same visitors, paths and agents five times over (one seed, five
+# consecutive periods): memory must follow the keys, not the lines.
+if [ "${BENCH_MEMORY:-1}" != 0 ] && [ -x "$FOOTFALL" ] && $have_time; then
+	five="$data/five-periods-$lines.log"
+	if [ ! -s "$five" ] || newer "$LOGGEN" "$five"; then
+		: >"$five.tmp"
+		for start in 2026-03-02 2026-04-06 2026-05-11 2026-06-15 2026-07-20; do
+			"$LOGGEN" --seed "$seed" --lines "$lines" --days 30 --start "${start}T00:00:00+01:00" >>"$five.tmp"
+		done
+		head -n "$lines" "$five.tmp" >"$five.one"
+		mv "$five.tmp" "$five"
+		mv "$five.one" "$five.first"
+	fi
+	peak() {
+		/usr/bin/time -f '%M' -o "$tmp/peak" "$FOOTFALL" $FOOTFALL_ARGS "$1" >/dev/null 2>&1 </dev/null
+		awk '{ printf "%.1f", $1 / 1024 }' "$tmp/peak"
+	}
+	echo
+	echo "peak memory, the same visitors over 1 and 5 periods:"
+	printf '  %d lines: %s MiB
+' "$lines" "$(peak "$five.first")"
+	printf '  %d lines: %s MiB
+' "$((lines * 5))" "$(peak "$five")"
+fi
