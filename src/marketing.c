@@ -1,0 +1,1840 @@
+/* marketing.c — traffic sources, campaigns, goals, funnels, experiments
+ * and pixels (SPEC §6, §7).  Reads its configuration sections once; then
+ * the analysis stage calls it per hit (pixels), per pageview (query words)
+ * and from the sessionizer's callbacks (per-visit state in a pool).
+ * Regex results are kept per path id, so a path is matched once per run. */
+#include "marketing.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <math.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+#include "intern.h"
+
+#define NONE UINT32_MAX
+#define MAX_STEPS 255          /* funnel progress fits a byte */
+#define MAX_FUNNELS 65535      /* funnel index fits 16 bits of an exit key */
+#define MAX_KEYWORD_PARAMS 32
+#define MATCH_LIMIT 1000000u
+#define DEPTH_LIMIT 10000u
+#define JIT_STACK_MAX (1u << 20)
+
+/* ---- small owned things ---- */
+
+struct vec {
+	void *p;
+	size_t cap; /* elements */
+};
+
+/* Element i of v, grown zero-filled as needed; NULL when out of memory. */
+static void *vec_at(struct vec *v, size_t i, size_t elem)
+{
+	if (i >= v->cap) {
+		size_t cap = v->cap ? v->cap : 64;
+		while (cap <= i)
+			cap *= 2;
+		char *p = realloc(v->p, cap * elem);
+		if (!p)
+			return NULL;
+		memset(p + v->cap * elem, 0, (cap - v->cap) * elem);
+		v->p = p;
+		v->cap = cap;
+	}
+	return (char *)v->p + i * elem;
+}
+
+static const void *vec_get(const struct vec *v, size_t i, size_t elem)
+{
+	return i < v->cap ? (const char *)v->p + i * elem : NULL;
+}
+
+/* An owned copy of n bytes, NUL-terminated for messages. */
+static ff_sv sv_dup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return FF_SV_NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return ff_sv_make(p, n);
+}
+
+static void sv_free(ff_sv s)
+{
+	free((char *)s.p);
+}
+
+/* ---- query strings ---- */
+
+bool ff_query_param(ff_sv query, ff_sv name, ff_sv *value)
+{
+	size_t i = 0;
+	while (i < query.n) {
+		ff_sv rest = ff_sv_sub(query, i, query.n);
+		size_t amp = ff_sv_find(rest, '&');
+		ff_sv pair = ff_sv_sub(rest, 0, amp);
+		size_t eq = ff_sv_find(pair, '=');
+		if (ff_sv_eq(ff_sv_sub(pair, 0, eq), name)) {
+			*value = eq < pair.n ? ff_sv_sub(pair, eq + 1, pair.n) : ff_sv_make(pair.p + pair.n, 0);
+			return true;
+		}
+		i += amp + 1;
+	}
+	return false;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t ff_form_decode(ff_sv in, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < in.n; i++) {
+		char c = in.p[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%' && i + 2 < in.n) {
+			int hi = hex_value(in.p[i + 1]), lo = hex_value(in.p[i + 2]);
+			if (hi >= 0 && lo >= 0) {
+				c = (char)(hi * 16 + lo);
+				i += 2;
+			}
+		}
+		out[o++] = c;
+	}
+	return o;
+}
+
+ff_sv ff_url_query(ff_sv url)
+{
+	size_t hash = ff_sv_find(url, '#');
+	ff_sv before = ff_sv_sub(url, 0, hash);
+	size_t q = ff_sv_find(before, '?');
+	if (q >= before.n)
+		return ff_sv_make(url.p, 0);
+	return ff_sv_sub(before, q + 1, before.n);
+}
+
+/* ---- host patterns ---- */
+
+static bool label_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+bool ff_host_pattern_check(char *p, size_t n)
+{
+	if (n >= 2 && p[n - 2] == '.' && p[n - 1] == '*')
+		n -= 2;
+	if (n == 0)
+		return false;
+	bool label_start = true;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] >= 'A' && p[i] <= 'Z')
+			p[i] = (char)(p[i] + 32);
+		if (p[i] == '.') {
+			if (label_start)
+				return false;
+			label_start = true;
+		} else if (label_byte(p[i])) {
+			label_start = false;
+		} else {
+			return false;
+		}
+	}
+	return !label_start;
+}
+
+/* One label (non-empty, no dot), or co.LABEL / com.LABEL: what may follow
+ * NAME. in a "NAME.*" pattern. */
+static bool country_suffix(ff_sv s)
+{
+	if (s.n && ff_sv_find(s, '.') == s.n)
+		return true;
+	ff_sv rest;
+	if (ff_sv_starts_with(s, FF_SV_LIT("co.")))
+		rest = ff_sv_sub(s, 3, s.n);
+	else if (ff_sv_starts_with(s, FF_SV_LIT("com.")))
+		rest = ff_sv_sub(s, 4, s.n);
+	else
+		return false;
+	return rest.n && ff_sv_find(rest, '.') == rest.n;
+}
+
+/* base is the pattern without ".*"; any_tld says it had one. */
+static bool host_matches(ff_sv base, bool any_tld, ff_sv host)
+{
+	if (!any_tld) {
+		if (host.n == base.n)
+			return ff_sv_eq(host, base);
+		return host.n > base.n && host.p[host.n - base.n - 1] == '.' &&
+		       memcmp(host.p + host.n - base.n, base.p, base.n) == 0;
+	}
+	/* NAME.SUFFIX at the start or after a dot. */
+	for (size_t i = 0; i + base.n < host.n; i++) {
+		if (i > 0 && host.p[i - 1] != '.')
+			continue;
+		if (memcmp(host.p + i, base.p, base.n) == 0 && host.p[i + base.n] == '.' &&
+		    country_suffix(ff_sv_sub(host, i + base.n + 1, host.n)))
+			return true;
+	}
+	return false;
+}
+
+bool ff_host_pattern_match(ff_sv pattern, ff_sv host)
+{
+	bool any = pattern.n >= 2 && pattern.p[pattern.n - 2] == '.' && pattern.p[pattern.n - 1] == '*';
+	return host_matches(ff_sv_sub(pattern, 0, any ? pattern.n - 2 : pattern.n), any, host);
+}
+
+/* ---- the object ---- */
+
+struct pattern {
+	ff_sv base; /* owned, without ".*" */
+	bool any_tld;
+};
+
+/* An entry of the source lists: a search engine or a social network. */
+struct site {
+	enum ff_host_kind kind;
+	struct pattern *hosts, *excludes;
+	size_t n_hosts, n_excludes;
+	ff_sv *params; /* keyword parameters, owned */
+	size_t n_params;
+};
+
+struct goal {
+	ff_sv name;
+	pcre2_code *re;
+	enum { ANY_METHOD, GET_ONLY, POST_ONLY } method;
+	uint64_t conversions;
+};
+
+struct funnel {
+	ff_sv name;
+	ff_sv *patterns;
+	pcre2_code **res;
+	size_t n_steps;
+	uint32_t bit0;    /* bit of step 1 in a path's match bits */
+	uint64_t *stops;  /* visits by steps reached, 0 .. n_steps */
+};
+
+struct variant_stat {
+	uint64_t visits, conversions;
+};
+
+struct experiment {
+	ff_sv name;
+	ff_sv param;      /* empty when the variant comes from the path */
+	pcre2_code *re;
+	size_t goal;
+	ff_sv control;
+	bool has_control;
+	ff_intern *variants;
+	struct vec stats; /* struct variant_stat by variant id */
+};
+
+struct pixel {
+	ff_sv path, campaign, recipient; /* recipient empty: none */
+};
+
+struct pixel_stat {
+	uint64_t opens, unique;
+};
+
+/* A visit's state; variable parts follow at the offsets in ff_marketing. */
+struct mk_visit {
+	uint32_t campaign, keyword, ref_host, next_free;
+	uint8_t source;
+};
+
+struct ff_marketing {
+	struct site *sites;
+	size_t n_sites;
+	struct goal *goals;
+	size_t n_goals;
+	struct funnel *funnels;
+	size_t n_funnels;
+	struct experiment *exps;
+	size_t n_exps;
+	struct pixel *pixels;
+	size_t n_pixels;
+
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;
+	uint64_t limit_hits;
+
+	/* regex results per path id: bit 0 "computed", then goals, then
+	 * funnel steps */
+	struct vec path_bits;
+	size_t bit_words;
+
+	ff_intern *campaigns, *keywords, *pixel_campaigns, *pixel_seen;
+	struct vec campaign_stats; /* ff_mk_counts by campaign id */
+	struct vec keyword_visits; /* uint64_t by keyword id */
+	struct vec host_stats;     /* ff_mk_counts by referer host id */
+	struct vec host_kinds;     /* uint32_t by referer host id: 0 unknown,
+				      else 1 + (site index << 2 | kind) */
+	struct vec entry_conv;     /* uint64_t by entry path id */
+	struct vec pixel_stats;    /* struct pixel_stat by pixel campaign id */
+	ff_hmap *exit_ids;         /* (funnel, step, path) -> index */
+	struct vec exits;          /* ff_mk_funnel_exit */
+	size_t n_exits;
+	ff_mk_counts src[FF_SRC_COUNT];
+	uint64_t visits_n, converted;
+
+	/* the visit pool */
+	struct vec pool;
+	size_t visit_size, off_variants, off_progress, off_goals;
+	uint32_t pool_n, pool_free;
+
+	char *scratch;
+	size_t scratch_cap;
+	bool failed;
+};
+
+const char *ff_source_name(enum ff_source s)
+{
+	static const char *const names[FF_SRC_COUNT] = {
+		[FF_SRC_CAMPAIGN] = "campaign", [FF_SRC_SEARCH] = "search", [FF_SRC_SOCIAL] = "social",
+		[FF_SRC_REFERRAL] = "referral", [FF_SRC_DIRECT] = "direct",
+	};
+	return (unsigned)s < FF_SRC_COUNT ? names[s] : "";
+}
+
+/* ---- built-in source lists ---- */
+
+/* Space-separated host patterns, keyword parameters and exclusions. */
+struct builtin_engine {
+	const char *hosts, *params, *exclude;
+};
+
+/* Google's own services that are not its search: mail, documents... */
+#define GOOGLE_NOT_SEARCH                                                                              \
+	"mail.google.* docs.google.* drive.google.* sites.google.* groups.google.* calendar.google.* " \
+	"meet.google.* chat.google.* classroom.google.* photos.google.* play.google.* "               \
+	"accounts.google.* support.google.* news.google.* translate.google.*"
+
+static const struct builtin_engine builtin_search[] = {
+	{ "google.* com.google.android.googlequicksearchbox", "q", GOOGLE_NOT_SEARCH },
+	{ "bing.com", "q", "" },
+	{ "search.yahoo.*", "p", "" },
+	{ "duckduckgo.com", "q", "" },
+	{ "yandex.* ya.ru", "text", "mail.yandex.*" },
+	{ "baidu.com", "wd word", "" },
+	{ "ecosia.org", "q", "" },
+	{ "qwant.com", "q", "" },
+	{ "search.naver.com", "query", "" },
+	{ "search.seznam.cz", "q", "" },
+	{ "startpage.com", "query", "" },
+	{ "search.brave.com", "q", "" },
+	{ "ask.com", "q", "" },
+	{ "sogou.com", "query", "" },
+	{ "search.aol.*", "q", "" },
+};
+
+/* One line per network: its domains and short-link domains. */
+static const char *const builtin_social[] = {
+	"facebook.com fb.com fb.me fb.watch",
+	"instagram.com instagr.am",
+	"twitter.com x.com t.co",
+	"linkedin.com lnkd.in",
+	"reddit.com redd.it",
+	"pinterest.* pin.it",
+	"youtube.com youtu.be",
+	"tiktok.com",
+	"vk.com vk.ru vk.cc",
+	"tumblr.com tmblr.co",
+	"threads.net threads.com",
+	"mastodon.social mastodon.online mastodon.world mstdn.social",
+	"bsky.app bsky.social",
+	"xing.com",
+	"weibo.com weibo.cn t.cn",
+	"whatsapp.com wa.me",
+	"telegram.org telegram.me t.me",
+	"snapchat.com",
+	"discord.com discord.gg discordapp.com",
+};
+
+static void site_free(struct site *s)
+{
+	for (size_t i = 0; i < s->n_hosts; i++)
+		sv_free(s->hosts[i].base);
+	for (size_t i = 0; i < s->n_excludes; i++)
+		sv_free(s->excludes[i].base);
+	for (size_t i = 0; i < s->n_params; i++)
+		sv_free(s->params[i]);
+	free(s->hosts);
+	free(s->excludes);
+	free(s->params);
+}
+
+static struct site *add_site(ff_marketing *m, enum ff_host_kind kind)
+{
+	struct site *s = realloc(m->sites, (m->n_sites + 1) * sizeof *s);
+	if (!s)
+		return NULL;
+	m->sites = s;
+	s = &m->sites[m->n_sites++];
+	memset(s, 0, sizeof *s);
+	s->kind = kind;
+	return s;
+}
+
+/* Appends pattern (checked) to a list; 0, -1 when out of memory, -2 when
+ * not a valid pattern. */
+static int add_pattern(struct pattern **list, size_t *n, const char *text, size_t len)
+{
+	ff_sv copy = sv_dup(text, len);
+	if (!copy.p)
+		return -1;
+	if (!ff_host_pattern_check((char *)copy.p, copy.n)) {
+		sv_free(copy);
+		return -2;
+	}
+	struct pattern *l = realloc(*list, (*n + 1) * sizeof *l);
+	if (!l) {
+		sv_free(copy);
+		return -1;
+	}
+	*list = l;
+	bool any = copy.n >= 2 && copy.p[copy.n - 1] == '*';
+	l[(*n)++] = (struct pattern){ .base = ff_sv_make(copy.p, any ? copy.n - 2 : copy.n), .any_tld = any };
+	return 0;
+}
+
+static int add_param(struct site *s, const char *text, size_t len)
+{
+	ff_sv copy = sv_dup(text, len);
+	ff_sv *l = copy.p ? realloc(s->params, (s->n_params + 1) * sizeof *l) : NULL;
+	if (!l) {
+		sv_free(copy);
+		return -1;
+	}
+	s->params = l;
+	l[s->n_params++] = copy;
+	return 0;
+}
+
+/* Calls add for each word of a space-separated list. */
+static int each_word(const char *list, int (*add)(void *ctx, const char *w, size_t n), void *ctx)
+{
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " ");
+		if (n && add(ctx, p, n) != 0)
+			return -1;
+		p += n;
+	}
+	return 0;
+}
+
+static int add_host_word(void *ctx, const char *w, size_t n)
+{
+	struct site *s = ctx;
+	return add_pattern(&s->hosts, &s->n_hosts, w, n) ? -1 : 0;
+}
+
+static int add_exclude_word(void *ctx, const char *w, size_t n)
+{
+	struct site *s = ctx;
+	return add_pattern(&s->excludes, &s->n_excludes, w, n) ? -1 : 0;
+}
+
+static int add_param_word(void *ctx, const char *w, size_t n)
+{
+	return add_param(ctx, w, n);
+}
+
+static int add_builtin_search(ff_marketing *m)
+{
+	for (size_t i = 0; i < sizeof builtin_search / sizeof *builtin_search; i++) {
+		const struct builtin_engine *b = &builtin_search[i];
+		struct site *s = add_site(m, FF_HOST_SEARCH);
+		if (!s || each_word(b->hosts, add_host_word, s) || each_word(b->params, add_param_word, s) ||
+		    each_word(b->exclude, add_exclude_word, s))
+			return -1;
+	}
+	return 0;
+}
+
+static int add_builtin_social(ff_marketing *m)
+{
+	for (size_t i = 0; i < sizeof builtin_social / sizeof *builtin_social; i++) {
+		struct site *s = add_site(m, FF_HOST_SOCIAL);
+		if (!s || each_word(builtin_social[i], add_host_word, s))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- configuration ---- */
+
+struct cfgctx {
+	const ff_config *cfg;
+	char *err;
+	size_t errsz;
+};
+
+static int oom(struct cfgctx *c, const ff_ynode *at)
+{
+	return ff_config_error(c->cfg, at, c->err, c->errsz, "out of memory");
+}
+
+/* item must be a map whose keys are among keys (NULL-terminated); what
+ * says what the item takes, for the message. */
+static int check_item(struct cfgctx *c, const ff_ynode *item, const char *where, const char *const *keys,
+		      const char *what)
+{
+	if (!item || item->kind != FF_Y_MAP) {
+		char got[320];
+		ff_ynode_describe(item, got, sizeof got);
+		return ff_config_error(c->cfg, item, c->err, c->errsz, "'%s' must be a map of keys (%s), not %s", where,
+				       what, got);
+	}
+	for (size_t i = 0; i < item->count; i++) {
+		const ff_ynode *key = item->keys[i];
+		bool known = false;
+		for (size_t k = 0; keys[k] && !known; k++)
+			known = key->len == strlen(keys[k]) && memcmp(key->str, keys[k], key->len) == 0;
+		if (!known) {
+			char shown[300];
+			ff_yaml_visible(key->str, key->len, shown, sizeof shown);
+			return ff_config_error(c->cfg, key, c->err, c->errsz, "unknown key '%s.%s' (%s)", where, shown,
+					       what);
+		}
+	}
+	return 0;
+}
+
+/* The value of key in item, or NULL when absent or null. */
+static const ff_ynode *value_of(const ff_ynode *item, const char *key)
+{
+	const ff_ynode *v = ff_ynode_get(item, key);
+	return v && !ff_ynode_is_null(v) ? v : NULL;
+}
+
+static int missing(struct cfgctx *c, const ff_ynode *item, const char *where, const char *key, const char *what)
+{
+	return ff_config_error(c->cfg, item, c->err, c->errsz, "'%s' has no '%s' (%s)", where, key, what);
+}
+
+static int duplicate(struct cfgctx *c, const ff_ynode *v, const char *name, const char *what, const char *section,
+		     size_t k)
+{
+	char shown[300];
+	ff_yaml_visible(v->str, v->len, shown, sizeof shown);
+	return ff_config_error(c->cfg, v, c->err, c->errsz, "'%s': %s '%s' is already defined (%s[%zu])", name, what,
+			       shown, section, k);
+}
+
+/* A non-empty string into an owned copy. */
+static int read_name(struct cfgctx *c, const ff_ynode *v, const char *name, ff_sv *out)
+{
+	const char *s;
+	if (ff_config_read_string(c->cfg, v, name, &s, c->err, c->errsz) < 0)
+		return -1;
+	if (v->len == 0)
+		return ff_config_error(c->cfg, v, c->err, c->errsz, "'%s' must not be empty", name);
+	*out = sv_dup(s, v->len);
+	return out->p ? 0 : oom(c, v);
+}
+
+static pcre2_code *compile(struct cfgctx *c, const ff_ynode *v, const char *name)
+{
+	const char *s;
+	if (ff_config_read_string(c->cfg, v, name, &s, c->err, c->errsz) < 0)
+		return NULL;
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)s, v->len, 0, &code, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(code, msg, sizeof msg);
+		char shown[300];
+		ff_yaml_visible(s, v->len, shown, sizeof shown);
+		ff_config_error(c->cfg, v, c->err, c->errsz, "'%s' is not a valid regex: %s at offset %zu of '%s'", name,
+				(const char *)msg, (size_t)off, shown);
+		return NULL;
+	}
+	/* Without JIT (unsupported platform) the interpreter still works. */
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+/* A string, or a list of strings: *items and *n describe them (for a
+ * string alone, *items is vp itself). */
+static int read_strings(struct cfgctx *c, const ff_ynode *const *vp, const char *name, const ff_ynode *const **items,
+			size_t *n)
+{
+	const ff_ynode *v = *vp;
+	if (v->kind == FF_Y_SCALAR) {
+		*items = vp;
+		*n = 1;
+	} else if (v->kind == FF_Y_SEQ) {
+		*items = (const ff_ynode *const *)v->items;
+		*n = v->count;
+	} else {
+		char got[320];
+		ff_ynode_describe(v, got, sizeof got);
+		return ff_config_error(c->cfg, v, c->err, c->errsz, "'%s' must be a string or a list of strings, not %s",
+				       name, got);
+	}
+	for (size_t i = 0; i < *n; i++) {
+		const char *s;
+		char item_name[160];
+		if (v->kind == FF_Y_SEQ)
+			snprintf(item_name, sizeof item_name, "%s[%zu]", name, i);
+		else
+			snprintf(item_name, sizeof item_name, "%s", name);
+		if (ff_config_read_string(c->cfg, (*items)[i], item_name, &s, c->err, c->errsz) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_patterns(struct cfgctx *c, const ff_ynode *v, const char *name, struct pattern **list, size_t *n)
+{
+	const ff_ynode *const *items;
+	size_t count;
+	if (read_strings(c, &v, name, &items, &count) < 0)
+		return -1;
+	if (count == 0)
+		return ff_config_error(c->cfg, v, c->err, c->errsz, "'%s' must name at least one host", name);
+	for (size_t i = 0; i < count; i++) {
+		int rc = add_pattern(list, n, items[i]->str, items[i]->len);
+		if (rc == -1)
+			return oom(c, items[i]);
+		if (rc == -2) {
+			char shown[300];
+			ff_yaml_visible(items[i]->str, items[i]->len, shown, sizeof shown);
+			return ff_config_error(c->cfg, items[i], c->err, c->errsz,
+					       "'%s' must be host names like 'example.com', or 'example.*' for every "
+					       "country domain, not '%s'",
+					       name, shown);
+		}
+	}
+	return 0;
+}
+
+static int read_engine(ff_marketing *m, struct cfgctx *c, const ff_ynode *item, size_t i)
+{
+	static const char *const keys[] = { "host", "param", "exclude", NULL };
+	static const char what[] = "a search engine takes host, param and exclude";
+	char where[64], name[96];
+	snprintf(where, sizeof where, "sources.search_engines[%zu]", i);
+	if (check_item(c, item, where, keys, what) < 0)
+		return -1;
+	const ff_ynode *host = value_of(item, "host"), *param = value_of(item, "param"),
+		       *exclude = value_of(item, "exclude");
+	if (!host)
+		return missing(c, item, where, "host", what);
+	struct site *s = add_site(m, FF_HOST_SEARCH);
+	if (!s)
+		return oom(c, item);
+	snprintf(name, sizeof name, "%s.host", where);
+	if (read_patterns(c, host, name, &s->hosts, &s->n_hosts) < 0)
+		return -1;
+	if (exclude) {
+		snprintf(name, sizeof name, "%s.exclude", where);
+		if (read_patterns(c, exclude, name, &s->excludes, &s->n_excludes) < 0)
+			return -1;
+	}
+	if (param) {
+		const ff_ynode *const *items;
+		size_t count;
+		snprintf(name, sizeof name, "%s.param", where);
+		if (read_strings(c, &param, name, &items, &count) < 0)
+			return -1;
+		if (count > MAX_KEYWORD_PARAMS)
+			return ff_config_error(c->cfg, param, c->err, c->errsz, "'%s' may name at most %d parameters",
+					       name, MAX_KEYWORD_PARAMS);
+		for (size_t k = 0; k < count; k++) {
+			if (items[k]->len == 0)
+				return ff_config_error(c->cfg, items[k], c->err, c->errsz,
+						       "'%s' must not hold an empty name", name);
+			if (add_param(s, items[k]->str, items[k]->len) < 0)
+				return oom(c, items[k]);
+		}
+	}
+	return 0;
+}
+
+static int read_sources(ff_marketing *m, struct cfgctx *c)
+{
+	const ff_ynode *src = c->cfg && c->cfg->doc ? value_of(c->cfg->doc, "sources") : NULL;
+	const ff_ynode *engines = NULL, *social = NULL;
+	bool replace = false;
+	if (src) {
+		static const char *const keys[] = { "search_engines", "social", "replace_defaults", NULL };
+		if (check_item(c, src, "sources", keys, "sources takes search_engines, social and replace_defaults") < 0)
+			return -1;
+		const ff_ynode *rd = value_of(src, "replace_defaults");
+		if (rd && ff_config_read_bool(c->cfg, rd, "sources.replace_defaults", &replace, c->err, c->errsz) < 0)
+			return -1;
+		engines = value_of(src, "search_engines");
+		social = value_of(src, "social");
+		const ff_ynode *lists[2] = { engines, social };
+		const char *names[2] = { "sources.search_engines", "sources.social" };
+		for (int k = 0; k < 2; k++) {
+			if (lists[k] && lists[k]->kind != FF_Y_SEQ) {
+				char got[320];
+				ff_ynode_describe(lists[k], got, sizeof got);
+				return ff_config_error(c->cfg, lists[k], c->err, c->errsz, "'%s' must be a list, not %s",
+						       names[k], got);
+			}
+		}
+	}
+	for (size_t i = 0; engines && i < engines->count; i++)
+		if (read_engine(m, c, engines->items[i], i) < 0)
+			return -1;
+	if (!replace && add_builtin_search(m) < 0)
+		return oom(c, src);
+	for (size_t i = 0; social && i < social->count; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "sources.social[%zu]", i);
+		struct site *s = add_site(m, FF_HOST_SOCIAL);
+		if (!s)
+			return oom(c, social->items[i]);
+		if (social->items[i]->kind != FF_Y_SCALAR) {
+			char got[320];
+			ff_ynode_describe(social->items[i], got, sizeof got);
+			return ff_config_error(c->cfg, social->items[i], c->err, c->errsz,
+					       "'%s' must be a host name like 'example.com', not %s", name, got);
+		}
+		if (read_patterns(c, social->items[i], name, &s->hosts, &s->n_hosts) < 0)
+			return -1;
+	}
+	if (!replace && add_builtin_social(m) < 0)
+		return oom(c, src);
+	return 0;
+}
+
+static int read_goals(ff_marketing *m, struct cfgctx *c)
+{
+	static const char *const keys[] = { "name", "path", "method", NULL };
+	static const char what[] = "a goal takes name, path and method";
+	const ff_ynode *sec = ff_config_section(c->cfg, "goals");
+	if (!sec)
+		return 0;
+	m->goals = calloc(sec->count, sizeof *m->goals);
+	if (!m->goals)
+		return oom(c, sec);
+	for (size_t i = 0; i < sec->count; i++) {
+		const ff_ynode *item = sec->items[i];
+		char where[64], name[96];
+		snprintf(where, sizeof where, "goals[%zu]", i);
+		if (check_item(c, item, where, keys, what) < 0)
+			return -1;
+		struct goal *g = &m->goals[m->n_goals++];
+		const ff_ynode *nv = value_of(item, "name"), *pv = value_of(item, "path"), *mv = value_of(item, "method");
+		if (!nv)
+			return missing(c, item, where, "name", what);
+		if (!pv)
+			return missing(c, item, where, "path", what);
+		snprintf(name, sizeof name, "%s.name", where);
+		if (read_name(c, nv, name, &g->name) < 0)
+			return -1;
+		for (size_t k = 0; k + 1 < m->n_goals; k++)
+			if (ff_sv_eq(m->goals[k].name, g->name))
+				return duplicate(c, nv, name, "a goal named", "goals", k);
+		snprintf(name, sizeof name, "%s.path", where);
+		if (!(g->re = compile(c, pv, name)))
+			return -1;
+		if (mv) {
+			const char *s;
+			snprintf(name, sizeof name, "%s.method", where);
+			if (ff_config_read_string(c->cfg, mv, name, &s, c->err, c->errsz) < 0)
+				return -1;
+			if (strcmp(s, "GET") != 0 && strcmp(s, "POST") != 0) {
+				char got[320];
+				ff_ynode_describe(mv, got, sizeof got);
+				return ff_config_error(c->cfg, mv, c->err, c->errsz,
+						       "'%s' must be GET or POST (only those make pageviews), not %s",
+						       name, got);
+			}
+			g->method = strcmp(s, "GET") == 0 ? GET_ONLY : POST_ONLY;
+		}
+	}
+	return 0;
+}
+
+static int read_funnels(ff_marketing *m, struct cfgctx *c)
+{
+	static const char *const keys[] = { "name", "steps", NULL };
+	static const char what[] = "a funnel takes name and steps";
+	const ff_ynode *sec = ff_config_section(c->cfg, "funnels");
+	if (!sec)
+		return 0;
+	if (sec->count > MAX_FUNNELS)
+		return ff_config_error(c->cfg, sec, c->err, c->errsz, "'funnels' may hold at most %d funnels",
+				       MAX_FUNNELS);
+	m->funnels = calloc(sec->count, sizeof *m->funnels);
+	if (!m->funnels)
+		return oom(c, sec);
+	for (size_t i = 0; i < sec->count; i++) {
+		const ff_ynode *item = sec->items[i];
+		char where[64], name[96];
+		snprintf(where, sizeof where, "funnels[%zu]", i);
+		if (check_item(c, item, where, keys, what) < 0)
+			return -1;
+		struct funnel *f = &m->funnels[m->n_funnels++];
+		const ff_ynode *nv = value_of(item, "name"), *sv = value_of(item, "steps");
+		if (!nv)
+			return missing(c, item, where, "name", what);
+		if (!sv)
+			return missing(c, item, where, "steps", what);
+		snprintf(name, sizeof name, "%s.name", where);
+		if (read_name(c, nv, name, &f->name) < 0)
+			return -1;
+		for (size_t k = 0; k + 1 < m->n_funnels; k++)
+			if (ff_sv_eq(m->funnels[k].name, f->name))
+				return duplicate(c, nv, name, "a funnel named", "funnels", k);
+		snprintf(name, sizeof name, "%s.steps", where);
+		if (sv->kind != FF_Y_SEQ || sv->count == 0 || sv->count > MAX_STEPS) {
+			char got[320];
+			ff_ynode_describe(sv, got, sizeof got);
+			return ff_config_error(c->cfg, sv, c->err, c->errsz,
+					       "'%s' must be a list of 1 to %d path regexes, not %s", name, MAX_STEPS,
+					       got);
+		}
+		f->patterns = calloc(sv->count, sizeof *f->patterns);
+		f->res = calloc(sv->count, sizeof *f->res);
+		f->stops = calloc(sv->count + 1, sizeof *f->stops);
+		if (!f->patterns || !f->res || !f->stops)
+			return oom(c, sv);
+		for (size_t k = 0; k < sv->count; k++) {
+			char step[128];
+			snprintf(step, sizeof step, "%s[%zu]", name, k);
+			if (!(f->res[k] = compile(c, sv->items[k], step)))
+				return -1;
+			f->n_steps = k + 1;
+			f->patterns[k] = sv_dup(sv->items[k]->str, sv->items[k]->len);
+			if (!f->patterns[k].p)
+				return oom(c, sv->items[k]);
+		}
+	}
+	return 0;
+}
+
+static int read_experiments(ff_marketing *m, struct cfgctx *c, uint64_t seed)
+{
+	static const char *const keys[] = { "name", "param", "path", "goal", "control", NULL };
+	static const char what[] = "an experiment takes name, param or path, goal and control";
+	const ff_ynode *sec = ff_config_section(c->cfg, "experiments");
+	if (!sec)
+		return 0;
+	m->exps = calloc(sec->count, sizeof *m->exps);
+	if (!m->exps)
+		return oom(c, sec);
+	for (size_t i = 0; i < sec->count; i++) {
+		const ff_ynode *item = sec->items[i];
+		char where[64], name[96];
+		snprintf(where, sizeof where, "experiments[%zu]", i);
+		if (check_item(c, item, where, keys, what) < 0)
+			return -1;
+		struct experiment *e = &m->exps[m->n_exps++];
+		const ff_ynode *nv = value_of(item, "name"), *pv = value_of(item, "param"), *rv = value_of(item, "path"),
+			       *gv = value_of(item, "goal"), *cv = value_of(item, "control");
+		if (!nv)
+			return missing(c, item, where, "name", what);
+		snprintf(name, sizeof name, "%s.name", where);
+		if (read_name(c, nv, name, &e->name) < 0)
+			return -1;
+		for (size_t k = 0; k + 1 < m->n_exps; k++)
+			if (ff_sv_eq(m->exps[k].name, e->name))
+				return duplicate(c, nv, name, "an experiment named", "experiments", k);
+		if (!pv == !rv)
+			return ff_config_error(c->cfg, item, c->err, c->errsz,
+					       "'%s' needs either 'param' (a query parameter of the entry page) or "
+					       "'path' (a regex on the entry path whose group 1 is the variant), not %s",
+					       where, pv ? "both" : "neither");
+		if (pv) {
+			snprintf(name, sizeof name, "%s.param", where);
+			if (read_name(c, pv, name, &e->param) < 0)
+				return -1;
+		} else {
+			snprintf(name, sizeof name, "%s.path", where);
+			if (!(e->re = compile(c, rv, name)))
+				return -1;
+			uint32_t groups = 0;
+			pcre2_pattern_info(e->re, PCRE2_INFO_CAPTURECOUNT, &groups);
+			if (groups < 1)
+				return ff_config_error(c->cfg, rv, c->err, c->errsz,
+						       "'%s' needs a capture group: group 1 is the variant, as in "
+						       "'^/lp/spring/(a|b)$'",
+						       name);
+		}
+		if (!gv)
+			return missing(c, item, where, "goal", "the name of the goal whose conversions count");
+		const char *goal;
+		snprintf(name, sizeof name, "%s.goal", where);
+		if (ff_config_read_string(c->cfg, gv, name, &goal, c->err, c->errsz) < 0)
+			return -1;
+		e->goal = m->n_goals;
+		for (size_t k = 0; k < m->n_goals; k++)
+			if (ff_sv_eq(m->goals[k].name, ff_sv_make(goal, gv->len)))
+				e->goal = k;
+		if (e->goal == m->n_goals) {
+			char shown[300];
+			ff_yaml_visible(goal, gv->len, shown, sizeof shown);
+			return ff_config_error(c->cfg, gv, c->err, c->errsz, "'%s' names no goal: no goal is named '%s'%s",
+					       name, shown, m->n_goals ? "" : " (there is no goals section)");
+		}
+		if (cv) {
+			snprintf(name, sizeof name, "%s.control", where);
+			if (read_name(c, cv, name, &e->control) < 0)
+				return -1;
+			e->has_control = true;
+		}
+		if (!(e->variants = ff_intern_new(seed ^ (0x5151u + i))))
+			return oom(c, item);
+	}
+	return 0;
+}
+
+static int read_pixels(ff_marketing *m, struct cfgctx *c)
+{
+	static const char *const keys[] = { "path", "campaign", "recipient", NULL };
+	static const char what[] = "a pixel takes path, campaign and recipient";
+	const ff_ynode *sec = ff_config_section(c->cfg, "pixels");
+	if (!sec)
+		return 0;
+	m->pixels = calloc(sec->count, sizeof *m->pixels);
+	if (!m->pixels)
+		return oom(c, sec);
+	for (size_t i = 0; i < sec->count; i++) {
+		const ff_ynode *item = sec->items[i];
+		char where[64], name[96];
+		snprintf(where, sizeof where, "pixels[%zu]", i);
+		if (check_item(c, item, where, keys, what) < 0)
+			return -1;
+		struct pixel *p = &m->pixels[m->n_pixels++];
+		const ff_ynode *pv = value_of(item, "path"), *cv = value_of(item, "campaign"),
+			       *rv = value_of(item, "recipient");
+		if (!pv)
+			return missing(c, item, where, "path", what);
+		if (!cv)
+			return missing(c, item, where, "campaign", what);
+		snprintf(name, sizeof name, "%s.path", where);
+		if (read_name(c, pv, name, &p->path) < 0)
+			return -1;
+		if (ff_sv_find(p->path, '?') < p->path.n || ff_sv_find(p->path, '#') < p->path.n)
+			return ff_config_error(c->cfg, pv, c->err, c->errsz,
+					       "'%s' must be a path without a query, like '/px.gif'", name);
+		for (size_t k = 0; k + 1 < m->n_pixels; k++)
+			if (ff_sv_eq(m->pixels[k].path, p->path))
+				return duplicate(c, pv, name, "a pixel on", "pixels", k);
+		snprintf(name, sizeof name, "%s.campaign", where);
+		if (read_name(c, cv, name, &p->campaign) < 0)
+			return -1;
+		if (rv) {
+			snprintf(name, sizeof name, "%s.recipient", where);
+			if (read_name(c, rv, name, &p->recipient) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Lays out the per-visit state and the per-path match bits. */
+static void layout(ff_marketing *m)
+{
+	size_t off = sizeof(struct mk_visit);
+	off = (off + 3) & ~(size_t)3;
+	m->off_variants = off;
+	off += m->n_exps * sizeof(uint32_t);
+	m->off_progress = off;
+	off += m->n_funnels;
+	m->off_goals = off;
+	off += m->n_goals;
+	m->visit_size = (off + 7) & ~(size_t)7;
+
+	uint32_t bit = 1 + (uint32_t)m->n_goals;
+	for (size_t f = 0; f < m->n_funnels; f++) {
+		m->funnels[f].bit0 = bit;
+		bit += (uint32_t)m->funnels[f].n_steps;
+	}
+	m->bit_words = bit > 1 ? (bit + 63) / 64 : 0;
+}
+
+ff_marketing *ff_marketing_new(const ff_config *cfg, uint64_t seed, char *err, size_t errsz)
+{
+	ff_marketing *m = calloc(1, sizeof *m);
+	struct cfgctx c = { .cfg = cfg, .err = err, .errsz = errsz };
+	if (!m) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	m->campaigns = ff_intern_new(seed ^ 0x6361);
+	m->keywords = ff_intern_new(seed ^ 0x6b77);
+	m->pixel_campaigns = ff_intern_new(seed ^ 0x7063);
+	m->pixel_seen = ff_intern_new(seed ^ 0x7073);
+	m->exit_ids = ff_hmap_new(seed ^ 0x6578);
+	m->md = pcre2_match_data_create(16, NULL);
+	m->mctx = pcre2_match_context_create(NULL);
+	m->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	if (!m->campaigns || !m->keywords || !m->pixel_campaigns || !m->pixel_seen || !m->exit_ids || !m->md ||
+	    !m->mctx || !m->jit_stack) {
+		snprintf(err, errsz, "out of memory");
+		ff_marketing_free(m);
+		return NULL;
+	}
+	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
+	pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
+	if (read_sources(m, &c) < 0 || read_goals(m, &c) < 0 || read_funnels(m, &c) < 0 ||
+	    read_experiments(m, &c, seed) < 0 || read_pixels(m, &c) < 0) {
+		ff_marketing_free(m);
+		return NULL;
+	}
+	layout(m);
+	return m;
+}
+
+void ff_marketing_free(ff_marketing *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_sites; i++)
+		site_free(&m->sites[i]);
+	free(m->sites);
+	for (size_t i = 0; i < m->n_goals; i++) {
+		sv_free(m->goals[i].name);
+		pcre2_code_free(m->goals[i].re);
+	}
+	free(m->goals);
+	for (size_t i = 0; i < m->n_funnels; i++) {
+		struct funnel *f = &m->funnels[i];
+		sv_free(f->name);
+		for (size_t k = 0; f->patterns && k < f->n_steps; k++)
+			sv_free(f->patterns[k]);
+		for (size_t k = 0; f->res && k < f->n_steps; k++)
+			pcre2_code_free(f->res[k]);
+		free(f->patterns);
+		free(f->res);
+		free(f->stops);
+	}
+	free(m->funnels);
+	for (size_t i = 0; i < m->n_exps; i++) {
+		struct experiment *e = &m->exps[i];
+		sv_free(e->name);
+		sv_free(e->param);
+		sv_free(e->control);
+		pcre2_code_free(e->re);
+		ff_intern_free(e->variants);
+		free(e->stats.p);
+	}
+	free(m->exps);
+	for (size_t i = 0; i < m->n_pixels; i++) {
+		sv_free(m->pixels[i].path);
+		sv_free(m->pixels[i].campaign);
+		sv_free(m->pixels[i].recipient);
+	}
+	free(m->pixels);
+	pcre2_match_data_free(m->md);
+	pcre2_match_context_free(m->mctx);
+	pcre2_jit_stack_free(m->jit_stack);
+	ff_intern_free(m->campaigns);
+	ff_intern_free(m->keywords);
+	ff_intern_free(m->pixel_campaigns);
+	ff_intern_free(m->pixel_seen);
+	ff_hmap_free(m->exit_ids);
+	struct vec *vecs[] = { &m->path_bits, &m->campaign_stats, &m->keyword_visits, &m->host_stats,
+			       &m->host_kinds, &m->entry_conv, &m->pixel_stats, &m->exits, &m->pool };
+	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
+		free(vecs[i]->p);
+	free(m->scratch);
+	free(m);
+}
+
+/* ---- matching ---- */
+
+/* Room for n bytes of decoded text; grows only to a new maximum. */
+static char *scratch(ff_marketing *m, size_t n)
+{
+	if (n > m->scratch_cap || !m->scratch) {
+		size_t cap = m->scratch_cap ? m->scratch_cap : 256;
+		while (cap < n)
+			cap *= 2;
+		char *p = realloc(m->scratch, cap);
+		if (!p)
+			return NULL;
+		m->scratch = p;
+		m->scratch_cap = cap;
+	}
+	return m->scratch;
+}
+
+/* 1 on a match; a match or depth limit counts as no match (SPEC §10). */
+static int re_match(ff_marketing *m, const pcre2_code *re, ff_sv s)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)(s.p ? s.p : ""), s.n, 0, 0, m->md, m->mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+	    rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		m->limit_hits++;
+	return 0;
+}
+
+static bool site_matches(const struct site *s, ff_sv host)
+{
+	bool hit = false;
+	for (size_t i = 0; i < s->n_hosts && !hit; i++)
+		hit = host_matches(s->hosts[i].base, s->hosts[i].any_tld, host);
+	for (size_t i = 0; i < s->n_excludes && hit; i++)
+		hit = !host_matches(s->excludes[i].base, s->excludes[i].any_tld, host);
+	return hit;
+}
+
+enum ff_host_kind ff_marketing_classify_host(const ff_marketing *m, ff_sv host, uint32_t *engine)
+{
+	for (size_t i = 0; i < m->n_sites; i++) {
+		if (site_matches(&m->sites[i], host)) {
+			if (engine)
+				*engine = (uint32_t)i;
+			return m->sites[i].kind;
+		}
+	}
+	return FF_HOST_OTHER;
+}
+
+bool ff_marketing_keyword(ff_marketing *m, uint32_t engine, ff_sv referer, ff_sv *keyword)
+{
+	if (engine >= m->n_sites)
+		return false;
+	const struct site *s = &m->sites[engine];
+	ff_sv q = ff_url_query(referer);
+	bool seen[MAX_KEYWORD_PARAMS] = { false };
+	size_t i = 0;
+	while (i < q.n) {
+		ff_sv rest = ff_sv_sub(q, i, q.n);
+		size_t amp = ff_sv_find(rest, '&');
+		ff_sv pair = ff_sv_sub(rest, 0, amp);
+		size_t eq = ff_sv_find(pair, '=');
+		ff_sv name = ff_sv_sub(pair, 0, eq);
+		for (size_t k = 0; k < s->n_params && k < MAX_KEYWORD_PARAMS; k++) {
+			if (seen[k] || !ff_sv_eq(name, s->params[k]))
+				continue;
+			/* §13.9: only the first occurrence of a name counts */
+			seen[k] = true;
+			ff_sv value = eq < pair.n ? ff_sv_sub(pair, eq + 1, pair.n) : FF_SV_NULL;
+			if (!value.n)
+				continue;
+			char *buf = scratch(m, value.n);
+			if (!buf) {
+				m->failed = true;
+				return false;
+			}
+			*keyword = ff_sv_make(buf, ff_form_decode(value, buf));
+			return true;
+		}
+		i += amp + 1;
+	}
+	return false;
+}
+
+int ff_marketing_hit(ff_marketing *m, const ff_record *rec, uint32_t client, uint32_t agent)
+{
+	for (size_t i = 0; i < m->n_pixels; i++) {
+		const struct pixel *px = &m->pixels[i];
+		if (!ff_sv_eq(rec->path, px->path))
+			continue;
+		ff_sv cv, rv;
+		if (!ff_query_param(rec->query, px->campaign, &cv) || !cv.n)
+			return 0;
+		char *buf = scratch(m, rec->query.n);
+		if (!buf)
+			return -1;
+		ff_sv campaign = ff_sv_make(buf, ff_form_decode(cv, buf));
+		uint32_t id = ff_intern_id(m->pixel_campaigns, campaign);
+		struct pixel_stat *st = id == NONE ? NULL : vec_at(&m->pixel_stats, id, sizeof *st);
+		if (!st)
+			return -1;
+		st->opens++;
+		/* Distinct recipients, or distinct visitor keys without one:
+		 * a tag byte keeps the two kinds of key apart. */
+		ff_sv parts[4];
+		size_t n;
+		parts[1] = ff_sv_make((const char *)&id, sizeof id);
+		if (px->recipient.n && ff_query_param(rec->query, px->recipient, &rv) && rv.n) {
+			char *rbuf = buf + campaign.n;
+			parts[0] = FF_SV_LIT("r");
+			parts[2] = ff_sv_make(rbuf, ff_form_decode(rv, rbuf));
+			n = 3;
+		} else {
+			parts[0] = FF_SV_LIT("v");
+			parts[2] = ff_sv_make((const char *)&client, sizeof client);
+			parts[3] = ff_sv_make((const char *)&agent, sizeof agent);
+			n = 4;
+		}
+		size_t before = ff_intern_count(m->pixel_seen);
+		if (ff_intern_id_parts(m->pixel_seen, parts, n) == NONE)
+			return -1;
+		if (ff_intern_count(m->pixel_seen) > before)
+			st->unique++;
+		return 0;
+	}
+	return 0;
+}
+
+size_t ff_marketing_entry_words(const ff_marketing *m)
+{
+	return 1 + m->n_exps;
+}
+
+/* Finds utm_source, utm_medium and utm_campaign in one pass (first
+ * occurrence of each).  false without utm_source. */
+static bool utm_params(ff_sv q, ff_sv out[3])
+{
+	static const ff_sv names[3] = { FF_SV_LIT("source"), FF_SV_LIT("medium"), FF_SV_LIT("campaign") };
+	bool found[3] = { false, false, false };
+	size_t i = 0;
+	while (i < q.n) {
+		ff_sv rest = ff_sv_sub(q, i, q.n);
+		size_t amp = ff_sv_find(rest, '&');
+		ff_sv pair = ff_sv_sub(rest, 0, amp);
+		i += amp + 1;
+		if (pair.n < 4 || memcmp(pair.p, "utm_", 4) != 0)
+			continue;
+		size_t eq = ff_sv_find(pair, '=');
+		ff_sv name = ff_sv_sub(pair, 4, eq);
+		for (int k = 0; k < 3; k++) {
+			if (!found[k] && ff_sv_eq(name, names[k])) {
+				found[k] = true;
+				out[k] = eq < pair.n ? ff_sv_sub(pair, eq + 1, pair.n) : FF_SV_NULL;
+			}
+		}
+	}
+	for (int k = 1; k < 3; k++)
+		if (!found[k])
+			out[k] = FF_SV_NULL;
+	return found[0];
+}
+
+int ff_marketing_pageview(ff_marketing *m, const ff_record *rec, uint32_t *words)
+{
+	size_t nw = 1 + m->n_exps;
+	for (size_t i = 0; i < nw; i++)
+		words[i] = NONE;
+	ff_sv q = rec->query;
+	if (!q.n)
+		return 0;
+	ff_sv utm[3];
+	if (memmem(q.p, q.n, "utm_source", 10) && utm_params(q, utm)) {
+		char *buf = scratch(m, q.n + 2);
+		if (!buf)
+			return -1;
+		size_t n = ff_form_decode(utm[0], buf);
+		buf[n++] = '/';
+		n += ff_form_decode(utm[1], buf + n);
+		buf[n++] = '/';
+		n += ff_form_decode(utm[2], buf + n);
+		if ((words[0] = ff_intern_id(m->campaigns, ff_sv_make(buf, n))) == NONE)
+			return -1;
+	}
+	for (size_t e = 0; e < m->n_exps; e++) {
+		struct experiment *ex = &m->exps[e];
+		ff_sv v;
+		if (!ex->param.n || !ff_query_param(q, ex->param, &v) || !v.n)
+			continue;
+		char *buf = scratch(m, v.n);
+		if (!buf)
+			return -1;
+		if ((words[1 + e] = ff_intern_id(ex->variants, ff_sv_make(buf, ff_form_decode(v, buf)))) == NONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- visits ---- */
+
+static struct mk_visit *visit_at(ff_marketing *m, uint32_t slot)
+{
+	return (struct mk_visit *)((char *)m->pool.p + (size_t)slot * m->visit_size);
+}
+
+/* What the lists say about a referer host id, worked out once per id. */
+static enum ff_host_kind host_kind(ff_marketing *m, uint32_t id, ff_sv host, uint32_t *engine)
+{
+	uint32_t *k = vec_at(&m->host_kinds, id, sizeof *k);
+	if (!k) {
+		m->failed = true;
+		return FF_HOST_OTHER;
+	}
+	if (!*k) {
+		uint32_t e = 0;
+		enum ff_host_kind kind = ff_marketing_classify_host(m, host, &e);
+		*k = 1 + ((e << 2) | (uint32_t)kind);
+	}
+	*engine = (*k - 1) >> 2;
+	return (enum ff_host_kind)((*k - 1) & 3);
+}
+
+uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
+{
+	uint32_t slot;
+	if (m->pool_free) {
+		slot = m->pool_free - 1;
+		m->pool_free = visit_at(m, slot)->next_free;
+	} else {
+		if (!vec_at(&m->pool, m->pool_n, m->visit_size))
+			return NONE;
+		slot = m->pool_n++;
+	}
+	struct mk_visit *v = visit_at(m, slot);
+	memset(v, 0, m->visit_size);
+	v->campaign = e->words[0];
+	v->keyword = NONE;
+	v->ref_host = e->ref_host;
+	if (v->campaign != NONE) {
+		v->source = FF_SRC_CAMPAIGN;
+	} else if (e->ref_host == NONE) {
+		v->source = FF_SRC_DIRECT;
+	} else {
+		uint32_t engine;
+		switch (host_kind(m, e->ref_host, e->host, &engine)) {
+		case FF_HOST_SEARCH: {
+			v->source = FF_SRC_SEARCH;
+			ff_sv kw;
+			if (ff_marketing_keyword(m, engine, e->referer, &kw)) {
+				v->keyword = ff_intern_id(m->keywords, kw);
+				if (v->keyword == NONE)
+					m->failed = true;
+			}
+			break;
+		}
+		case FF_HOST_SOCIAL:
+			v->source = FF_SRC_SOCIAL;
+			break;
+		case FF_HOST_OTHER:
+			/* referral or direct: the site hosts decide at the end */
+			v->source = FF_SRC_REFERRAL;
+			break;
+		}
+	}
+	uint32_t *variants = (uint32_t *)((char *)v + m->off_variants);
+	for (size_t i = 0; i < m->n_exps; i++) {
+		struct experiment *ex = &m->exps[i];
+		variants[i] = e->words[1 + i];
+		if (!ex->re || !re_match(m, ex->re, e->path))
+			continue;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+		if (pcre2_get_ovector_count(m->md) < 2 || ov[2] == PCRE2_UNSET || ov[3] <= ov[2])
+			continue;
+		variants[i] = ff_intern_id(ex->variants, ff_sv_sub(e->path, ov[2], ov[3]));
+		if (variants[i] == NONE)
+			m->failed = true;
+	}
+	return slot;
+}
+
+/* The match bits of a path, computed the first time its id is seen. */
+static const uint64_t *path_bits(ff_marketing *m, uint32_t path_id, ff_sv path)
+{
+	uint64_t *bits = vec_at(&m->path_bits, path_id, m->bit_words * sizeof *bits);
+	if (!bits) {
+		m->failed = true;
+		return NULL;
+	}
+	if (bits[0] & 1)
+		return bits;
+	bits[0] |= 1;
+	for (size_t g = 0; g < m->n_goals; g++)
+		if (re_match(m, m->goals[g].re, path))
+			bits[(1 + g) / 64] |= UINT64_C(1) << ((1 + g) % 64);
+	for (size_t f = 0; f < m->n_funnels; f++) {
+		const struct funnel *fn = &m->funnels[f];
+		for (size_t s = 0; s < fn->n_steps; s++) {
+			size_t b = fn->bit0 + s;
+			if (re_match(m, fn->res[s], path))
+				bits[b / 64] |= UINT64_C(1) << (b % 64);
+		}
+	}
+	return bits;
+}
+
+static bool bit_set(const uint64_t *bits, size_t b)
+{
+	return (bits[b / 64] >> (b % 64)) & 1;
+}
+
+void ff_marketing_visit_pageview(ff_marketing *m, uint32_t visit, uint32_t path_id, ff_sv path, bool post)
+{
+	if (!m->bit_words || visit == NONE)
+		return;
+	const uint64_t *bits = path_bits(m, path_id, path);
+	if (!bits)
+		return;
+	struct mk_visit *v = visit_at(m, visit);
+	uint8_t *goals = (uint8_t *)v + m->off_goals;
+	uint8_t *progress = (uint8_t *)v + m->off_progress;
+	for (size_t g = 0; g < m->n_goals; g++) {
+		const struct goal *gl = &m->goals[g];
+		if (!goals[g] && bit_set(bits, 1 + g) &&
+		    (gl->method == ANY_METHOD || (gl->method == POST_ONLY) == post))
+			goals[g] = 1;
+	}
+	/* §7: each pageview advances a funnel by at most one step, when it
+	 * matches the next one. */
+	for (size_t f = 0; f < m->n_funnels; f++) {
+		const struct funnel *fn = &m->funnels[f];
+		if (progress[f] < fn->n_steps && bit_set(bits, fn->bit0 + progress[f]))
+			progress[f]++;
+	}
+}
+
+static void count(ff_mk_counts *c, bool bounce, bool converted)
+{
+	c->visits++;
+	c->bounces += bounce;
+	c->conversions += converted;
+}
+
+static void count_exit(ff_marketing *m, uint32_t funnel, uint32_t step, uint32_t path)
+{
+	uint64_t key = ((uint64_t)funnel << 48) | ((uint64_t)step << 32) | path;
+	bool inserted;
+	uint32_t *slot = ff_hmap_u64_find_or_insert(m->exit_ids, key, &inserted);
+	if (!slot) {
+		m->failed = true;
+		return;
+	}
+	if (inserted) {
+		ff_mk_funnel_exit *x = vec_at(&m->exits, m->n_exits, sizeof *x);
+		if (!x) {
+			ff_hmap_u64_remove(m->exit_ids, key);
+			m->failed = true;
+			return;
+		}
+		*x = (ff_mk_funnel_exit){ .funnel = funnel, .step = step, .path_id = path };
+		*slot = (uint32_t)m->n_exits++;
+	}
+	((ff_mk_funnel_exit *)m->exits.p)[*slot].visits++;
+}
+
+void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageviews, uint32_t entry_path,
+			      uint32_t exit_path)
+{
+	if (visit == NONE)
+		return;
+	struct mk_visit *v = visit_at(m, visit);
+	const uint8_t *goals = (const uint8_t *)v + m->off_goals;
+	const uint8_t *progress = (const uint8_t *)v + m->off_progress;
+	const uint32_t *variants = (const uint32_t *)((const char *)v + m->off_variants);
+	bool converted = false;
+	for (size_t g = 0; g < m->n_goals; g++) {
+		m->goals[g].conversions += goals[g];
+		converted |= goals[g] != 0;
+	}
+	bool bounce = pageviews == 1;
+	m->visits_n++;
+	m->converted += converted;
+
+	ff_mk_counts *c = NULL;
+	switch (v->source) {
+	case FF_SRC_CAMPAIGN:
+		count(&m->src[FF_SRC_CAMPAIGN], bounce, converted);
+		c = vec_at(&m->campaign_stats, v->campaign, sizeof *c);
+		break;
+	case FF_SRC_SEARCH:
+		count(&m->src[FF_SRC_SEARCH], bounce, converted);
+		if (v->keyword != NONE) {
+			uint64_t *k = vec_at(&m->keyword_visits, v->keyword, sizeof *k);
+			if (k)
+				++*k;
+			else
+				m->failed = true;
+		}
+		break;
+	case FF_SRC_SOCIAL:
+		count(&m->src[FF_SRC_SOCIAL], bounce, converted);
+		break;
+	case FF_SRC_REFERRAL:
+		c = vec_at(&m->host_stats, v->ref_host, sizeof *c);
+		break;
+	default:
+		count(&m->src[FF_SRC_DIRECT], bounce, converted);
+		break;
+	}
+	if (v->source == FF_SRC_CAMPAIGN || v->source == FF_SRC_REFERRAL) {
+		if (c)
+			count(c, bounce, converted);
+		else
+			m->failed = true;
+	}
+	if (converted) {
+		uint64_t *e = vec_at(&m->entry_conv, entry_path, sizeof *e);
+		if (e)
+			++*e;
+		else
+			m->failed = true;
+	}
+	for (size_t f = 0; f < m->n_funnels; f++) {
+		struct funnel *fn = &m->funnels[f];
+		fn->stops[progress[f]]++;
+		if (progress[f] >= 1 && progress[f] < fn->n_steps)
+			count_exit(m, (uint32_t)f, progress[f], exit_path);
+	}
+	for (size_t i = 0; i < m->n_exps; i++) {
+		if (variants[i] == NONE)
+			continue;
+		struct experiment *ex = &m->exps[i];
+		struct variant_stat *s = vec_at(&ex->stats, variants[i], sizeof *s);
+		if (!s) {
+			m->failed = true;
+			continue;
+		}
+		s->visits++;
+		s->conversions += goals[ex->goal] != 0;
+	}
+	v = visit_at(m, visit);
+	v->next_free = m->pool_free;
+	m->pool_free = visit + 1;
+}
+
+bool ff_marketing_failed(const ff_marketing *m)
+{
+	return m->failed;
+}
+
+uint64_t ff_marketing_limit_hits(const ff_marketing *m)
+{
+	return m->limit_hits;
+}
+
+/* ---- results ---- */
+
+uint64_t ff_marketing_visits(const ff_marketing *m)
+{
+	return m->visits_n;
+}
+
+uint64_t ff_marketing_converted(const ff_marketing *m)
+{
+	return m->converted;
+}
+
+static void add_counts(ff_mk_counts *to, const ff_mk_counts *c)
+{
+	to->visits += c->visits;
+	to->bounces += c->bounces;
+	to->conversions += c->conversions;
+}
+
+void ff_marketing_sources(const ff_marketing *m, const bool *internal, size_t n, ff_mk_counts out[FF_SRC_COUNT])
+{
+	for (int s = 0; s < FF_SRC_COUNT; s++)
+		out[s] = m->src[s];
+	size_t hosts = m->host_stats.cap;
+	for (size_t id = 0; id < hosts; id++) {
+		const ff_mk_counts *c = vec_get(&m->host_stats, id, sizeof *c);
+		if (!c || !c->visits)
+			continue;
+		add_counts(&out[id < n && internal[id] ? FF_SRC_DIRECT : FF_SRC_REFERRAL], c);
+	}
+}
+
+size_t ff_marketing_campaign_count(const ff_marketing *m)
+{
+	return ff_intern_count(m->campaigns);
+}
+
+ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id)
+{
+	return ff_intern_get(m->campaigns, id);
+}
+
+ff_mk_counts ff_marketing_campaign(const ff_marketing *m, uint32_t id)
+{
+	const ff_mk_counts *c = vec_get(&m->campaign_stats, id, sizeof *c);
+	return c ? *c : (ff_mk_counts){ 0, 0, 0 };
+}
+
+size_t ff_marketing_keyword_count(const ff_marketing *m)
+{
+	return ff_intern_count(m->keywords);
+}
+
+ff_sv ff_marketing_keyword_key(const ff_marketing *m, uint32_t id)
+{
+	return ff_intern_get(m->keywords, id);
+}
+
+uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id)
+{
+	const uint64_t *k = vec_get(&m->keyword_visits, id, sizeof *k);
+	return k ? *k : 0;
+}
+
+uint64_t ff_marketing_entry_conversions(const ff_marketing *m, uint32_t path_id)
+{
+	const uint64_t *e = vec_get(&m->entry_conv, path_id, sizeof *e);
+	return e ? *e : 0;
+}
+
+size_t ff_marketing_goal_count(const ff_marketing *m)
+{
+	return m->n_goals;
+}
+
+ff_sv ff_marketing_goal_name(const ff_marketing *m, size_t goal)
+{
+	return goal < m->n_goals ? m->goals[goal].name : FF_SV_NULL;
+}
+
+uint64_t ff_marketing_goal_conversions(const ff_marketing *m, size_t goal)
+{
+	return goal < m->n_goals ? m->goals[goal].conversions : 0;
+}
+
+size_t ff_marketing_funnel_count(const ff_marketing *m)
+{
+	return m->n_funnels;
+}
+
+ff_sv ff_marketing_funnel_name(const ff_marketing *m, size_t funnel)
+{
+	return funnel < m->n_funnels ? m->funnels[funnel].name : FF_SV_NULL;
+}
+
+size_t ff_marketing_funnel_steps(const ff_marketing *m, size_t funnel)
+{
+	return funnel < m->n_funnels ? m->funnels[funnel].n_steps : 0;
+}
+
+ff_sv ff_marketing_funnel_pattern(const ff_marketing *m, size_t funnel, size_t step)
+{
+	if (funnel >= m->n_funnels || step < 1 || step > m->funnels[funnel].n_steps)
+		return FF_SV_NULL;
+	return m->funnels[funnel].patterns[step - 1];
+}
+
+uint64_t ff_marketing_funnel_reached(const ff_marketing *m, size_t funnel, size_t step)
+{
+	if (funnel >= m->n_funnels)
+		return 0;
+	const struct funnel *f = &m->funnels[funnel];
+	uint64_t n = 0;
+	for (size_t k = step; k <= f->n_steps; k++)
+		n += f->stops[k];
+	return n;
+}
+
+size_t ff_marketing_funnel_exit_count(const ff_marketing *m)
+{
+	return m->n_exits;
+}
+
+ff_mk_funnel_exit ff_marketing_funnel_exit(const ff_marketing *m, size_t i)
+{
+	if (i >= m->n_exits)
+		return (ff_mk_funnel_exit){ 0, 0, 0, 0 };
+	return ((const ff_mk_funnel_exit *)m->exits.p)[i];
+}
+
+size_t ff_marketing_experiment_count(const ff_marketing *m)
+{
+	return m->n_exps;
+}
+
+ff_sv ff_marketing_experiment_name(const ff_marketing *m, size_t exp)
+{
+	return exp < m->n_exps ? m->exps[exp].name : FF_SV_NULL;
+}
+
+static int cmp_variant(const void *x, const void *y)
+{
+	const ff_mk_variant *a = x, *b = y;
+	if (a->control != b->control)
+		return a->control ? -1 : 1;
+	return ff_sv_cmp(a->name, b->name);
+}
+
+ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t exp, size_t *n)
+{
+	*n = 0;
+	if (exp >= m->n_exps)
+		return NULL;
+	const struct experiment *ex = &m->exps[exp];
+	size_t ids = ff_intern_count(ex->variants);
+	ff_mk_variant *v = calloc(ids + 1, sizeof *v);
+	if (!v) {
+		*n = 1;
+		return NULL;
+	}
+	size_t k = 0;
+	bool control_seen = false;
+	for (uint32_t id = 0; id < ids; id++) {
+		const struct variant_stat *s = vec_get(&ex->stats, id, sizeof *s);
+		ff_sv name = ff_intern_get(ex->variants, id);
+		bool is_control = ex->has_control && ff_sv_eq(name, ex->control);
+		if ((!s || !s->visits) && !is_control)
+			continue;
+		v[k] = (ff_mk_variant){ .name = name, .control = is_control };
+		if (s)
+			v[k].visits = s->visits, v[k].conversions = s->conversions;
+		control_seen |= is_control;
+		k++;
+	}
+	if (ex->has_control && !control_seen)
+		v[k++] = (ff_mk_variant){ .name = ex->control, .control = true };
+	if (k == 0) {
+		free(v);
+		return NULL;
+	}
+	qsort(v, k, sizeof *v, cmp_variant);
+	/* Without a configured control, the byte-wise smallest variant is. */
+	v[0].control = true;
+	for (size_t i = 0; i < k; i++) {
+		v[i].rate = v[i].visits ? (double)v[i].conversions / (double)v[i].visits : 0.0;
+		if (v[i].control)
+			v[i].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
+		else
+			v[i].test = ff_two_prop_test(v[i].conversions, v[i].visits, v[0].conversions, v[0].visits);
+		v[i].chi2_p = NAN;
+	}
+	if (k >= 3) {
+		uint64_t *conv = malloc(k * sizeof *conv), *vis = malloc(k * sizeof *vis);
+		if (conv && vis) {
+			for (size_t i = 0; i < k; i++)
+				conv[i] = v[i].conversions, vis[i] = v[i].visits;
+			double p = ff_chi2_homogeneity(conv, vis, k, NULL, NULL);
+			for (size_t i = 0; i < k; i++)
+				v[i].chi2_p = p;
+		}
+		free(conv);
+		free(vis);
+	}
+	*n = k;
+	return v;
+}
+
+/* "0.007", "0.41", "1": three decimals without trailing zeros; "< 0.001"
+ * below that. */
+static void format_p(double p, char *buf, size_t bufsz)
+{
+	if (p < 0.001) {
+		snprintf(buf, bufsz, "< 0.001");
+		return;
+	}
+	char num[32];
+	snprintf(num, sizeof num, "%.3f", p);
+	size_t n = strlen(num);
+	while (n > 1 && num[n - 1] == '0')
+		num[--n] = '\0';
+	if (n > 1 && num[n - 1] == '.')
+		num[--n] = '\0';
+	snprintf(buf, bufsz, "= %s", num);
+}
+
+/* "25%" or "4.5%": whole percents from 10 up. */
+static void format_percent(double fraction, char *buf, size_t bufsz)
+{
+	double pct = fabs(fraction) * 100;
+	snprintf(buf, bufsz, pct >= 10 ? "%.0f%%" : "%.1f%%", pct);
+}
+
+/* "b converts 25% better than a" or "b converts at 3.0% against 0% for a". */
+static void comparison(const ff_mk_variant *v, const ff_mk_variant *control, char *buf, size_t bufsz)
+{
+	char pct[32];
+	if (control->rate > 0) {
+		format_percent((v->rate - control->rate) / control->rate, pct, sizeof pct);
+		snprintf(buf, bufsz, "variant %.*s converts %s %s than %.*s", (int)v->name.n, v->name.p, pct,
+			 v->rate >= control->rate ? "better" : "worse", (int)control->name.n, control->name.p);
+	} else {
+		format_percent(v->rate, pct, sizeof pct);
+		snprintf(buf, bufsz, "variant %.*s converts at %s against 0%% for %.*s", (int)v->name.n, v->name.p,
+			 pct, (int)control->name.n, control->name.p);
+	}
+}
+
+void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
+				     char *buf, size_t bufsz)
+{
+	ff_sv name = ff_marketing_experiment_name(m, exp);
+	int len = snprintf(buf, bufsz, "%.*s: ", (int)name.n, name.p);
+	if (len < 0 || (size_t)len >= bufsz)
+		return;
+	char *out = buf + len;
+	size_t room = bufsz - (size_t)len;
+	char p[32], cmp[512];
+	size_t with_visits = 0;
+	for (size_t i = 0; i < n; i++)
+		with_visits += v[i].visits > 0;
+	if (with_visits == 0) {
+		snprintf(out, room, "no visits in the experiment");
+	} else if (!v[0].visits) {
+		snprintf(out, room, "the control %.*s has no visits, so nothing is compared", (int)v[0].name.n,
+			 v[0].name.p);
+	} else if (n == 1) {
+		snprintf(out, room, "only variant %.*s has visits", (int)v[0].name.n, v[0].name.p);
+	} else if (n == 2) {
+		format_p(v[1].test.p_value, p, sizeof p);
+		if (v[1].test.p_value < 0.05) {
+			comparison(&v[1], &v[0], cmp, sizeof cmp);
+			snprintf(out, room, "%s (p %s)", cmp, p);
+		} else {
+			snprintf(out, room, "no significant difference between %.*s and %.*s (p %s)", (int)v[1].name.n,
+				 v[1].name.p, (int)v[0].name.n, v[0].name.p, p);
+		}
+	} else {
+		format_p(v[0].chi2_p, p, sizeof p);
+		if (!(v[0].chi2_p < 0.05)) {
+			snprintf(out, room, "no significant difference between the %zu variants (chi-square p %s)", n, p);
+			return;
+		}
+		size_t best = 0;
+		for (size_t i = 1; i < n; i++)
+			if (v[i].rate > v[best].rate)
+				best = i;
+		if (best == 0) {
+			snprintf(out, room, "the variants differ (chi-square p %s); the control %.*s converts best", p,
+				 (int)v[0].name.n, v[0].name.p);
+			return;
+		}
+		char pb[32];
+		format_p(v[best].test.p_value, pb, sizeof pb);
+		comparison(&v[best], &v[0], cmp, sizeof cmp);
+		snprintf(out, room, "the variants differ (chi-square p %s); best: %s (p %s)", p, cmp, pb);
+	}
+}
+
+size_t ff_marketing_pixel_campaign_count(const ff_marketing *m)
+{
+	return ff_intern_count(m->pixel_campaigns);
+}
+
+ff_sv ff_marketing_pixel_campaign(const ff_marketing *m, uint32_t id)
+{
+	return ff_intern_get(m->pixel_campaigns, id);
+}
+
+uint64_t ff_marketing_pixel_opens(const ff_marketing *m, uint32_t id)
+{
+	const struct pixel_stat *s = vec_get(&m->pixel_stats, id, sizeof *s);
+	return s ? s->opens : 0;
+}
+
+uint64_t ff_marketing_pixel_unique_opens(const ff_marketing *m, uint32_t id)
+{
+	const struct pixel_stat *s = vec_get(&m->pixel_stats, id, sizeof *s);
+	return s ? s->unique : 0;
+}

@@ -1,0 +1,244 @@
+/* marketing.h — where visits come from and what they achieve (SPEC §6,
+ * §7): traffic sources, search keywords, campaigns, goals, funnels, A/B
+ * experiments and e-mail tracking pixels.
+ *
+ * The analysis stage feeds it at three points:
+ *   ff_marketing_hit        every hit: pixels count whatever the agent,
+ *                           method or status.
+ *   ff_marketing_pageview   every pageview, before the sessionizer: what
+ *                           the entry decision needs from the query (the
+ *                           campaign, experiment variants) becomes a few
+ *                           ids, "words", that the caller keeps with the
+ *                           pageview while it waits in the reorder buffer,
+ *                           since the record does not outlive its line.
+ *   ff_marketing_visit_*    from the sessionizer's callbacks: open at a
+ *                           visit's entry pageview, one call per pageview
+ *                           in visit order, close when the visit ends.
+ * The report stage reads the counters back.  Everything kept is interned
+ * or counted; per-visit state lives in a pool reused as visits end, so
+ * memory follows the open visits and the report keys, never the lines.
+ * Nothing allocates per line once the tables have grown.
+ *
+ * Referral and direct visits are told apart only at report time: a
+ * visit whose entry referer host is neither a search engine nor a social
+ * network is counted under that host's id, and the caller says which ids
+ * are the site's own (SPEC §6: the site host may be inferred at the end).
+ *
+ * One object per run, used by one thread at a time. */
+#ifndef FF_MARKETING_H
+#define FF_MARKETING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "record.h"
+#include "stats.h"
+#include "str.h"
+
+/* The five sources of SPEC §6, in the order of the rule that decides. */
+enum ff_source {
+	FF_SRC_CAMPAIGN,
+	FF_SRC_SEARCH,
+	FF_SRC_SOCIAL,
+	FF_SRC_REFERRAL,
+	FF_SRC_DIRECT,
+	FF_SRC_COUNT
+};
+
+/* "campaign", "search", "social", "referral", "direct". */
+const char *ff_source_name(enum ff_source s);
+
+enum ff_host_kind {
+	FF_HOST_OTHER,  /* referral or direct, depending on the site hosts */
+	FF_HOST_SEARCH,
+	FF_HOST_SOCIAL,
+};
+
+typedef struct ff_mk_counts {
+	uint64_t visits, bounces, conversions;
+} ff_mk_counts;
+
+/* ---- query strings (SPEC §13.9) ---- */
+
+/* The value of the first parameter of query named name (compared byte
+ * for byte), still encoded; a name without '=' has an empty value.  false
+ * when the query has no such parameter. */
+bool ff_query_param(ff_sv query, ff_sv name, ff_sv *value);
+
+/* Form-decodes in ('+' is a space, then %XX; a '%' not followed by two hex
+ * digits stays as it is) into out, which has room for in.n bytes.  Returns
+ * the decoded length (never more than in.n). */
+size_t ff_form_decode(ff_sv in, char *out);
+
+/* The query of a URL such as a referer: after the first '?' up to '#';
+ * empty when there is none. */
+ff_sv ff_url_query(ff_sv url);
+
+/* ---- host patterns ---- */
+
+/* Whether host (lower-case, as ff_referer_host gives it) matches a
+ * pattern of the source lists: a domain matches itself and its
+ * subdomains ("facebook.com" matches "l.facebook.com", not
+ * "notfacebook.com"); "NAME.*" stands for every country domain of NAME:
+ * NAME.TLD, NAME.co.TLD and NAME.com.TLD (TLD one label) and their
+ * subdomains.  The pattern must be valid (see ff_host_pattern_check). */
+bool ff_host_pattern_match(ff_sv pattern, ff_sv host);
+
+/* Checks and lower-cases a pattern in place: labels of letters, digits,
+ * '-' and '_' separated by single dots, optionally ending in ".*".
+ * Returns false when it is not such a pattern. */
+bool ff_host_pattern_check(char *pattern, size_t n);
+
+/* ---- the object ---- */
+
+typedef struct ff_marketing ff_marketing;
+
+/* Reads and checks the sections goals, funnels, experiments, pixels and
+ * sources of cfg (cfg may be NULL: the built-in source lists only).
+ * Nothing of cfg is kept.  NULL with "FILE:LINE: what is wrong" in err on
+ * a bad section (unknown key, wrong type, regex that does not compile, a
+ * goal an experiment names that does not exist...), or "out of memory".
+ * seed keys the hash tables. */
+ff_marketing *ff_marketing_new(const ff_config *cfg, uint64_t seed, char *err, size_t errsz);
+void ff_marketing_free(ff_marketing *m);
+
+/* What the source lists say about a referer host: a search engine (with
+ * its index in *engine), a social network, or neither.  User entries are
+ * tried before the built-in ones; search engines before social networks. */
+enum ff_host_kind ff_marketing_classify_host(const ff_marketing *m, ff_sv host, uint32_t *engine);
+
+/* The search keyword a referer carries for engine (SPEC §13.19): the
+ * first non-empty value, in URL order, of the engine's keyword parameters,
+ * form-decoded.  The view points into m's scratch space and is valid until
+ * the next call on m.  false when there is none. */
+bool ff_marketing_keyword(ff_marketing *m, uint32_t engine, ff_sv referer, ff_sv *keyword);
+
+/* Every valid hit that passed the filters: counts pixel opens.  client
+ * and agent are the hit's interned ids (its visitor key, for unique opens
+ * without a recipient).  -1 when out of memory. */
+int ff_marketing_hit(ff_marketing *m, const ff_record *rec, uint32_t client, uint32_t agent);
+
+/* How many uint32 words ff_marketing_pageview fills (at least 1). */
+size_t ff_marketing_entry_words(const ff_marketing *m);
+
+/* Every pageview: fills words (ff_marketing_entry_words of them) with
+ * what its query says, for the case where it turns out to be a visit's
+ * entry.  -1 when out of memory. */
+int ff_marketing_pageview(ff_marketing *m, const ff_record *rec, uint32_t *words);
+
+/* A visit's entry pageview, as ff_marketing_visit_open needs it. */
+typedef struct ff_mk_entry {
+	const uint32_t *words; /* filled by ff_marketing_pageview */
+	ff_sv path;            /* the entry path */
+	uint32_t ref_host;     /* the caller's id of the referer host
+				  (dense, small), or UINT32_MAX for none */
+	ff_sv host;            /* that host, lower-case */
+	ff_sv referer;         /* the whole referer */
+} ff_mk_entry;
+
+/* Starts a visit: decides its source, campaign, search keyword and
+ * experiment variants.  Returns the visit's handle, or UINT32_MAX when out
+ * of memory.  The entry pageview is then given to visit_pageview like any
+ * other. */
+uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e);
+
+/* One pageview of the visit, in visit order (the entry first): goals and
+ * funnel steps.  path_id is the caller's dense id of path (paths with the
+ * same id must be the same bytes): regex results are kept per path id. */
+void ff_marketing_visit_pageview(ff_marketing *m, uint32_t visit, uint32_t path_id, ff_sv path, bool post);
+
+/* The visit ended with this many pageviews; entry and exit path ids as
+ * given to visit_pageview.  Counts it everywhere and frees the handle. */
+void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageviews, uint32_t entry_path,
+			      uint32_t exit_path);
+
+/* Memory ran out in a call that cannot return it: results incomplete. */
+bool ff_marketing_failed(const ff_marketing *m);
+/* Regex matches that hit PCRE2's match or depth limit (counted as not
+ * matching, SPEC §10), per distinct path. */
+uint64_t ff_marketing_limit_hits(const ff_marketing *m);
+
+/* ---- results ---- */
+
+uint64_t ff_marketing_visits(const ff_marketing *m);
+/* Visits converting on at least one goal. */
+uint64_t ff_marketing_converted(const ff_marketing *m);
+
+/* The five sources.  internal[id] (n ids) says which referer host ids are
+ * the site's own: those entries count as direct, other hosts as
+ * referral. */
+void ff_marketing_sources(const ff_marketing *m, const bool *internal, size_t n, ff_mk_counts out[FF_SRC_COUNT]);
+
+/* Campaign keys "source/medium/campaign", dense ids from 0.  Ids whose
+ * visits are 0 (seen only on pageviews that did not start a visit) are to
+ * be skipped. */
+size_t ff_marketing_campaign_count(const ff_marketing *m);
+ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id);
+ff_mk_counts ff_marketing_campaign(const ff_marketing *m, uint32_t id);
+
+size_t ff_marketing_keyword_count(const ff_marketing *m);
+ff_sv ff_marketing_keyword_key(const ff_marketing *m, uint32_t id);
+uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id);
+
+/* Converting visits that entered on path_id. */
+uint64_t ff_marketing_entry_conversions(const ff_marketing *m, uint32_t path_id);
+
+/* Goals, funnels, experiments and pixels in configuration order. */
+size_t ff_marketing_goal_count(const ff_marketing *m);
+ff_sv ff_marketing_goal_name(const ff_marketing *m, size_t goal);
+uint64_t ff_marketing_goal_conversions(const ff_marketing *m, size_t goal);
+
+size_t ff_marketing_funnel_count(const ff_marketing *m);
+ff_sv ff_marketing_funnel_name(const ff_marketing *m, size_t funnel);
+size_t ff_marketing_funnel_steps(const ff_marketing *m, size_t funnel);
+/* step counts from 1. */
+ff_sv ff_marketing_funnel_pattern(const ff_marketing *m, size_t funnel, size_t step);
+/* Visits that advanced at least step times. */
+uint64_t ff_marketing_funnel_reached(const ff_marketing *m, size_t funnel, size_t step);
+
+/* Exit pages of the visits that reached step (1 .. steps-1) of a funnel
+ * and no further: one entry per (funnel, step, exit path id), in no
+ * particular order. */
+typedef struct ff_mk_funnel_exit {
+	uint32_t funnel, step, path_id;
+	uint64_t visits;
+} ff_mk_funnel_exit;
+size_t ff_marketing_funnel_exit_count(const ff_marketing *m);
+ff_mk_funnel_exit ff_marketing_funnel_exit(const ff_marketing *m, size_t i);
+
+size_t ff_marketing_experiment_count(const ff_marketing *m);
+ff_sv ff_marketing_experiment_name(const ff_marketing *m, size_t exp);
+
+/* One variant of an experiment with its statistics against the control. */
+typedef struct ff_mk_variant {
+	ff_sv name;
+	uint64_t visits, conversions;
+	double rate;          /* conversions / visits; 0 without visits */
+	bool control;
+	ff_prop_test test;    /* against the control; NaN on the control row
+				 and when the control has no visits */
+	double chi2_p;        /* Pearson across all variants with three or
+				 more; NaN otherwise */
+} ff_mk_variant;
+
+/* The variants of exp with visits, and the configured control even
+ * without: control first, then the others by name (bytes).  A malloc'd
+ * array of *n to free; NULL with *n = 0 when there are none, NULL with
+ * *n = 1 when out of memory. */
+ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t exp, size_t *n);
+
+/* One line for people about exp, e.g. "spring: variant b converts 25%
+ * better than a (p = 0.007)" or "spring: no significant difference
+ * between b and a (p = 0.41)"; significance is p < 0.05. */
+void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
+				     char *buf, size_t bufsz);
+
+/* Pixel campaigns, dense ids from 0. */
+size_t ff_marketing_pixel_campaign_count(const ff_marketing *m);
+ff_sv ff_marketing_pixel_campaign(const ff_marketing *m, uint32_t id);
+uint64_t ff_marketing_pixel_opens(const ff_marketing *m, uint32_t id);
+uint64_t ff_marketing_pixel_unique_opens(const ff_marketing *m, uint32_t id);
+
+#endif
