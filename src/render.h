@@ -32,5 +32,9 @@ void ff_render_json(FILE *f, const ff_report *r, const ff_render_opts *o);
 /* sep ',' for csv (RFC 4180, LF line ends), '\t' for tsv.  Several tables
  * get a leading `report` column; the others row has the key "(others)". */
 void ff_render_csv(FILE *f, const ff_report *r, const ff_render_opts *o, char sep);
+/* One self-contained page: key figures, inline SVG charts, every table;
+ * no external load of any kind, a Content-Security-Policy carrying the
+ * inline script's hash, log text escaped (SPEC §9).  Uses o->separators. */
+void ff_render_html(FILE *f, const ff_report *r, const ff_render_opts *o);
 
 #endif
