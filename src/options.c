@@ -55,7 +55,7 @@ static const struct opt_desc opt_table[] = {
 	  .help = "auto (default), combined, common, vhost_combined, an Apache\n"
 		  "LogFormat or Nginx log_format string, or regex:PATTERN" },
 	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT",
-	  .help = "reports: text (default), csv, tsv or json; records: tsv (default),\n"
+	  .help = "reports: text (default), csv, tsv, json or html; records: tsv (default),\n"
 		  "csv or jsonl" },
 	{ .name = "output", .id = OPT_OUTPUT, .arg = "FILE",
 	  .help = "write to FILE (replaced atomically) instead of standard output" },

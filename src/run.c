@@ -31,7 +31,7 @@
 
 #define INVALID_SHOWN 5
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV, OUT_CSV, OUT_JSONL };
+enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV, OUT_CSV, OUT_JSONL, OUT_HTML };
 
 struct run {
 	const ff_options *o;
@@ -82,6 +82,8 @@ static int pick_out_format(struct run *r, char *err, size_t errsz)
 			name = "tsv";
 		else if (dot && strcmp(dot, ".jsonl") == 0)
 			name = "jsonl";
+		else if (dot && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0))
+			name = "html";
 	}
 	if (r->o->records) {
 		if (!name || strcmp(name, "tsv") == 0)
@@ -104,8 +106,10 @@ static int pick_out_format(struct run *r, char *err, size_t errsz)
 		r->out_format = OUT_CSV;
 	else if (strcmp(name, "tsv") == 0)
 		r->out_format = OUT_TSV;
+	else if (strcmp(name, "html") == 0)
+		r->out_format = OUT_HTML;
 	else {
-		snprintf(err, errsz, "unknown output format '%s' (text, csv, tsv or json)", name);
+		snprintf(err, errsz, "unknown output format '%s' (text, csv, tsv, json or html)", name);
 		return -1;
 	}
 	return 0;
@@ -761,6 +765,7 @@ static void render(struct run *r)
 	case OUT_JSON: ff_render_json(r->out, &rep, &opts); break;
 	case OUT_CSV: ff_render_csv(r->out, &rep, &opts, ','); break;
 	case OUT_TSV: ff_render_csv(r->out, &rep, &opts, '\t'); break;
+	case OUT_HTML: ff_render_html(r->out, &rep, &opts); break;
 	default: ff_render_text(r->out, &rep, &opts); break;
 	}
 	ff_report_free(&rep);
