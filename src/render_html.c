@@ -822,18 +822,19 @@ static void cards(struct page *p, const ff_report *r, const struct period *pd)
 		}
 		card(p, "Data sent", v, sub);
 	}
-	if (has_period(pd)) {
-		put(p, "<div class=\"card\"><div class=\"label\">Period</div><div class=\"value\">");
-		if (pd->parsed) {
-			fmt_u64((uint64_t)pd->days, p->seps, v);
-			putf(p, "%s day%s", v, pd->days == 1 ? "" : "s");
-		} else {
-			put(p, "\xe2\x80\x93");
-		}
-		put(p, "</div><div class=\"sub\">");
-		put_period(p, pd, IN_TEXT);
-		put(p, "</div></div>\n");
+	put(p, "<div class=\"card\"><div class=\"label\">Period</div><div class=\"value\">");
+	if (pd->parsed) {
+		fmt_u64((uint64_t)pd->days, p->seps, v);
+		putf(p, "%s day%s", v, pd->days == 1 ? "" : "s");
+	} else {
+		put(p, "\xe2\x80\x93");
 	}
+	put(p, "</div><div class=\"sub\">");
+	if (has_period(pd))
+		put_period(p, pd, IN_TEXT);
+	else
+		put(p, "no requests");
+	put(p, "</div></div>\n");
 	put(p, "</section>\n");
 }
 
@@ -1148,6 +1149,15 @@ static void chart_vbars(struct page *p, bool full, const char *title, const char
 	put(p, "</div>\n</figure>\n</section>\n");
 }
 
+/* A column title as a word inside a sentence: "visits". */
+static void lower_title(const ff_column *col, char out[48])
+{
+	snprintf(out, 48, "%s", col_title(col));
+	for (char *q = out; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+}
+
 static void chart_hours(struct page *p, const ff_table *t, bool full)
 {
 	struct slot sl[24];
@@ -1164,13 +1174,9 @@ static void chart_hours(struct page *p, const ff_table *t, bool full)
 			continue;
 		sl[c[0].v.u].v += cell_value(&t->cols[m], &c[m]);
 	}
-	const char *name = col_title(&t->cols[m]);
 	char title[80], what[48];
-	snprintf(title, sizeof title, "%s by hour of day", name);
-	snprintf(what, sizeof what, "%s", name);
-	for (char *q = what; *q; q++)
-		if (*q >= 'A' && *q <= 'Z')
-			*q = (char)(*q - 'A' + 'a');
+	snprintf(title, sizeof title, "%s by hour of day", col_title(&t->cols[m]));
+	lower_title(&t->cols[m], what);
 	chart_vbars(p, full, title, what, sl, 24, "Bar chart by hour of day; the Hours table below holds the figures");
 }
 
@@ -1192,13 +1198,9 @@ static void chart_weekdays(struct page *p, const ff_table *t, bool full)
 		sl[r].v = cell_value(&t->cols[m], &c[m]);
 		sl[r].labelled = true;
 	}
-	const char *name = col_title(&t->cols[m]);
 	char title[80], what[48];
-	snprintf(title, sizeof title, "%s by weekday", name);
-	snprintf(what, sizeof what, "%s", name);
-	for (char *q = what; *q; q++)
-		if (*q >= 'A' && *q <= 'Z')
-			*q = (char)(*q - 'A' + 'a');
+	snprintf(title, sizeof title, "%s by weekday", col_title(&t->cols[m]));
+	lower_title(&t->cols[m], what);
 	chart_vbars(p, full, title, what, sl, n, "Bar chart by weekday; the Weekdays table below holds the figures");
 	free(sl);
 }
@@ -1206,7 +1208,7 @@ static void chart_weekdays(struct page *p, const ff_table *t, bool full)
 /* Horizontal bars for ranked shares: sources, browsers, devices. */
 static void chart_hbars(struct page *p, const ff_table *t, bool full)
 {
-	char num[NUM_BUF], share[NUM_BUF], title[96];
+	char num[NUM_BUF], share[NUM_BUF], title[96], what[48];
 	int m = metric_col(t, "visits");
 	double max = 0, total = 0;
 	for (size_t r = 0; r < t->n_rows; r++) {
@@ -1216,7 +1218,8 @@ static void chart_hbars(struct page *p, const ff_table *t, bool full)
 	}
 	snprintf(title, sizeof title, "%s", t->title ? t->title : t->name);
 	panel_open(p, full, title, NULL);
-	putf(p, "<p class=\"note\">by %s</p>\n<div class=\"hbars\">\n", col_title(&t->cols[m]));
+	lower_title(&t->cols[m], what);
+	putf(p, "<p class=\"note\">by %s</p>\n<div class=\"hbars\">\n", what);
 	for (size_t r = 0; r < t->n_rows; r++) {
 		const ff_cell *c = ff_table_row(t, r);
 		bool others = t->has_others && r + 1 == t->n_rows;
@@ -1259,17 +1262,29 @@ static const struct {
 	{ "operating_systems", CHART_HBARS },
 };
 
-/* A chart is drawn only for a table with rows and a number to draw. */
+/* Whether column c of t holds anything above zero: a chart of nothing
+ * says nothing. */
+static bool has_value(const ff_table *t, int c)
+{
+	if (c <= 0)
+		return false;
+	for (size_t r = 0; r < t->n_rows; r++)
+		if (cell_value(&t->cols[c], &ff_table_row(t, r)[c]) > 0)
+			return true;
+	return false;
+}
+
+/* A chart is drawn only for a table with a number above zero to draw. */
 static bool chartable(const ff_table *t)
 {
-	return t && t->n_rows > 0 && t->n_cols > 1 && metric_col(t, "visits") > 0;
+	return t && t->n_cols > 1 && has_value(t, metric_col(t, "visits"));
 }
 
 static void charts(struct page *p, const ff_report *r)
 {
 	const ff_table *days = ff_report_find(r, "days");
 	size_t n_half = 0, done = 0;
-	bool any = days && days->n_rows > 0 && (col_index(days, "pageviews") > 0 || col_index(days, "visits") > 0);
+	bool any = days && (has_value(days, col_index(days, "pageviews")) || has_value(days, col_index(days, "visits")));
 
 	for (size_t i = 0; i < sizeof half_charts / sizeof *half_charts; i++)
 		n_half += chartable(ff_report_find(r, half_charts[i].table));

@@ -808,6 +808,36 @@ static void test_odd_dates(void)
 	ff_report_free(&r);
 }
 
+/* An empty input: the cards say so, no chart of zeros is drawn, the
+ * tables are still there. */
+static void test_zero(void)
+{
+	ff_report r;
+	memset(&r, 0, sizeof r);
+	r.with_summary = true;
+	ff_table_init(&r.summary, "summary", "Summary", summary_cols, N(summary_cols));
+	ff_cell *s = ff_table_add_row(&r.summary);
+	for (size_t i = 0; i < 16; i++)
+		s[i] = ff_cell_u(0);
+	s[11] = ff_cell_d(0), s[12] = ff_cell_d(0), s[13] = ff_cell_d(0), s[14] = ff_cell_d(0);
+	s[16] = ff_cell_null(), s[17] = ff_cell_null(), s[18] = KEY("combined");
+	ff_table *t = add_table(&r, "hours", "Hours", hours_cols, N(hours_cols));
+	for (unsigned h = 0; h < 24; h++)
+		add_u(t, ff_cell_u(h), 0, 0, 0, 0);
+	add_table(&r, "days", "Days", days_cols, N(days_cols));
+	struct text out = render(&r, NULL);
+	check_scan(out, 100);
+	CHECK_INT(count(out, "<div class=\"card\">"), 8);
+	CHECK(contains(out, "<div class=\"label\">Period</div><div class=\"value\">\xe2\x80\x93</div>"
+			    "<div class=\"sub\">no requests</div>"));
+	CHECK(contains(out, "<title>footfall report</title>"));
+	CHECK(!contains(out, "<h2>Trends</h2>"));
+	CHECK(!contains(out, "<svg viewBox=\"0 0 1000"));
+	CHECK(contains(out, "id=\"report-hours\""));
+	free(out.p);
+	ff_report_free(&r);
+}
+
 int main(void)
 {
 	ff_report r;
@@ -818,6 +848,7 @@ int main(void)
 	test_hostile(&r);
 	ff_report_free(&r);
 	test_empty();
+	test_zero();
 	test_odd_dates();
 	return CHECK_DONE("test_render_html");
 }
