@@ -55,7 +55,7 @@ if (csp && scripts.length === 1) {
 
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'footfall-chromium-'));
 const chromium = spawn(process.env.CHROMIUM || 'chromium', [
-	'--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--mute-audio',
+	'--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars', '--mute-audio',
 	'--disable-background-networking', '--disable-component-update', '--disable-sync',
 	'--disable-default-apps', '--disable-extensions', '--no-first-run', '--no-default-browser-check',
 	// nothing could get out even if the page tried; the test counts tries
