@@ -1,9 +1,8 @@
-/* render_html.c — an ff_report as one self-contained HTML page for people:
- * the notes in a header, key figures as cards, charts drawn here as inline
- * SVG, then every table.  Nothing is loaded from anywhere: CSS and the one
- * small sorting script are inline, and a Content-Security-Policy carrying
- * the script's SHA-256 (computed here) forbids everything else.  Log bytes
- * reach the page only as escaped element text or attribute values (SPEC §9). */
+/* render_html.c — an ff_report as one self-contained HTML page: notes,
+ * key figures as cards, charts drawn here as inline SVG, then every table.
+ * Nothing is loaded from anywhere: the CSS and the small sorting script are
+ * inline, and a Content-Security-Policy with the script's SHA-256 forbids
+ * all else.  Log bytes reach the page only escaped (SPEC §9). */
 #include "render.h"
 
 #include <inttypes.h>
@@ -325,6 +324,17 @@ static bool is_hidden_cp(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
+/* Source bytes of one shown character at b: a whole UTF-8 sequence, or
+ * one byte for ASCII and for what is shown escaped (bytes that are not
+ * UTF-8, hidden code points: these go byte by byte). */
+static size_t char_len(const unsigned char *b, size_t n)
+{
+	if (b[0] < 0x80)
+		return 1;
+	size_t len = ff_utf8_seq_len(b, n);
+	return len == 0 || is_hidden_cp(decode(b, len)) ? 1 : len;
+}
+
 /* Where escaped log text goes: element content sets the escapes apart
  * with a styled span; attribute values hold plain text. */
 enum ctx { IN_TEXT, IN_ATTR };
@@ -358,13 +368,10 @@ static void put_text(struct page *p, ff_sv s, size_t max, enum ctx ctx)
 			if (esc[1] == 'x')
 				esc[2] = hex[c >> 4], esc[3] = hex[c & 15];
 		} else if (c >= 0x80) {
-			len = ff_utf8_seq_len(b + i, s.n - i);
-			if (len == 0 || is_hidden_cp(decode(b + i, len))) {
-				/* byte by byte: what follows is not UTF-8 alone */
+			step = len = char_len(b + i, s.n - i);
+			if (len == 1) {
 				esc[0] = '\\', esc[1] = 'x', esc[2] = hex[c >> 4], esc[3] = hex[c & 15];
 				len = 0;
-			} else {
-				step = len;
 			}
 		}
 		if (esc[0] && ctx == IN_TEXT && !in_esc)
@@ -1324,8 +1331,7 @@ static bool longer_than(ff_sv s, size_t max)
 	for (size_t i = 0; i < s.n; units++) {
 		if (units == max)
 			return true;
-		size_t len = b[i] >= 0x80 ? ff_utf8_seq_len(b + i, s.n - i) : 1;
-		i += len ? len : 1;
+		i += char_len(b + i, s.n - i);
 	}
 	return false;
 }

@@ -1,10 +1,8 @@
-/* test_render_html.c — the HTML renderer over a synthetic report full of
- * hostile log strings: compared with tests/unit/golden/render.html
- * (FOOTFALL_REGEN=1 rewrites it), and read back by a strict scanner that
- * checks what a browser would see: only whitelisted elements, balanced,
- * no event handler or URL-bearing attribute, one script whose SHA-256
- * (recomputed here by a second implementation) is the one in the CSP, no
- * raw control byte, valid UTF-8. */
+/* test_render_html.c — the HTML renderer over a report full of hostile log
+ * strings: a golden file (FOOTFALL_REGEN=1 rewrites it) and a strict scanner
+ * of what a browser would see: whitelisted, balanced elements, no handler or
+ * URL attribute, one script whose SHA-256 (a second implementation here) is
+ * the CSP's, no raw control byte, valid UTF-8. */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
