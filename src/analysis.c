@@ -1,6 +1,7 @@
 /* analysis.c — per-hit counting and the sessionizer's callbacks.  The hot
  * path here is ff_analysis_hit: a handful of interning lookups and array
- * increments per line, no allocation once the tables have grown. */
+ * increments per line, no allocation once the tables have grown.  Sources,
+ * goals, funnels, experiments and pixels are marketing.c's, fed from here. */
 #include "analysis.h"
 
 #include <stdio.h>
@@ -130,12 +131,43 @@ static int cmp_u32(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* The marketing side of a pageview joining its visit: the entry decides
+ * the visit's source, campaign and variants; every pageview walks goals and
+ * funnels.  visit->user[2] holds the marketing handle + 1. */
+static void marketing_pageview(ff_analysis *a, ff_visit *visit, const ff_pageview *pv, const struct pv_extra *x,
+			       const uint32_t *words)
+{
+	ff_sv path = ff_intern_get(a->paths, pv->path_id);
+	if (visit->pageviews == 1) {
+		bool has_ref = x->ref_host != UINT32_MAX;
+		ff_mk_entry e = {
+			.words = words,
+			.path = path,
+			.ref_host = x->ref_host,
+			.host = has_ref ? ff_intern_get(a->ref_hosts, x->ref_host) : FF_SV_NULL,
+			.referer = has_ref ? ff_intern_get(a->referers, x->referer) : FF_SV_NULL,
+		};
+		uint32_t h = ff_marketing_visit_open(a->mk, &e);
+		if (h == UINT32_MAX) {
+			a->failed = true;
+			return;
+		}
+		visit->user[2] = (uint64_t)h + 1;
+	}
+	if (visit->user[2])
+		ff_marketing_visit_pageview(a->mk, (uint32_t)(visit->user[2] - 1), pv->path_id, path, x->post);
+}
+
 static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 {
 	ff_analysis *a = ctx;
 	uint32_t xi = (uint32_t)pv->data;
 	struct pv_extra x = *AT(a->extras, xi, struct pv_extra);
+	/* The words stay in place until the slot is taken again, which no
+	 * callback does. */
+	const uint32_t *words = vec_get(&a->extra_words, xi, a->mk_words * sizeof *words);
 	extra_release(a, xi);
+	marketing_pageview(a, visit, pv, &x, words);
 
 	int64_t day;
 	unsigned hour, wday;
@@ -207,6 +239,8 @@ static void on_visit(void *ctx, const ff_visit *v)
 	if (v->pageviews == 1)
 		entry->entry_bounces++;
 	AT(a->pages, v->exit_path, struct page_stat)->exits++;
+	if (v->user[2])
+		ff_marketing_visit_close(a->mk, (uint32_t)(v->user[2] - 1), v->pageviews, v->entry_path, v->exit_path);
 
 	if (!v->user[3])
 		return;
@@ -250,6 +284,12 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 		ff_analysis_free(a);
 		return NULL;
 	}
+	a->mk = ff_marketing_new(cfg, s ^ 15, err, errsz);
+	if (!a->mk) {
+		ff_analysis_free(a);
+		return NULL;
+	}
+	a->mk_words = ff_marketing_entry_words(a->mk);
 	ff_visits_options vo = { .timeout = o->timeout, .reorder_window = o->reorder_window };
 	ff_visits_hooks hooks = { .on_pageview = on_pageview, .on_visit = on_visit, .ctx = a };
 	a->visits = ff_visits_new(&vo, &hooks);
@@ -275,6 +315,7 @@ void ff_analysis_free(ff_analysis *a)
 		return;
 	ff_visits_free(a->visits);
 	ff_classifier_free(a->cls);
+	ff_marketing_free(a->mk);
 	ff_intern *interns[] = { a->names, a->paths, a->clients, a->vhosts, a->methods,
 				 a->protocols, a->ref_hosts, a->referers, a->host_keys };
 	for (size_t i = 0; i < sizeof interns / sizeof *interns; i++)
@@ -289,7 +330,7 @@ void ff_analysis_free(ff_analysis *a)
 	struct vec *vecs[] = { &a->pages, &a->hosts, &a->vhost_stats, &a->method_hits, &a->protocol_hits,
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
 			       &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
-			       &a->extras, &a->lists };
+			       &a->extras, &a->extra_words, &a->lists };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		vec_free(vecs[i]);
 	free(a);
@@ -352,6 +393,9 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		return -1;
 	uint32_t host = host_key(a, rec->client, client);
 	if (host == FF_INTERN_NONE)
+		return -1;
+	/* Pixels count every hit, bots and errors included (SPEC §7). */
+	if (ff_marketing_hit(a->mk, rec, client, agent) < 0)
 		return -1;
 	uint32_t vhost = UINT32_MAX;
 	if (rec->has & FF_HAS(FF_F_VHOST)) {
@@ -430,7 +474,11 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		return -1;
 	*AT(a->extras, xi, struct pv_extra) = (struct pv_extra){
 		.agent = agent, .host = host, .vhost = vhost, .ref_host = ref_host, .referer = referer,
+		.post = ff_sv_eq(rec->method, FF_SV_LIT("POST")),
 	};
+	uint32_t *words = ff_vec_at(&a->extra_words, xi, a->mk_words * sizeof *words);
+	if (!words || ff_marketing_pageview(a->mk, rec, words) < 0)
+		return -1;
 	ff_pageview view = { .time = rec->time, .seq = seq, .data = xi, .visitor = visitor, .path_id = path };
 	if (ff_visits_add_pageview(a->visits, &view) < 0 || a->failed)
 		return -1;
@@ -439,9 +487,14 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 
 int ff_analysis_finish(ff_analysis *a)
 {
-	if (ff_visits_finish(a->visits) < 0 || a->failed)
+	if (ff_visits_finish(a->visits) < 0 || a->failed || ff_marketing_failed(a->mk))
 		return -1;
 	return 0;
+}
+
+uint64_t ff_analysis_regex_limit_hits(const ff_analysis *a)
+{
+	return ff_marketing_limit_hits(a->mk);
 }
 
 ff_sv ff_analysis_name(const ff_analysis *a, uint32_t id)

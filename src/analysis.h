@@ -63,6 +63,11 @@ ff_sv ff_analysis_name(const ff_analysis *a, uint32_t id);
 /* End of input: finishes every open visit. */
 int ff_analysis_finish(ff_analysis *a);
 
+/* Paths on which a goal, funnel or experiment regex reached PCRE2's match
+ * or depth limit and counted as not matching (SPEC §10): for the run's
+ * warning. */
+uint64_t ff_analysis_regex_limit_hits(const ff_analysis *a);
+
 typedef struct ff_report_options {
 	size_t top;       /* rows of ranked reports; 0 for all */
 } ff_report_options;

@@ -7,6 +7,7 @@
 #include "analysis.h"
 #include "hmap.h"
 #include "intern.h"
+#include "marketing.h"
 #include "visits.h"
 
 #define INFER_LINES 100000
@@ -28,9 +29,11 @@ struct day_stat {
 	uint64_t hits, pageviews, visits, uniq, bytes;
 };
 /* What a pageview carries to its visit, held while it waits in the
- * sessionizer's reorder buffer. */
+ * sessionizer's reorder buffer.  Its marketing words (campaign, variants)
+ * sit at the same index in extra_words. */
 struct pv_extra {
 	uint32_t agent, host, vhost, ref_host, referer, next_free;
+	bool post;
 };
 struct page_list {
 	uint32_t *ids;
@@ -71,8 +74,11 @@ struct ff_analysis {
 	struct vec infer_counts;   /* pageviews per referer host, first lines */
 	struct hv_stat devices[FF_DEV_COUNT];
 	struct time_stat hours[24], weekdays[7];
+	/* sources, campaigns, goals, funnels, experiments, pixels */
+	ff_marketing *mk;
+	size_t mk_words;           /* uint32 words per pageview for mk */
 	/* pageview extras and per-visit page lists, pooled */
-	struct vec extras, lists;
+	struct vec extras, extra_words, lists;
 	uint32_t extras_free, lists_free, extras_n, lists_n;
 	/* summary counts of the analysis itself */
 	uint64_t valid_seen, pageviews, bot_hits, visits_n, bounces, returning;

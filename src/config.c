@@ -66,6 +66,13 @@ static const struct key keys[] = {
 	  .what = "A/B experiments: variant parameter or path regex, and a goal" },
 	{ .name = "pixels", .type = KEY_SECTION,
 	  .what = "tracking pixels: a path and the campaign and recipient parameters" },
+	{ .name = "sources.search_engines", .type = KEY_SECTION,
+	  .what = "search engines: host patterns and keyword parameters, added to the built-in list" },
+	{ .name = "sources.social", .type = KEY_SECTION,
+	  .what = "social networks: host patterns, added to the built-in list" },
+	{ .name = "sources.replace_defaults", .type = KEY_BOOL,
+	  .offset = offsetof(ff_config, sources_replace_defaults),
+	  .what = "use only the configured search engines and social networks, not the built-in lists" },
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -545,7 +552,18 @@ int ff_config_load(ff_config *cfg, const char *explicit_path, char *err, size_t 
 
 const ff_ynode *ff_config_section(const ff_config *cfg, const char *name)
 {
-	const ff_ynode *v = cfg ? ff_ynode_get(cfg->doc, name) : NULL;
+	const ff_ynode *v = cfg ? cfg->doc : NULL;
+	/* A dotted name walks down the maps: "sources.social". */
+	while (v && *name) {
+		char part[64];
+		size_t n = strcspn(name, ".");
+		if (n >= sizeof part)
+			return NULL;
+		memcpy(part, name, n);
+		part[n] = '\0';
+		v = ff_ynode_get(v, part);
+		name += n + (name[n] == '.');
+	}
 	if (!v || v->kind != FF_Y_SEQ || v->count == 0)
 		return NULL;
 	return v;

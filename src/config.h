@@ -33,8 +33,12 @@ typedef struct ff_config {
 					 the built-in list (SPEC §3) */
 	bool anonymize;               /* privacy.anonymize (false) */
 	ff_strlist exclude_ip;        /* filters.exclude_ip: addresses/CIDRs */
+	bool sources_replace_defaults; /* sources.replace_defaults (false): the
+					  configured search engine and social
+					  lists replace the built-in ones */
 	/* The parsed document, kept for sections that later stages read
-	 * themselves (goals, funnels...); NULL without a file. */
+	 * themselves (goals, funnels..., sources.search_engines and
+	 * sources.social); NULL without a file. */
 	ff_ynode *doc;
 } ff_config;
 
@@ -56,9 +60,11 @@ int ff_config_load_file(ff_config *cfg, const char *path, char *err, size_t errs
 int ff_config_load_text(ff_config *cfg, const char *name, const char *text, size_t len,
 			char *err, size_t errsz);
 
-/* A section kept for later stages (goals, funnels, experiments, pixels):
- * the list node, or NULL when the section is absent or empty.  Loading has
- * checked that it is a list; its content is the later stage's to check. */
+/* A section kept for later stages (goals, funnels, experiments, pixels,
+ * sources.search_engines, sources.social: a dotted name reaches into
+ * maps): the list node, or NULL when the section is absent or empty.
+ * Loading has checked that it is a list; its content is the later stage's
+ * to check. */
 const ff_ynode *ff_config_section(const ff_config *cfg, const char *name);
 
 /* Readers shared with the stages that check their own sections.  Each

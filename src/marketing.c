@@ -677,34 +677,16 @@ static int read_engine(ff_marketing *m, struct cfgctx *c, const ff_ynode *item, 
 
 static int read_sources(ff_marketing *m, struct cfgctx *c)
 {
-	const ff_ynode *src = c->cfg && c->cfg->doc ? value_of(c->cfg->doc, "sources") : NULL;
-	const ff_ynode *engines = NULL, *social = NULL;
-	bool replace = false;
-	if (src) {
-		static const char *const keys[] = { "search_engines", "social", "replace_defaults", NULL };
-		if (check_item(c, src, "sources", keys, "sources takes search_engines, social and replace_defaults") < 0)
-			return -1;
-		const ff_ynode *rd = value_of(src, "replace_defaults");
-		if (rd && ff_config_read_bool(c->cfg, rd, "sources.replace_defaults", &replace, c->err, c->errsz) < 0)
-			return -1;
-		engines = value_of(src, "search_engines");
-		social = value_of(src, "social");
-		const ff_ynode *lists[2] = { engines, social };
-		const char *names[2] = { "sources.search_engines", "sources.social" };
-		for (int k = 0; k < 2; k++) {
-			if (lists[k] && lists[k]->kind != FF_Y_SEQ) {
-				char got[320];
-				ff_ynode_describe(lists[k], got, sizeof got);
-				return ff_config_error(c->cfg, lists[k], c->err, c->errsz, "'%s' must be a list, not %s",
-						       names[k], got);
-			}
-		}
-	}
+	/* config.c has checked the keys of sources: and that these are
+	 * lists; their items are checked here. */
+	const ff_ynode *engines = ff_config_section(c->cfg, "sources.search_engines");
+	const ff_ynode *social = ff_config_section(c->cfg, "sources.social");
+	bool replace = c->cfg && c->cfg->sources_replace_defaults;
 	for (size_t i = 0; engines && i < engines->count; i++)
 		if (read_engine(m, c, engines->items[i], i) < 0)
 			return -1;
 	if (!replace && add_builtin_search(m) < 0)
-		return oom(c, src);
+		return oom(c, engines);
 	for (size_t i = 0; social && i < social->count; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "sources.social[%zu]", i);
@@ -721,7 +703,7 @@ static int read_sources(ff_marketing *m, struct cfgctx *c)
 			return -1;
 	}
 	if (!replace && add_builtin_social(m) < 0)
-		return oom(c, src);
+		return oom(c, social);
 	return 0;
 }
 

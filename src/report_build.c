@@ -1,6 +1,7 @@
 /* report_build.c — the analysis counters as report tables (SPEC §8, §12):
  * one function per report, each a column list and a loop over ids.  Column
  * names here are the stable interface scripts rely on. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -80,6 +81,40 @@ static const ff_column vhost_cols[] = {
 static const ff_column method_cols[] = { K_TEXT("key", "Method"), C_INT("hits", "Hits") };
 static const ff_column protocol_cols[] = { K_TEXT("key", "Protocol"), C_INT("hits", "Hits") };
 static const ff_column bandwidth_cols[] = { K_FIXED("key", "Day"), C_BYTES("bytes", "Bytes") };
+static const ff_column source_cols[] = {
+	K_FIXED("key", "Source"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+};
+static const ff_column keyword_cols[] = { K_TEXT("key", "Search keyword"), C_INT("visits", "Visits") };
+static const ff_column campaign_cols[] = {
+	K_TEXT("key", "Campaign"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+};
+static const ff_column goal_cols[] = {
+	K_FIXED("key", "Goal"), C_INT("visits", "Visits"), C_INT("conversions", "Conversions"),
+	C_RATE("conversion_rate", "Conversion rate", 2, 1),
+};
+/* Funnel rates are filled here: drop_off is null on step 1. */
+static const ff_column funnel_cols[] = {
+	K_FIXED("key", "Funnel step"), K_FIXED("funnel", "Funnel"), C_INT("step", "Step"),
+	K_FIXED("pattern", "Pattern"), C_INT("visits", "Visits"),
+	C_RATE("conversion_from_first", "From step 1", -1, -1), C_RATE("drop_off", "Drop-off", -1, -1),
+};
+enum { FE_KEY, FE_FUNNEL, FE_STEP, FE_PATH, FE_VISITS };
+static const ff_column funnel_exit_cols[] = {
+	K_TEXT("key", "Funnel exit"), K_FIXED("funnel", "Funnel"), C_INT("step", "Step"),
+	K_TEXT("path", "Exit page"), C_INT("visits", "Visits"),
+};
+#define C_REAL(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_REAL, .num = -1, .den = -1 }
+static const ff_column experiment_cols[] = {
+	K_TEXT("key", "Experiment/variant"), K_FIXED("experiment", "Experiment"), K_TEXT("variant", "Variant"),
+	C_INT("visits", "Visits"), C_INT("conversions", "Conversions"),
+	C_RATE("conversion_rate", "Conversion rate", 4, 3), C_REAL("diff", "Diff"), C_REAL("ci_low", "CI low"),
+	C_REAL("ci_high", "CI high"), C_REAL("p_value", "p-value"), C_REAL("chi2_p", "Chi-square p"),
+};
+static const ff_column pixel_cols[] = {
+	K_TEXT("key", "Campaign"), C_INT("opens", "Opens"), C_INT("unique_opens", "Unique opens"),
+};
 
 #define NCOLS(a) (sizeof(a) / sizeof *(a))
 
@@ -149,7 +184,7 @@ static void build_pages(struct builder *b)
 		}
 		if (p->entries && (c = row(b, entry))) {
 			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->entries), c[2] = ff_cell_u(p->entry_bounces);
-			c[4] = ff_cell_u(0);
+			c[4] = ff_cell_u(ff_marketing_entry_conversions(a->mk, id));
 		}
 		if (p->exits && (c = row(b, exit_)))
 			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->exits);
@@ -365,18 +400,13 @@ static bool *site_hosts(struct builder *b)
 	return internal;
 }
 
-static void build_referrers(struct builder *b)
+static void build_referrers(struct builder *b, const bool *internal)
 {
 	ff_analysis *a = b->a;
-	bool *internal = site_hosts(b);
-	if (!internal)
-		return;
 	ff_table *sites = new_table(b, "referring_sites", "Referring sites", ref_site_cols, NCOLS(ref_site_cols));
 	ff_table *refs = new_table(b, "referrers", "Referrers", referrer_cols, NCOLS(referrer_cols));
-	if (b->failed) {
-		free(internal);
+	if (b->failed)
 		return;
-	}
 	size_t n = ff_intern_count(a->ref_hosts);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct hv_stat *s = vec_get(&a->ref_host_stats, id, sizeof *s);
@@ -398,10 +428,265 @@ static void build_referrers(struct builder *b)
 			break;
 		c[0] = ff_cell_s(ff_intern_get(a->referers, id)), c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
 	}
-	free(internal);
 	ff_table *t = &b->r->tables[b->r->n_tables - 2];
 	finish_ranked(b, t);
 	finish_ranked(b, t + 1);
+}
+
+/* ---- marketing (SPEC §6, §7) ---- */
+
+static void counts_row(ff_cell *c, ff_sv key, const ff_mk_counts *k)
+{
+	c[0] = ff_cell_s(key), c[1] = ff_cell_u(k->visits), c[2] = ff_cell_u(k->bounces);
+	c[4] = ff_cell_u(k->conversions);
+}
+
+/* Always its five rows (§13.20), never cut; by visits then name. */
+static void build_sources(struct builder *b, const bool *internal)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = new_table(b, "sources", "Sources", source_cols, NCOLS(source_cols));
+	if (!t)
+		return;
+	ff_mk_counts src[FF_SRC_COUNT];
+	ff_marketing_sources(a->mk, internal, ff_intern_count(a->ref_hosts), src);
+	for (int s = 0; s < FF_SRC_COUNT; s++) {
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		counts_row(c, ff_sv_cstr(ff_source_name((enum ff_source)s)), &src[s]);
+	}
+	t->bar_col = 1;
+	ff_table_sort_ranked(t);
+	ff_table_derive_rates(t);
+}
+
+static void build_keywords(struct builder *b)
+{
+	ff_marketing *mk = b->a->mk;
+	ff_table *t = new_table(b, "search_keywords", "Search keywords", keyword_cols, NCOLS(keyword_cols));
+	if (!t)
+		return;
+	size_t n = ff_marketing_keyword_count(mk);
+	for (uint32_t id = 0; id < n; id++) {
+		uint64_t v = ff_marketing_keyword_visits(mk, id);
+		ff_cell *c;
+		if (v && (c = row(b, t)))
+			c[0] = ff_cell_s(ff_marketing_keyword_key(mk, id)), c[1] = ff_cell_u(v);
+	}
+	finish_ranked(b, t);
+}
+
+static void build_campaigns(struct builder *b)
+{
+	ff_marketing *mk = b->a->mk;
+	ff_table *t = new_table(b, "campaigns", "Campaigns", campaign_cols, NCOLS(campaign_cols));
+	if (!t)
+		return;
+	size_t n = ff_marketing_campaign_count(mk);
+	for (uint32_t id = 0; id < n; id++) {
+		ff_mk_counts k = ff_marketing_campaign(mk, id);
+		ff_cell *c;
+		if (k.visits && (c = row(b, t)))
+			counts_row(c, ff_marketing_campaign_key(mk, id), &k);
+	}
+	finish_ranked(b, t);
+}
+
+static void build_goals(struct builder *b)
+{
+	ff_marketing *mk = b->a->mk;
+	ff_table *t = new_table(b, "goals", "Goals", goal_cols, NCOLS(goal_cols));
+	if (!t)
+		return;
+	size_t n = ff_marketing_goal_count(mk);
+	uint64_t visits = ff_marketing_visits(mk);
+	for (size_t g = 0; g < n; g++) {
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_s(ff_marketing_goal_name(mk, g)), c[1] = ff_cell_u(visits);
+		c[2] = ff_cell_u(ff_marketing_goal_conversions(mk, g));
+	}
+	finish_ranked(b, t);
+	if (n > 1) {
+		uint64_t conv = ff_marketing_converted(mk);
+		ff_report_add_note(b->r, "goals: %llu of %llu visits (%.1f%%) converted on at least one goal",
+				   (unsigned long long)conv, (unsigned long long)visits,
+				   visits ? 100.0 * (double)conv / (double)visits : 0.0);
+	}
+}
+
+static ff_cell rate_cell(uint64_t num, uint64_t den)
+{
+	return ff_cell_d(den ? (double)num / (double)den : 0.0);
+}
+
+static void build_funnels(struct builder *b)
+{
+	ff_marketing *mk = b->a->mk;
+	ff_table *t = new_table(b, "funnels", "Funnels", funnel_cols, NCOLS(funnel_cols));
+	if (!t)
+		return;
+	t->bar_col = 4;
+	for (size_t f = 0; f < ff_marketing_funnel_count(mk); f++) {
+		ff_sv name = ff_marketing_funnel_name(mk, f);
+		size_t steps = ff_marketing_funnel_steps(mk, f);
+		uint64_t first = ff_marketing_funnel_reached(mk, f, 1), before = 0;
+		for (size_t s = 1; s <= steps; s++) {
+			uint64_t reached = ff_marketing_funnel_reached(mk, f, s);
+			char key[64];
+			int kn = snprintf(key, sizeof key, " %zu", s);
+			ff_cell *c = row(b, t);
+			if (!c)
+				return;
+			char *joined = malloc(name.n + (size_t)kn);
+			if (!joined) {
+				b->failed = true;
+				return;
+			}
+			memcpy(joined, name.p, name.n);
+			memcpy(joined + name.n, key, (size_t)kn);
+			c[0] = ff_cell_s(ff_report_keep(b->r, joined, name.n + (size_t)kn));
+			free(joined);
+			c[1] = ff_cell_s(name), c[2] = ff_cell_u(s);
+			c[3] = ff_cell_s(ff_marketing_funnel_pattern(mk, f, s)), c[4] = ff_cell_u(reached);
+			c[5] = rate_cell(reached, first);
+			c[6] = s == 1 ? ff_cell_null() : ff_cell_d(before ? (double)(before - reached) / (double)before : 0.0);
+			before = reached;
+		}
+	}
+}
+
+struct exit_row {
+	ff_sv key, funnel, path;
+	uint32_t step;
+	uint64_t visits;
+};
+
+static int cmp_exit(const void *x, const void *y)
+{
+	const struct exit_row *a = x, *b = y;
+	if (a->visits != b->visits)
+		return a->visits > b->visits ? -1 : 1;
+	return ff_sv_cmp(a->key, b->key);
+}
+
+/* Ranked by visits, then key (§13.22), and cut like any ranked report;
+ * the "others" row has no step. */
+static void build_funnel_exits(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	ff_marketing *mk = a->mk;
+	ff_table *t = new_table(b, "funnel_exits", "Funnel exits", funnel_exit_cols, NCOLS(funnel_exit_cols));
+	if (!t)
+		return;
+	size_t n = ff_marketing_funnel_exit_count(mk);
+	struct exit_row *rows = calloc(n ? n : 1, sizeof *rows);
+	if (!rows) {
+		b->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ff_mk_funnel_exit x = ff_marketing_funnel_exit(mk, i);
+		ff_sv name = ff_marketing_funnel_name(mk, x.funnel), path = ff_intern_get(a->paths, x.path_id);
+		char step[32];
+		int sn = snprintf(step, sizeof step, " %u ", (unsigned)x.step);
+		char *joined = malloc(name.n + (size_t)sn + path.n + 1);
+		if (!joined) {
+			b->failed = true;
+			break;
+		}
+		memcpy(joined, name.p, name.n);
+		memcpy(joined + name.n, step, (size_t)sn);
+		if (path.n)
+			memcpy(joined + name.n + (size_t)sn, path.p, path.n);
+		rows[i] = (struct exit_row){ .key = ff_report_keep(b->r, joined, name.n + (size_t)sn + path.n),
+					     .funnel = name, .path = path, .step = x.step, .visits = x.visits };
+		free(joined);
+	}
+	qsort(rows, n, sizeof *rows, cmp_exit);
+	for (size_t i = 0; i < n && !b->failed; i++) {
+		ff_cell *c = row(b, t);
+		if (!c)
+			break;
+		c[FE_KEY] = ff_cell_s(rows[i].key), c[FE_FUNNEL] = ff_cell_s(rows[i].funnel);
+		c[FE_STEP] = ff_cell_u(rows[i].step), c[FE_PATH] = ff_cell_s(rows[i].path);
+		c[FE_VISITS] = ff_cell_u(rows[i].visits);
+	}
+	free(rows);
+	t->ranked = true;
+	t->bar_col = FE_VISITS;
+	ff_table_cut(t, b->top);
+	if (t->has_others)
+		ff_table_row(t, t->n_rows - 1)[FE_STEP] = ff_cell_null();
+}
+
+static ff_cell real_or_null(double d)
+{
+	return isnan(d) ? ff_cell_null() : ff_cell_d(d);
+}
+
+/* Control first, then the variants by name; one verdict note each. */
+static void build_experiments(struct builder *b)
+{
+	ff_marketing *mk = b->a->mk;
+	ff_table *t = new_table(b, "experiments", "Experiments", experiment_cols, NCOLS(experiment_cols));
+	if (!t)
+		return;
+	for (size_t e = 0; e < ff_marketing_experiment_count(mk); e++) {
+		ff_sv name = ff_marketing_experiment_name(mk, e);
+		size_t n;
+		ff_mk_variant *v = ff_marketing_experiment_variants(mk, e, &n);
+		if (!v && n) {
+			b->failed = true;
+			return;
+		}
+		for (size_t i = 0; i < n; i++) {
+			ff_cell *c = row(b, t);
+			char *joined = malloc(name.n + 1 + v[i].name.n);
+			if (!c || !joined) {
+				free(joined);
+				free(v);
+				b->failed = true;
+				return;
+			}
+			memcpy(joined, name.p, name.n);
+			joined[name.n] = '/';
+			if (v[i].name.n)
+				memcpy(joined + name.n + 1, v[i].name.p, v[i].name.n);
+			c[0] = ff_cell_s(ff_report_keep(b->r, joined, name.n + 1 + v[i].name.n));
+			free(joined);
+			c[1] = ff_cell_s(name), c[2] = ff_cell_s(v[i].name);
+			c[3] = ff_cell_u(v[i].visits), c[4] = ff_cell_u(v[i].conversions);
+			c[6] = real_or_null(v[i].test.diff), c[7] = real_or_null(v[i].test.ci_low);
+			c[8] = real_or_null(v[i].test.ci_high), c[9] = real_or_null(v[i].test.p_value);
+			c[10] = real_or_null(v[i].chi2_p);
+		}
+		char line[1024];
+		ff_marketing_experiment_verdict(mk, e, v, n, line, sizeof line);
+		ff_report_add_note(b->r, "%s", line);
+		free(v);
+	}
+	ff_table_derive_rates(t);
+}
+
+static void build_pixels(struct builder *b)
+{
+	ff_marketing *mk = b->a->mk;
+	ff_table *t = new_table(b, "pixels", "Pixels", pixel_cols, NCOLS(pixel_cols));
+	if (!t)
+		return;
+	size_t n = ff_marketing_pixel_campaign_count(mk);
+	for (uint32_t id = 0; id < n; id++) {
+		ff_cell *c = row(b, t);
+		if (!c)
+			return;
+		c[0] = ff_cell_s(ff_marketing_pixel_campaign(mk, id));
+		c[1] = ff_cell_u(ff_marketing_pixel_opens(mk, id));
+		c[2] = ff_cell_u(ff_marketing_pixel_unique_opens(mk, id));
+	}
+	finish_ranked(b, t);
 }
 
 static int cmp_duration(const void *x, const void *y)
@@ -478,10 +763,13 @@ static void build_summary(struct builder *b, const ff_summary *sum, const char *
 const ff_report_info ff_report_list[] = {
 	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration" },
 	{ "pages", "paths with pageviews: hits, pageviews, visits, unique visitors" },
-	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate" },
+	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate, conversions" },
 	{ "exit_pages", "last pages of visits" },
 	{ "referring_sites", "external referer hosts: entry visits and hits" },
 	{ "referrers", "external referer URLs: entry visits and hits" },
+	{ "sources", "visits by source (campaign, search, social, referral, direct): bounces, conversions" },
+	{ "search_keywords", "search keywords carried by the entry referer of search visits" },
+	{ "campaigns", "utm_source/utm_medium/utm_campaign of entry pages: visits, bounces, conversions" },
 	{ "hours", "hits, pageviews and visits by hour of day (0-23)" },
 	{ "weekdays", "hits, pageviews and visits by weekday (Mon-Sun)" },
 	{ "days", "hits, pageviews, visits and unique visitors by day" },
@@ -496,6 +784,11 @@ const ff_report_info ff_report_list[] = {
 	{ "methods", "hits by request method" },
 	{ "protocols", "hits by protocol" },
 	{ "bandwidth", "bytes by day" },
+	{ "goals", "configured goals: converting visits and conversion rate" },
+	{ "funnels", "configured funnels: visits reaching each step, conversion, drop-off" },
+	{ "funnel_exits", "exit pages of the visits that stopped at each funnel step" },
+	{ "experiments", "A/B experiments: visits, conversions, difference to the control, p-values" },
+	{ "pixels", "tracking pixel opens and unique opens by campaign" },
 	{ NULL, NULL },
 };
 
@@ -506,7 +799,14 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	r->with_summary = true;
 	build_summary(&b, sum, format);
 	build_pages(&b);
-	build_referrers(&b);
+	bool *internal = site_hosts(&b);
+	if (internal) {
+		build_referrers(&b, internal);
+		build_sources(&b, internal);
+		free(internal);
+	}
+	build_keywords(&b);
+	build_campaigns(&b);
 	build_time(&b);
 	build_hv(&b, "browsers", "Browsers", browser_cols, NCOLS(browser_cols), a->names, &a->browsers, true);
 	build_hv(&b, "operating_systems", "Operating systems", os_cols, NCOLS(os_cols), a->names, &a->oses, true);
@@ -519,5 +819,14 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	build_counts(&b, "methods", "Methods", method_cols, a->methods, &a->method_hits);
 	build_counts(&b, "protocols", "Protocols", protocol_cols, a->protocols, &a->protocol_hits);
 	build_bandwidth(&b);
+	build_goals(&b);
+	build_funnels(&b);
+	build_funnel_exits(&b);
+	build_experiments(&b);
+	build_pixels(&b);
+	uint64_t limits = ff_marketing_limit_hits(a->mk);
+	if (limits)
+		ff_report_add_note(r, "%llu %s reached the regex match limit in goals, funnels or experiments and counted "
+				   "as not matching", (unsigned long long)limits, limits == 1 ? "path" : "paths");
 	return b.failed ? -1 : 0;
 }

@@ -473,7 +473,7 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 13);
+	CHECK_INT(count, 16);
 	/* The command-line flag of each key is named beside it. */
 	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)

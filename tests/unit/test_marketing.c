@@ -15,23 +15,15 @@
 #include "record.h"
 #include "referer.h"
 
-/* A configuration read straight from YAML text, as config.c would keep
- * it: the sections are the document's. */
-static ff_config load(const char *yaml)
+/* A marketing object from a configuration file's text, loaded as footfall
+ * loads it (config.c checks the keys it knows, marketing.c the sections'
+ * items); NULL with the message in err when either refuses. */
+static ff_marketing *make(const char *yaml, char *err, size_t errsz)
 {
 	ff_config cfg;
 	ff_config_init(&cfg);
-	cfg.source = strdup("test.yaml");
-	char err[256];
-	cfg.doc = ff_yaml_parse(yaml, strlen(yaml), err, sizeof err);
-	if (!cfg.doc)
-		fprintf(stderr, "yaml: %s\n", err);
-	return cfg;
-}
-
-static ff_marketing *make(const char *yaml, char *err, size_t errsz)
-{
-	ff_config cfg = load(yaml);
+	if (ff_config_load_text(&cfg, "test.yaml", yaml, strlen(yaml), err, errsz) < 0)
+		return NULL;
 	ff_marketing *m = ff_marketing_new(&cfg, 42, err, errsz);
 	ff_config_free(&cfg);
 	return m;
@@ -339,9 +331,7 @@ static void test_config_errors(void)
 		  "test.yaml:2: 'pixels[0].path' must be a path without a query, like '/px.gif'" },
 		{ "pixels:\n  - {path: /p.gif, campaign: c}\n  - {path: /p.gif, campaign: d}\n",
 		  "test.yaml:3: 'pixels[1].path': a pixel on '/p.gif' is already defined (pixels[0])" },
-		{ "sources:\n  search_engine: []\n",
-		  "test.yaml:2: unknown key 'sources.search_engine' (sources takes search_engines, social and "
-		  "replace_defaults)" },
+		{ "sources:\n  search_engine: []\n", "test.yaml:2: unknown key 'sources.search_engine'" },
 		{ "sources:\n  search_engines:\n    - host: google.*\n      params: [q]\n",
 		  "test.yaml:4: unknown key 'sources.search_engines[0].params' (a search engine takes host, param and "
 		  "exclude)" },
@@ -813,6 +803,90 @@ static void test_words(void)
 	ff_marketing_free(m);
 }
 
+/* The documented configurations are valid: tests/fixtures/footfall.yaml,
+ * and config.example.yaml with its commented-out examples uncommented. */
+static void test_documented(void)
+{
+	const char *srcdir = getenv("SRCDIR");
+	if (!srcdir || !srcdir[0]) {
+		printf("test_marketing: SRCDIR unset, documented configurations not checked\n");
+		return;
+	}
+	char path[4096], err[512] = "";
+	snprintf(path, sizeof path, "%s/tests/fixtures/footfall.yaml", srcdir);
+	ff_config cfg;
+	ff_config_init(&cfg);
+	CHECK_INT(ff_config_load_file(&cfg, path, err, sizeof err), 0);
+	ff_marketing *m = ff_marketing_new(&cfg, 3, err, sizeof err);
+	CHECK(m != NULL);
+	if (!m)
+		fprintf(stderr, "%s\n", err);
+	CHECK_INT(ff_marketing_goal_count(m), 2);
+	CHECK_INT(ff_marketing_funnel_count(m), 1);
+	CHECK_INT(ff_marketing_experiment_count(m), 1);
+	ff_marketing_free(m);
+	ff_config_free(&cfg);
+
+	/* A line starting an example ("# goals:", or "  # social:" inside
+	 * sources:) and the "#   ..." lines after it lose their "# "; the
+	 * empty lists the examples stand for are left out. */
+	snprintf(path, sizeof path, "%s/config.example.yaml", srcdir);
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	static char text[65536], out[65536];
+	size_t n = fread(text, 1, sizeof text - 1, f), o = 0;
+	fclose(f);
+	text[n] = '\0';
+	static const char *const starts[] = { "# goals:", "# funnels:", "# experiments:", "# pixels:",
+					      "  # search_engines:", "  # social:" };
+	static const char *const dropped[] = { "  search_engines: []", "  social: []" };
+	size_t indent = 0;
+	bool in_example = false;
+	for (const char *line = text; *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) + 1 : strlen(line);
+		bool start = false, drop = false;
+		for (size_t i = 0; i < sizeof starts / sizeof *starts; i++)
+			if (strncmp(line, starts[i], strlen(starts[i])) == 0)
+				start = true, indent = strspn(starts[i], " ");
+		for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
+			drop |= strncmp(line, dropped[i], strlen(dropped[i])) == 0;
+		if (!start && in_example)
+			in_example = len > indent + 4 && strspn(line, " ") == indent &&
+				     strncmp(line + indent, "#   ", 4) == 0;
+		if (start || in_example) {
+			/* "  # x" -> "  x" */
+			memcpy(out + o, line, indent);
+			memcpy(out + o + indent, line + indent + 2, len - indent - 2);
+			o += len - 2;
+			in_example = true;
+		} else if (!drop) {
+			memcpy(out + o, line, len);
+			o += len;
+		}
+		line += len;
+	}
+	out[o] = '\0';
+	ff_config_init(&cfg);
+	int rc = ff_config_load_text(&cfg, "config.example.yaml (examples)", out, o, err, sizeof err);
+	CHECK_INT(rc, 0);
+	if (rc != 0)
+		fprintf(stderr, "%s\n%s", err, out);
+	m = rc == 0 ? ff_marketing_new(&cfg, 3, err, sizeof err) : NULL;
+	CHECK(m != NULL);
+	if (!m)
+		fprintf(stderr, "%s\n", err);
+	CHECK_INT(ff_marketing_goal_count(m), 1);
+	CHECK_INT(ff_marketing_funnel_count(m), 1);
+	CHECK_INT(ff_marketing_experiment_count(m), 1);
+	CHECK(ff_marketing_classify_host(m, FF_SV_LIT("www.find.example.de"), NULL) == FF_HOST_SEARCH);
+	CHECK(ff_marketing_classify_host(m, FF_SV_LIT("forum.example.org"), NULL) == FF_HOST_SOCIAL);
+	ff_marketing_free(m);
+	ff_config_free(&cfg);
+}
+
 int main(void)
 {
 	test_query();
@@ -823,5 +897,6 @@ int main(void)
 	test_visits();
 	test_experiment_stats();
 	test_words();
+	test_documented();
 	return CHECK_DONE("test_marketing");
 }
