@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "analysis_internal.h"
 #include "privacy.h"
@@ -158,6 +159,27 @@ static void marketing_pageview(ff_analysis *a, ff_visit *visit, const ff_pagevie
 		ff_marketing_visit_pageview(a->mk, (uint32_t)(visit->user[2] - 1), pv->path_id, path, x->post);
 }
 
+/* A visit's source for records output: referral and direct need the
+ * site's hosts, known here only when configured. */
+static const char *visit_source(ff_analysis *a, const ff_visit *visit)
+{
+	/* SPEC §12: without configured site hosts the column stays empty */
+	const ff_strlist *site = a->opt.site_hosts;
+	if (!visit->user[2] || !site || !site->count)
+		return NULL;
+	uint32_t ref_host;
+	enum ff_source src = ff_marketing_visit_source(a->mk, (uint32_t)(visit->user[2] - 1), &ref_host);
+	if (src != FF_SRC_REFERRAL && src != FF_SRC_DIRECT)
+		return ff_source_name(src);
+	if (src == FF_SRC_DIRECT || ref_host == UINT32_MAX)
+		return ff_source_name(FF_SRC_DIRECT);
+	ff_sv host = ff_intern_get(a->ref_hosts, ref_host);
+	for (size_t i = 0; i < site->count; i++)
+		if (host.n == strlen(site->items[i]) && strncasecmp(host.p, site->items[i], host.n) == 0)
+			return ff_source_name(FF_SRC_DIRECT);
+	return ff_source_name(FF_SRC_REFERRAL);
+}
+
 static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 {
 	ff_analysis *a = ctx;
@@ -206,7 +228,7 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 	if (visit->user[3])
 		list_push(a, AT(a->lists, visit->user[3] - 1, struct page_list), pv->path_id);
 	if (a->opt.on_assign)
-		a->opt.on_assign(a->opt.assign_ctx, pv->seq, visit->id, visit->pageviews == 1);
+		a->opt.on_assign(a->opt.assign_ctx, pv->seq, visit->id, visit->pageviews == 1, visit_source(a, visit));
 }
 
 static void on_visit(void *ctx, const ff_visit *v)

@@ -30,9 +30,10 @@ typedef struct ff_analysis_options {
 					 addresses (visits keep the full one) */
 	/* Called as each pageview joins its visit (in time order, up to
 	 * reorder_window after its line was given): seq is the line's, visit_id
-	 * the visit's stable id, visit_start true for its first pageview.
-	 * NULL: not called. */
-	void (*on_assign)(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_start);
+	 * the visit's stable id, visit_start true for its first pageview,
+	 * source the visit's source (SPEC §6), or NULL when it depends on site
+	 * hosts that are not configured.  NULL: not called. */
+	void (*on_assign)(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_start, const char *source);
 	void *assign_ctx;
 } ff_analysis_options;
 

@@ -1820,3 +1820,10 @@ uint64_t ff_marketing_pixel_unique_opens(const ff_marketing *m, uint32_t id)
 	const struct pixel_stat *s = vec_get(&m->pixel_stats, id, sizeof *s);
 	return s ? s->unique : 0;
 }
+
+enum ff_source ff_marketing_visit_source(ff_marketing *m, uint32_t visit, uint32_t *ref_host)
+{
+	const struct mk_visit *v = visit_at(m, visit);
+	*ref_host = v->ref_host;
+	return (enum ff_source)v->source;
+}

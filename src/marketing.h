@@ -154,6 +154,12 @@ void ff_marketing_visit_pageview(ff_marketing *m, uint32_t visit, uint32_t path_
 void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageviews, uint32_t entry_path,
 			      uint32_t exit_path);
 
+/* The source decided at visit_open, with the entry's referer host id
+ * (UINT32_MAX for none).  FF_SRC_REFERRAL means "an external host" only
+ * once the caller has ruled out the site's own hosts: an internal referer
+ * host makes the visit direct (SPEC §6). */
+enum ff_source ff_marketing_visit_source(ff_marketing *m, uint32_t visit, uint32_t *ref_host);
+
 /* Memory ran out in a call that cannot return it: results incomplete. */
 bool ff_marketing_failed(const ff_marketing *m);
 /* Regex matches that hit PCRE2's match or depth limit (counted as not

@@ -37,6 +37,7 @@ static const char *const field_names[FF_R_COUNT] = {
 	[FF_R_DEVICE_TYPE] = "device_type",
 	[FF_R_VISIT] = "visit",
 	[FF_R_VISIT_START] = "visit_start",
+	[FF_R_SOURCE] = "source",
 };
 
 /* The record field each column needs from the format. */
@@ -68,6 +69,7 @@ static const int field_source[FF_R_COUNT] = {
 	[FF_R_DEVICE_TYPE] = -1,
 	[FF_R_VISIT] = -1,
 	[FF_R_VISIT_START] = -1,
+	[FF_R_SOURCE] = -1,
 };
 
 const char *ff_rfield_name(enum ff_rfield f)
@@ -88,7 +90,7 @@ int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, 
 			if (ff_sv_eq_cstr(name, field_names[f]))
 				break;
 		if (f == FF_R_COUNT) {
-			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type, visit, visit_start)",
+			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type, visit, visit_start, source)",
 				 (int)(name.n > 64 ? 64 : name.n), name.p);
 			return -1;
 		}
@@ -230,10 +232,19 @@ void ff_records_header(FILE *f, const ff_records_spec *spec)
 	putc('\n', f);
 }
 
+bool ff_records_has_field(const ff_records_spec *spec, enum ff_rfield field)
+{
+	for (size_t i = 0; i < spec->n_fields; i++)
+		if (spec->fields[i] == field)
+			return true;
+	return false;
+}
+
 bool ff_records_need_visits(const ff_records_spec *spec)
 {
 	for (size_t i = 0; i < spec->n_fields; i++)
-		if (spec->fields[i] == FF_R_VISIT || spec->fields[i] == FF_R_VISIT_START)
+		if (spec->fields[i] == FF_R_VISIT || spec->fields[i] == FF_R_VISIT_START ||
+		    spec->fields[i] == FF_R_SOURCE)
 			return true;
 	return false;
 }
@@ -277,7 +288,8 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 		if (src == FF_F_METHOD || src == FF_F_TARGET || src == FF_F_PROTOCOL)
 			needs |= FF_HAS(FF_F_REQUEST);
 		if ((src >= 0 && !(rec->has & needs)) || (fld >= FF_R_BOT && !cls) ||
-		    (fld == FF_R_VISIT && !cls->has_visit)) {
+		    ((fld == FF_R_VISIT || fld == FF_R_SOURCE) && !cls->has_visit) ||
+		    (fld == FF_R_SOURCE && !cls->source)) {
 			absent_value(f, spec);
 			continue;
 		}
@@ -323,6 +335,7 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 		case FF_R_DEVICE_TYPE: text_value(f, spec, ff_sv_cstr(cls->device_type)); break;
 		case FF_R_VISIT: number_value(f, cls->visit_id); break;
 		case FF_R_VISIT_START: bool_value(f, cls->has_visit && cls->visit_start); break;
+		case FF_R_SOURCE: text_value(f, spec, ff_sv_cstr(cls->source)); break;
 		case FF_R_COUNT: break;
 		}
 	}

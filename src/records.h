@@ -41,6 +41,7 @@ enum ff_rfield {
 	FF_R_DEVICE_TYPE,
 	FF_R_VISIT,
 	FF_R_VISIT_START,
+	FF_R_SOURCE,
 	FF_R_COUNT
 };
 
@@ -52,6 +53,7 @@ typedef struct ff_records_class {
 	bool has_visit;      /* a pageview: visit and visit_start apply */
 	uint64_t visit_id;
 	bool visit_start;
+	const char *source;  /* the visit's source, NULL when unknown */
 } ff_records_class;
 
 enum ff_records_format { FF_RECORDS_TSV, FF_RECORDS_CSV, FF_RECORDS_JSONL };
@@ -83,5 +85,6 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 /* Whether any selected column needs classification / visits. */
 bool ff_records_need_class(const ff_records_spec *spec);
 bool ff_records_need_visits(const ff_records_spec *spec);
+bool ff_records_has_field(const ff_records_spec *spec, enum ff_rfield field);
 
 #endif

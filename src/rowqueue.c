@@ -97,6 +97,12 @@ int ff_rowqueue_push(ff_rowqueue *q, const ff_row *row, ff_sv line)
 
 void ff_rowqueue_assign(ff_rowqueue *q, uint64_t seq, uint64_t visit_id, bool visit_start)
 {
+	ff_rowqueue_assign_source(q, seq, visit_id, visit_start, NULL);
+}
+
+void ff_rowqueue_assign_source(ff_rowqueue *q, uint64_t seq, uint64_t visit_id, bool visit_start,
+			       const char *source)
+{
 	size_t lo = 0, hi = q->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -113,6 +119,7 @@ void ff_rowqueue_assign(ff_rowqueue *q, uint64_t seq, uint64_t visit_id, bool vi
 	r->assigned = true;
 	r->visit_id = visit_id;
 	r->visit_start = visit_start;
+	r->visit_source = source;
 }
 
 const ff_row *ff_rowqueue_peek(ff_rowqueue *q, bool flush)

@@ -25,6 +25,7 @@ typedef struct ff_row {
 	bool assigned;       /* pageview: its visit is known */
 	bool visit_start;
 	uint64_t visit_id;
+	const char *visit_source; /* the visit's source (SPEC §6), or NULL */
 	ff_sv line;          /* valid until the row is popped */
 } ff_row;
 
@@ -36,6 +37,9 @@ void ff_rowqueue_free(ff_rowqueue *q);
 int ff_rowqueue_push(ff_rowqueue *q, const ff_row *row, ff_sv line);
 /* Records the visit of the pageview row seq (ignored when absent). */
 void ff_rowqueue_assign(ff_rowqueue *q, uint64_t seq, uint64_t visit_id, bool visit_start);
+/* The same with the visit's source (a string that outlives the queue). */
+void ff_rowqueue_assign_source(ff_rowqueue *q, uint64_t seq, uint64_t visit_id, bool visit_start,
+			       const char *source);
 /* The oldest row when it is ready to print (not a pageview, or assigned),
  * or every row with flush; NULL otherwise.  Valid until the next pop. */
 const ff_row *ff_rowqueue_peek(ff_rowqueue *q, bool flush);

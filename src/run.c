@@ -277,17 +277,18 @@ static void print_rows(struct run *r, bool flush)
 			cls.has_visit = row->pageview && row->assigned;
 			cls.visit_id = row->visit_id;
 			cls.visit_start = row->visit_start;
+			cls.source = row->visit_source;
 			ff_records_row(r->out, &r->rspec, r->facts[row->source].name, row->line_number, &rec, &cls);
 		}
 		ff_rowqueue_pop(r->rows);
 	}
 }
 
-static void on_assign(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_start)
+static void on_assign(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_start, const char *source)
 {
 	struct run *r = ctx;
 	if (r->rows)
-		ff_rowqueue_assign(r->rows, seq, visit_id, visit_start);
+		ff_rowqueue_assign_source(r->rows, seq, visit_id, visit_start, source);
 }
 
 static void out_of_memory(struct run *r, const ff_event *ev, const ff_input_facts *facts)
@@ -503,6 +504,9 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "%s", err);
 		return FF_EXIT_USAGE;
 	}
+	if (r->o->records && ff_records_has_field(&r->rspec, FF_R_SOURCE) && !ao.site_hosts->count)
+		ff_diag(r->err, "the source column is empty: telling referral from direct visits needs the site's own "
+				"host names (--site or site.hosts)");
 	return FF_EXIT_OK;
 }
 
@@ -677,6 +681,9 @@ static void read_all(struct run *r)
 		progress(r, true);
 	if (r->rows)
 		print_rows(r, true);
+	if (r->analysis && ff_analysis_regex_limit_hits(r->analysis))
+		ff_diag(r->err, "%" PRIu64 " paths reached the regex match limit in goals or funnels and counted as not matching",
+			(uint64_t)ff_analysis_regex_limit_hits(r->analysis));
 	if (r->filter && ff_filter_limit_hits(r->filter))
 		ff_diag(r->err, "%lu filter matches reached the regex match limit and counted as not matching",
 			ff_filter_limit_hits(r->filter));
