@@ -59,35 +59,58 @@ int ff_detect_lines(const ff_sv *lines, size_t n, ff_detection *d, char *err, si
 {
 	memset(d, 0, sizeof *d);
 	d->preset = "combined";
-	size_t best_ok = 0, best_prefix = 0;
+	size_t best_ok = 0, best_prefix = 0, n_presets = 0;
+	while (ff_format_presets[n_presets])
+		n_presets++;
 
-	for (const char *const *name = ff_format_presets; *name; name++) {
-		ff_format *fmt = ff_format_compile(*name, err, errsz);
-		if (!fmt)
+	/* result[p * n + i]: preset p on line i */
+	unsigned char *result = malloc(n_presets * (n ? n : 1));
+	bool *ok_somewhere = calloc(n ? n : 1, sizeof *ok_somewhere);
+	if (!result || !ok_somewhere) {
+		free(result), free(ok_somewhere);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	for (size_t p = 0; p < n_presets; p++) {
+		ff_format *fmt = ff_format_compile(ff_format_presets[p], err, errsz);
+		if (!fmt) {
+			free(result), free(ok_somewhere);
 			return -1;
-		size_t ok = 0, prefix = 0, sampled = 0;
+		}
 		for (size_t i = 0; i < n; i++) {
-			if (is_blank(lines[i]))
-				continue;
-			sampled++;
 			ff_record rec;
-			enum ff_parse_result r = ff_format_parse(fmt, lines[i].p, lines[i].n, &rec);
+			enum ff_parse_result r = is_blank(lines[i]) ? FF_PARSE_INVALID
+				: ff_format_parse(fmt, lines[i].p, lines[i].n, &rec);
+			result[p * n + i] = (unsigned char)r;
 			if (r == FF_PARSE_OK)
-				ok++;
-			else if (r == FF_PARSE_TRAILING)
-				prefix++;
+				ok_somewhere[i] = true;
 		}
 		ff_format_free(fmt);
-		d->sampled = sampled;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!is_blank(lines[i]))
+			d->sampled++;
+	for (size_t p = 0; p < n_presets; p++) {
+		size_t ok = 0, prefix = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (result[p * n + i] == FF_PARSE_OK)
+				ok++;
+			/* a line another preset reads whole is no sign of extra
+			 * fields: a combined line is also a longer common line */
+			else if (result[p * n + i] == FF_PARSE_TRAILING && !ok_somewhere[i])
+				prefix++;
+		}
 		if (ok > best_ok) {
 			best_ok = ok;
-			d->preset = *name;
+			d->preset = ff_format_presets[p];
 		}
 		if (prefix > best_prefix) {
 			best_prefix = prefix;
-			d->prefix_preset = *name;
+			d->prefix_preset = ff_format_presets[p];
 		}
 	}
+	free(result);
+	free(ok_somewhere);
 	d->matched = best_ok;
 	d->prefix_matched = best_prefix;
 	/* A combined line is also a common line with more fields: only when

@@ -146,15 +146,20 @@ static int parse_bound(const char *s, struct bound *b, bool *date_only)
 static int set_bound(struct bound *b, const char *text, bool until, char *err, size_t errsz)
 {
 	bool date_only;
-	if (parse_bound(text, b, &date_only) != 0) {
+	struct bound parsed = *b; /* a refused bound leaves the old one */
+	if (parse_bound(text, &parsed, &date_only) != 0) {
 		snprintf(err, errsz, "'%s' is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM[:SS][+hh:mm])", text);
 		return -1;
 	}
 	if (until)
-		b->t += date_only ? 86400 - 1 : 0;
+		parsed.t += date_only ? 86400 - 1 : 0;
+	char *copy = strdup(text);
+	if (!copy)
+		return -1;
 	free(b->text);
-	b->text = strdup(text);
-	return b->text ? 0 : -1;
+	*b = parsed;
+	b->text = copy;
+	return 0;
 }
 
 int ff_filter_since(ff_filter *f, const char *text, char *err, size_t errsz)
@@ -203,7 +208,7 @@ int ff_filter_match(ff_filter *f, const char *spec, bool exclude, char *err, siz
 static bool parse_addr(const char *text, size_t n, int *family, unsigned char *addr)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
-	if (n == 0 || n >= sizeof buf)
+	if (n == 0 || n >= sizeof buf || memchr(text, 0, n))
 		return false;
 	memcpy(buf, text, n);
 	buf[n] = 0;
@@ -229,7 +234,8 @@ int ff_filter_exclude_ip(ff_filter *f, const char *cidr, char *err, size_t errsz
 	}
 	unsigned max = c.family == AF_INET ? 32 : 128;
 	c.bits = max;
-	if (slash && (!digits(slash + 1, strlen(slash + 1), &c.bits) || !slash[1] || c.bits > max)) {
+	size_t plen = slash ? strlen(slash + 1) : 0;
+	if (slash && (plen == 0 || plen > 3 || !digits(slash + 1, plen, &c.bits) || c.bits > max)) {
 		snprintf(err, errsz, "'%s': the prefix length must be 0 to %u", cidr, max);
 		return -1;
 	}

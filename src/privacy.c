@@ -17,12 +17,17 @@ size_t ff_anonymize_client(ff_sv client, char *buf)
 	size_t pct = ff_sv_find(client, '%');
 	if (pct < n)
 		n = pct;
-	if (n > 0 && n < sizeof text) {
+	/* a NUL is an ordinary byte of the field (SPEC §13.1): no address */
+	if (n > 0 && n < sizeof text && !memchr(client.p, 0, n)) {
 		memcpy(text, client.p, n);
 		text[n] = 0;
 		if (inet_pton(AF_INET, text, addr) == 1)
 			return (size_t)snprintf(buf, FF_ANON_MAX, "%u.%u.%u.0/24", addr[0], addr[1], addr[2]);
 		if (inet_pton(AF_INET6, text, addr) == 1) {
+			static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+			/* dual-stack servers log IPv4 clients as ::ffff:a.b.c.d */
+			if (memcmp(addr, v4mapped, sizeof v4mapped) == 0)
+				return (size_t)snprintf(buf, FF_ANON_MAX, "%u.%u.%u.0/24", addr[12], addr[13], addr[14]);
 			memset(addr + 6, 0, 10);
 			char out[INET6_ADDRSTRLEN];
 			if (inet_ntop(AF_INET6, addr, out, sizeof out))

@@ -129,7 +129,8 @@ const ff_row *ff_rowqueue_peek(ff_rowqueue *q, bool flush)
 	ff_row *r = &q->rows[q->head];
 	if (!flush && r->pageview && !r->assigned)
 		return NULL;
-	r->line.p = q->bytes + q->offsets[q->head];
+	/* no bytes yet when only empty lines came */
+	r->line.p = q->bytes ? q->bytes + q->offsets[q->head] : "";
 	return r;
 }
 

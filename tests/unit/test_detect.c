@@ -338,15 +338,11 @@ static void test_extra_fields(void)
 	CHECK_INT(d.sampled, 4);
 	CHECK(d.prefix_preset != NULL);
 	CHECK_INT(parsed_by(d.suggestion, &s), 3);
-	/* BUG: src/detect.c ff_detect_lines picks the prefix preset by the
-	 * raw count of prefix matches, and every combined line is also a
-	 * common line with more fields: here common (4) beats combined (3),
-	 * and the suggestion is "%h %l %u %t \"%r\" %>s %b \"%{extra1}e\"
-	 * \"%{extra2}e\" %{extra3}e", which reads the referer and the user
-	 * agent as unnamed extra fields.  Want the combined hint:
-	 * CHECK(d.prefix_preset && strcmp(d.prefix_preset, "combined") == 0);
-	 * base = ff_format_preset_apache("combined");
-	 * CHECK(strncmp(d.suggestion, base, strlen(base)) == 0); */
+	/* every combined line is also a common line with more fields: the hint
+	 * must be for combined */
+	CHECK(d.prefix_preset && strcmp(d.prefix_preset, "combined") == 0);
+	base = ff_format_preset_apache("combined");
+	CHECK(strncmp(d.suggestion, base, strlen(base)) == 0);
 
 	/* half extended, half plain: the plain format is fine, no hint */
 	s.n = 0;
