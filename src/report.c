@@ -17,8 +17,32 @@ void ff_table_init(ff_table *t, const char *name, const char *title, const ff_co
 	t->bar_col = -1;
 }
 
+static void sort_rows(ff_table *t, bool ranked);
+
+static void add_ints(const ff_table *t, ff_cell *to, const ff_cell *from)
+{
+	for (size_t c = 1; c < t->n_cols; c++)
+		if (t->cols[c].kind == FF_COL_INT || t->cols[c].kind == FF_COL_BYTES)
+			to[c].v.u += from[c].v.u;
+}
+
+/* Keeps the best `limit` rows and sums the others into the spill. */
+static int compact(ff_table *t)
+{
+	if (!t->spill && !(t->spill = calloc(t->n_cols, sizeof *t->spill)))
+		return -1;
+	sort_rows(t, true);
+	for (size_t r = t->limit; r < t->n_rows; r++)
+		add_ints(t, t->spill, ff_table_row(t, r));
+	t->spilled += t->n_rows - t->limit;
+	t->n_rows = t->limit;
+	return 0;
+}
+
 ff_cell *ff_table_add_row(ff_table *t)
 {
+	if (t->limit && t->n_rows >= 2 * t->limit && t->n_rows == t->cap_rows && compact(t) != 0)
+		return NULL;
 	if (t->n_rows == t->cap_rows) {
 		size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
 		ff_cell *c = realloc(t->cells, cap * t->n_cols * sizeof *c);
@@ -136,20 +160,25 @@ void ff_table_derive_rates(ff_table *t)
 
 int ff_table_cut(ff_table *t, size_t top)
 {
-	if (top == 0 || t->n_rows <= top || t->has_others)
+	if (t->has_others || top == 0 || (t->n_rows <= top && !t->spilled))
 		return 0;
-	ff_cell *others = ff_table_row(t, top);
-	for (size_t r = top + 1; r < t->n_rows; r++) {
-		const ff_cell *row = ff_table_row(t, r);
-		for (size_t c = 1; c < t->n_cols; c++)
-			if (t->cols[c].kind == FF_COL_INT || t->cols[c].kind == FF_COL_BYTES)
-				others[c].v.u += row[c].v.u;
+	ff_cell *others;
+	if (t->n_rows > top) {
+		others = ff_table_row(t, top);
+		for (size_t r = top + 1; r < t->n_rows; r++)
+			add_ints(t, others, ff_table_row(t, r));
+		t->n_rows = top + 1;
+	} else {
+		/* every row dropped was spilled: others is the spill alone */
+		if (!(others = ff_table_add_row(t)))
+			return -1;
 	}
+	if (t->spill)
+		add_ints(t, others, t->spill);
 	others[0] = ff_cell_null();
 	for (size_t c = 1; c < t->n_cols; c++)
 		if (t->cols[c].kind != FF_COL_INT && t->cols[c].kind != FF_COL_BYTES)
 			others[c] = ff_cell_null();
-	t->n_rows = top + 1;
 	t->has_others = true;
 	derive_row(t, others);
 	return 0;
@@ -157,6 +186,8 @@ int ff_table_cut(ff_table *t, size_t top)
 
 void ff_table_free(ff_table *t)
 {
+	free(t->spill);
+	t->spill = NULL;
 	free(t->cells);
 	t->cells = NULL;
 	t->n_rows = t->cap_rows = 0;
@@ -165,7 +196,7 @@ void ff_table_free(ff_table *t)
 ff_table *ff_report_add_table(ff_report *r)
 {
 	if (r->n_tables == r->cap_tables) {
-		size_t cap = r->cap_tables ? r->cap_tables * 2 : 32;
+		size_t cap = r->cap_tables ? r->cap_tables * 2 : 64;
 		ff_table *t = realloc(r->tables, cap * sizeof *t);
 		if (!t)
 			return NULL;

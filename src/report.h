@@ -56,6 +56,13 @@ typedef struct ff_table {
 	bool has_others;    /* the last row is the "others" row (null key) */
 	bool ranked;        /* ranked reports are cut to --top; others fixed */
 	int bar_col;        /* column whose share text/html draw as a bar, or -1 */
+	/* A ranked table that will be cut to `limit` rows keeps at most about
+	 * twice that many while it is filled: the rows that cannot make the
+	 * cut are summed into `spill` at once, so a report over a million
+	 * keys never holds a million rows.  0: no limit. */
+	size_t limit;
+	ff_cell *spill;     /* n_cols sums of the rows dropped so far */
+	uint64_t spilled;   /* how many rows were dropped */
 } ff_table;
 
 /* What the run knows about one input file (JSON `inputs`). */

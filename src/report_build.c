@@ -144,6 +144,16 @@ static ff_cell *row(struct builder *b, ff_table *t)
 	return c;
 }
 
+/* A ranked table, cut to --top when it is finished: while it is filled it
+ * keeps only the rows that can still make the cut. */
+static ff_table *ranked_table(struct builder *b, const char *name, const char *title, const ff_column *cols, size_t n)
+{
+	ff_table *t = new_table(b, name, title, cols, n);
+	if (t)
+		t->limit = b->top;
+	return t;
+}
+
 static void finish_ranked(struct builder *b, ff_table *t)
 {
 	t->ranked = true;
@@ -166,9 +176,9 @@ static ff_sv day_text(struct builder *b, int64_t day)
 static void build_pages(struct builder *b)
 {
 	ff_analysis *a = b->a;
-	ff_table *pages = new_table(b, "pages", "Pages", pages_cols, NCOLS(pages_cols));
-	ff_table *entry = new_table(b, "entry_pages", "Entry pages", entry_cols, NCOLS(entry_cols));
-	ff_table *exit_ = new_table(b, "exit_pages", "Exit pages", exit_cols, NCOLS(exit_cols));
+	ff_table *pages = ranked_table(b, "pages", "Pages", pages_cols, NCOLS(pages_cols));
+	ff_table *entry = ranked_table(b, "entry_pages", "Entry pages", entry_cols, NCOLS(entry_cols));
+	ff_table *exit_ = ranked_table(b, "exit_pages", "Exit pages", exit_cols, NCOLS(exit_cols));
 	if (b->failed)
 		return;
 	size_t n = ff_intern_count(a->paths);
@@ -196,7 +206,7 @@ static void build_pages(struct builder *b)
 static void build_not_found(struct builder *b)
 {
 	ff_analysis *a = b->a;
-	ff_table *t = new_table(b, "not_found", "Not found", not_found_cols, NCOLS(not_found_cols));
+	ff_table *t = ranked_table(b, "not_found", "Not found", not_found_cols, NCOLS(not_found_cols));
 	if (!t)
 		return;
 	size_t n = ff_intern_count(a->paths);
@@ -213,7 +223,7 @@ static void build_not_found(struct builder *b)
 static void build_hv(struct builder *b, const char *name, const char *title, const ff_column *cols, size_t ncols,
 		     ff_intern *keys, const struct vec *stats, bool with_visits)
 {
-	ff_table *t = new_table(b, name, title, cols, ncols);
+	ff_table *t = ranked_table(b, name, title, cols, ncols);
 	if (!t)
 		return;
 	size_t n = ff_intern_count(keys);
@@ -236,7 +246,7 @@ static void build_hv(struct builder *b, const char *name, const char *title, con
 static void build_counts(struct builder *b, const char *name, const char *title, const ff_column *cols,
 			 ff_intern *keys, const struct vec *hits)
 {
-	ff_table *t = new_table(b, name, title, cols, 2);
+	ff_table *t = ranked_table(b, name, title, cols, 2);
 	if (!t)
 		return;
 	size_t n = ff_intern_count(keys);
@@ -255,7 +265,7 @@ static void build_counts(struct builder *b, const char *name, const char *title,
 static void build_hosts(struct builder *b, const char *name, const char *title, const ff_column *cols,
 			ff_intern *keys, const struct vec *stats)
 {
-	ff_table *t = new_table(b, name, title, cols, 5);
+	ff_table *t = ranked_table(b, name, title, cols, 5);
 	if (!t)
 		return;
 	size_t n = ff_intern_count(keys);
@@ -325,7 +335,7 @@ static void build_bandwidth(struct builder *b)
 
 static void build_devices(struct builder *b)
 {
-	ff_table *t = new_table(b, "devices", "Devices", device_cols, NCOLS(device_cols));
+	ff_table *t = ranked_table(b, "devices", "Devices", device_cols, NCOLS(device_cols));
 	for (int d = 0; t && d < FF_DEV_COUNT; d++) {
 		if (!b->a->devices[d].hits)
 			continue;
@@ -341,7 +351,7 @@ static void build_devices(struct builder *b)
 
 static void build_status(struct builder *b, const ff_summary *sum)
 {
-	ff_table *t = new_table(b, "status", "Status codes", status_cols, NCOLS(status_cols));
+	ff_table *t = ranked_table(b, "status", "Status codes", status_cols, NCOLS(status_cols));
 	for (unsigned code = 0; t && code < FF_STATUS_MAX; code++) {
 		if (!sum->status[code])
 			continue;
@@ -403,8 +413,8 @@ static bool *site_hosts(struct builder *b)
 static void build_referrers(struct builder *b, const bool *internal)
 {
 	ff_analysis *a = b->a;
-	ff_table *sites = new_table(b, "referring_sites", "Referring sites", ref_site_cols, NCOLS(ref_site_cols));
-	ff_table *refs = new_table(b, "referrers", "Referrers", referrer_cols, NCOLS(referrer_cols));
+	ff_table *sites = ranked_table(b, "referring_sites", "Referring sites", ref_site_cols, NCOLS(ref_site_cols));
+	ff_table *refs = ranked_table(b, "referrers", "Referrers", referrer_cols, NCOLS(referrer_cols));
 	if (b->failed)
 		return;
 	size_t n = ff_intern_count(a->ref_hosts);
@@ -464,7 +474,7 @@ static void build_sources(struct builder *b, const bool *internal)
 static void build_keywords(struct builder *b)
 {
 	ff_marketing *mk = b->a->mk;
-	ff_table *t = new_table(b, "search_keywords", "Search keywords", keyword_cols, NCOLS(keyword_cols));
+	ff_table *t = ranked_table(b, "search_keywords", "Search keywords", keyword_cols, NCOLS(keyword_cols));
 	if (!t)
 		return;
 	size_t n = ff_marketing_keyword_count(mk);
@@ -480,7 +490,7 @@ static void build_keywords(struct builder *b)
 static void build_campaigns(struct builder *b)
 {
 	ff_marketing *mk = b->a->mk;
-	ff_table *t = new_table(b, "campaigns", "Campaigns", campaign_cols, NCOLS(campaign_cols));
+	ff_table *t = ranked_table(b, "campaigns", "Campaigns", campaign_cols, NCOLS(campaign_cols));
 	if (!t)
 		return;
 	size_t n = ff_marketing_campaign_count(mk);
@@ -496,7 +506,7 @@ static void build_campaigns(struct builder *b)
 static void build_goals(struct builder *b)
 {
 	ff_marketing *mk = b->a->mk;
-	ff_table *t = new_table(b, "goals", "Goals", goal_cols, NCOLS(goal_cols));
+	ff_table *t = ranked_table(b, "goals", "Goals", goal_cols, NCOLS(goal_cols));
 	if (!t)
 		return;
 	size_t n = ff_marketing_goal_count(mk);
@@ -674,7 +684,7 @@ static void build_experiments(struct builder *b)
 static void build_pixels(struct builder *b)
 {
 	ff_marketing *mk = b->a->mk;
-	ff_table *t = new_table(b, "pixels", "Pixels", pixel_cols, NCOLS(pixel_cols));
+	ff_table *t = ranked_table(b, "pixels", "Pixels", pixel_cols, NCOLS(pixel_cols));
 	if (!t)
 		return;
 	size_t n = ff_marketing_pixel_campaign_count(mk);
