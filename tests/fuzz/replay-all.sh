@@ -25,5 +25,5 @@ for t in logline logformat time gzip config pipeline; do
 		failed=$((failed + 1))
 	fi
 done
-echo "fuzz replay: $passed passed, $failed failed"
+echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
