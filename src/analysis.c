@@ -435,9 +435,9 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	if (rec->status == 404)
 		ps->not_found++;
 	hs->hits++;
-	hs->bytes += rec->bytes;
+	hs->bytes = ff_add_sat(hs->bytes, rec->bytes);
 	ds->hits++;
-	ds->bytes += rec->bytes;
+	ds->bytes = ff_add_sat(ds->bytes, rec->bytes);
 	a->hours[hour].hits++;
 	a->weekdays[wday].hits++;
 	a->devices[ag->device_type].hits++;
@@ -450,7 +450,7 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	if (vhost != UINT32_MAX) {
 		struct host_stat *vs = AT(a->vhost_stats, vhost, struct host_stat);
 		vs->hits++;
-		vs->bytes += rec->bytes;
+		vs->bytes = ff_add_sat(vs->bytes, rec->bytes);
 		if (pv)
 			vs->pageviews++;
 	}

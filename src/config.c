@@ -2,7 +2,11 @@
  * yamltree and checks every key against one table, filling ff_config.
  * main applies command-line flags on top; later stages read the sections
  * kept in cfg->doc (goals, funnels...) and check them with the readers here. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "config.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +31,7 @@ struct key {
 	int64_t max;           /* KEY_UINT upper bound */
 	const char *unit;      /* KEY_UINT: how the number is counted */
 	const char *what;      /* one line for documentation */
+	bool regex;            /* KEY_STRLIST: each item is a PCRE2 regex */
 };
 
 /* Seconds are bounded so that adding one to an instant cannot overflow. */
@@ -48,7 +53,7 @@ static const struct key keys[] = {
 	  .what = "how far back in time a line may be and still join its visit" },
 	{ .name = "ua.regexes", .type = KEY_STRING, .offset = offsetof(ff_config, ua_regexes),
 	  .what = "uap-core regexes.yaml used to name browsers, systems and devices" },
-	{ .name = "classify.bot_patterns", .type = KEY_STRLIST,
+	{ .name = "classify.bot_patterns", .type = KEY_STRLIST, .regex = true,
 	  .offset = offsetof(ff_config, bot_patterns),
 	  .what = "PCRE2 regexes: a user agent matching one is a bot (besides uap-core's)" },
 	{ .name = "classify.static_extensions", .type = KEY_STRLIST,
@@ -268,6 +273,25 @@ static int set_string(char **slot, const char *s, const ff_config *cfg, const ff
 	return 0;
 }
 
+/* A regex that does not compile is a configuration error at its line
+ * (SPEC §10); the pattern is shown with its control bytes escaped. */
+static int check_regex(const ff_config *cfg, const ff_ynode *node, const char *name, const char *pattern,
+		       char *err, size_t errsz)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+	if (re) {
+		pcre2_code_free(re);
+		return 0;
+	}
+	PCRE2_UCHAR msg[256];
+	char shown[256];
+	pcre2_get_error_message(code, msg, sizeof msg);
+	return ff_config_error(cfg, node, err, errsz, "'%s': the regex '%s' does not compile at offset %zu: %s", name,
+			       ff_visible(ff_sv_cstr(pattern), 64, shown, sizeof shown), (size_t)off, (const char *)msg);
+}
+
 static int read_strlist(ff_config *cfg, const struct key *k, const ff_ynode *v, char *err, size_t errsz)
 {
 	ff_strlist *list = field(cfg, k);
@@ -294,6 +318,8 @@ static int read_strlist(ff_config *cfg, const struct key *k, const ff_ynode *v, 
 			snprintf(item_name, sizeof item_name, "%s", k->name);
 		const char *s;
 		if (ff_config_read_string(cfg, items[i], item_name, &s, err, errsz) < 0)
+			return -1;
+		if (k->regex && check_regex(cfg, items[i], item_name, s, err, errsz) < 0)
 			return -1;
 		list->items[i] = strdup(s);
 		if (!list->items[i])

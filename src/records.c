@@ -164,7 +164,8 @@ static void csv_text(FILE *f, ff_sv s, bool raw)
 	if (!quote) {
 		if (neutralise)
 			putc('\'', f);
-		fwrite(s.p, 1, s.n, f);
+		if (s.n) /* an empty view may have no pointer */
+			fwrite(s.p, 1, s.n, f);
 		return;
 	}
 	putc('"', f);

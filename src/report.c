@@ -2,6 +2,7 @@
  * deterministic order of SPEC §13.22, the --top cut with its "others" row,
  * and rates derived from their parts. */
 #include "report.h"
+#include "summary.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ static void add_ints(const ff_table *t, ff_cell *to, const ff_cell *from)
 {
 	for (size_t c = 1; c < t->n_cols; c++)
 		if (t->cols[c].kind == FF_COL_INT || t->cols[c].kind == FF_COL_BYTES)
-			to[c].v.u += from[c].v.u;
+			to[c].v.u = ff_add_sat(to[c].v.u, from[c].v.u);
 }
 
 /* Keeps the best `limit` rows and sums the others into the spill. */

@@ -51,7 +51,7 @@ bool ff_summary_add_valid(ff_summary *s, const ff_record *rec)
 void ff_summary_add_hit(ff_summary *s, const ff_record *rec)
 {
 	s->hits++;
-	s->bytes += rec->bytes;
+	s->bytes = ff_add_sat(s->bytes, rec->bytes);
 	if (rec->status < FF_STATUS_MAX)
 		s->status[rec->status]++;
 }
@@ -63,7 +63,7 @@ void ff_summary_merge(ff_summary *dst, const ff_summary *src)
 	dst->invalid += src->invalid;
 	dst->late += src->late;
 	dst->hits += src->hits;
-	dst->bytes += src->bytes;
+	dst->bytes = ff_add_sat(dst->bytes, src->bytes);
 	for (size_t i = 0; i < FF_STATUS_MAX; i++)
 		dst->status[i] += src->status[i];
 	if (!src->has_time)

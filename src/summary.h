@@ -37,6 +37,13 @@ void ff_summary_add_hit(ff_summary *s, const ff_record *rec);
 /* Adds src's counts to dst (src read after dst for `late`). */
 void ff_summary_merge(ff_summary *dst, const ff_summary *src);
 
+/* a + b, saturating at UINT64_MAX: byte totals stay upper bounds instead
+ * of wrapping around. */
+static inline uint64_t ff_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* Which of a and b is earlier as an instant (sub-seconds included). */
 int ff_time_cmp(const ff_time *a, const ff_time *b);
 

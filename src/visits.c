@@ -28,6 +28,10 @@ struct ff_visits {
 
 	bool has_newest;
 	int64_t newest; /* whole seconds: the clock for `late` and release */
+	/* the last pageview released early because the buffer was full: one
+	 * that sorts before it can only be assigned by the late rule */
+	bool has_forced;
+	ff_pageview forced;
 
 	/* The reorder buffer.  Pageviews that come in (instant, seq) order,
 	 * as most do, queue in the ring fifo; the others wait in the
@@ -425,8 +429,15 @@ static int release(ff_visits *v, bool flush)
 		const ff_pageview *h = v->npending ? &v->pending[0] : NULL;
 		bool from_fifo = f && (!h || pv_less(f, h));
 		const ff_pageview *next = from_fifo ? f : h;
-		if (!next || (!flush && next->time.t >= limit))
+		/* A full buffer releases its oldest early, so that a burst of
+		 * pageviews at one instant cannot hold memory without bound. */
+		bool full = (size_t)v->fifo_len + v->npending > FF_VISITS_HOLD_MAX;
+		if (!next || (!flush && !full && next->time.t >= limit))
 			return 0;
+		if (full && !flush && next->time.t >= limit) {
+			v->forced = *next;
+			v->has_forced = true;
+		}
 		if (pool_reserve(v) != 0)
 			return -1;
 		ff_pageview pv;
@@ -487,14 +498,16 @@ int ff_visits_add_pageview(ff_visits *v, const ff_pageview *in)
 	if (visitor_reserve(v, pv.visitor) != 0)
 		return -1;
 
-	if (v->has_newest && pv.time.t < v->newest - v->window) {
+	bool late = v->has_newest && pv.time.t < v->newest - v->window;
+	if (late || (v->has_forced && pv_less(&pv, &v->forced))) {
 		if (pool_reserve(v) != 0)
 			return -1;
 		pv.late = true;
-		v->late++;
+		if (late)
+			v->late++;
 		assign_late(v, &pv);
 		expire(v); /* a visit it started may be over already */
-		return FF_VISITS_LATE;
+		return late ? FF_VISITS_LATE : 0;
 	}
 
 	if (hold(v, &pv) != 0)

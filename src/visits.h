@@ -61,6 +61,12 @@
 #include "intern.h"
 #include "str.h"
 
+/* Pageviews held for reordering at most.  Past it the oldest is released
+ * early (a burst of pageviews at one instant must not hold memory without
+ * bound); a pageview that then sorts before one released early is
+ * assigned by the late rule below, though not counted as late. */
+#define FF_VISITS_HOLD_MAX (1u << 17)
+
 #define FF_VISITS_TIMEOUT_DEFAULT 1800
 #define FF_VISITS_REORDER_WINDOW_DEFAULT 300
 
