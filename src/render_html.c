@@ -1223,14 +1223,25 @@ static void chart_hbars(struct page *p, const ff_table *t, bool full)
 		max = fmax(max, v);
 		total += v;
 	}
+	/* a funnel's bars share the visits of its first step, not the total */
+	bool funnel = strcmp(t->name, "funnels") == 0;
+	int step_col = funnel ? col_index(t, "step") : -1;
+	double base = 0;
 	snprintf(title, sizeof title, "%s", t->title ? t->title : t->name);
 	panel_open(p, full, title, NULL);
 	lower_title(&t->cols[m], what);
-	putf(p, "<p class=\"note\">by %s</p>\n<div class=\"hbars\">\n", what);
+	if (funnel)
+		putf(p, "<p class=\"note\">%s reaching each step; the share is of the first step</p>\n<div class=\"hbars\">\n", what);
+	else
+		putf(p, "<p class=\"note\">by %s</p>\n<div class=\"hbars\">\n", what);
 	for (size_t r = 0; r < t->n_rows; r++) {
 		const ff_cell *c = ff_table_row(t, r);
 		bool others = t->has_others && r + 1 == t->n_rows;
 		double v = cell_value(&t->cols[m], &c[m]);
+		if (funnel && step_col > 0 && !c[step_col].null && c[step_col].v.u == 1)
+			base = v;
+		if (funnel)
+			total = base;
 		putf(p, "<div class=\"hb%s\"><span class=\"hb-l\"", others ? " others" : "");
 		if (others) {
 			put(p, ">(others)");
@@ -1267,6 +1278,7 @@ static const struct {
 	{ "browsers", CHART_HBARS },
 	{ "devices", CHART_HBARS },
 	{ "operating_systems", CHART_HBARS },
+	{ "funnels", CHART_HBARS },
 };
 
 /* Whether column c of t holds anything above zero: a chart of nothing

@@ -644,6 +644,8 @@ static void build_experiments(struct builder *b)
 	ff_table *t = new_table(b, "experiments", "Experiments", experiment_cols, NCOLS(experiment_cols));
 	if (!t)
 		return;
+	char verdicts[2048] = "";
+	size_t vlen = 0;
 	for (size_t e = 0; e < ff_marketing_experiment_count(mk); e++) {
 		ff_sv name = ff_marketing_experiment_name(mk, e);
 		size_t n;
@@ -676,8 +678,13 @@ static void build_experiments(struct builder *b)
 		char line[1024];
 		ff_marketing_experiment_verdict(mk, e, v, n, line, sizeof line);
 		ff_report_add_note(b->r, "%s", line);
+		if (vlen < sizeof verdicts)
+			vlen += (size_t)snprintf(verdicts + vlen, sizeof verdicts - vlen, "%s%s", vlen ? "; " : "", line);
 		free(v);
 	}
+	/* the verdicts in words stand with the table too (text and html) */
+	if (vlen)
+		t->note = ff_report_keep(b->r, verdicts, strlen(verdicts)).p;
 	ff_table_derive_rates(t);
 }
 
