@@ -156,7 +156,7 @@ static void tsv_text(FILE *f, ff_sv s)
 static void csv_text(FILE *f, ff_sv s, bool raw)
 {
 	bool quote = false, neutralise = false;
-	if (!raw && s.n && strchr("=+-@\t\r", s.p[0]))
+	if (!raw && s.n && s.p[0] && strchr("=+-@\t\r", s.p[0]))
 		neutralise = true;
 	for (size_t i = 0; i < s.n && !quote; i++)
 		if (s.p[i] == ',' || s.p[i] == '"' || s.p[i] == '\n' || s.p[i] == '\r')
