@@ -12,21 +12,6 @@
 #include "privacy.h"
 #include "referer.h"
 
-void *ff_vec_at(struct vec *v, size_t i, size_t elem)
-{
-	if (i >= v->cap) {
-		size_t cap = v->cap ? v->cap : 64;
-		while (cap <= i)
-			cap *= 2;
-		char *p = realloc(v->p, cap * elem);
-		if (!p)
-			return NULL;
-		memset(p + v->cap * elem, 0, (cap - v->cap) * elem);
-		v->p = p;
-		v->cap = cap;
-	}
-	return (char *)v->p + i * elem;
-}
 
 
 static uint32_t day_id(ff_analysis *a, int64_t day)
@@ -324,12 +309,6 @@ oom:
 	return NULL;
 }
 
-static void vec_free(struct vec *v)
-{
-	free(v->p);
-	v->p = NULL;
-	v->cap = 0;
-}
 
 void ff_analysis_free(ff_analysis *a)
 {
@@ -354,7 +333,7 @@ void ff_analysis_free(ff_analysis *a)
 			       &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
 			       &a->extras, &a->extra_words, &a->lists };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
-		vec_free(vecs[i]);
+		ff_vec_free(vecs[i]);
 	free(a);
 }
 

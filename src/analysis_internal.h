@@ -8,6 +8,7 @@
 #include "hmap.h"
 #include "intern.h"
 #include "marketing.h"
+#include "vec.h"
 #include "visits.h"
 
 #define INFER_LINES 100000
@@ -40,16 +41,6 @@ struct page_list {
 	uint32_t n, cap;
 	uint32_t next_free;
 };
-
-/* A growable array of fixed-size elements, zero-filled as it grows. */
-struct vec {
-	void *p;
-	size_t cap; /* elements */
-};
-
-/* The element i of v, growing it (zero-filled) as needed; NULL when out
- * of memory. */
-void *ff_vec_at(struct vec *v, size_t i, size_t elem);
 
 #define AT(vec, i, type) ((type *)ff_vec_at(&(vec), (i), sizeof(type)))
 
@@ -93,9 +84,6 @@ struct duration_count {
 };
 
 
-static inline void *vec_get(const struct vec *v, size_t i, size_t elem)
-{
-	return i < v->cap ? (char *)v->p + i * elem : NULL;
-}
+#define vec_get ff_vec_get
 
 #endif

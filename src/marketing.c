@@ -4,6 +4,7 @@
  * and from the sessionizer's callbacks (per-visit state in a pool).
  * Regex results are kept per path id, so a path is matched once per run. */
 #include "marketing.h"
+#include "vec.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
@@ -25,32 +26,6 @@
 
 /* ---- small owned things ---- */
 
-struct vec {
-	void *p;
-	size_t cap; /* elements */
-};
-
-/* Element i of v, grown zero-filled as needed; NULL when out of memory. */
-static void *vec_at(struct vec *v, size_t i, size_t elem)
-{
-	if (i >= v->cap) {
-		size_t cap = v->cap ? v->cap : 64;
-		while (cap <= i)
-			cap *= 2;
-		char *p = realloc(v->p, cap * elem);
-		if (!p)
-			return NULL;
-		memset(p + v->cap * elem, 0, (cap - v->cap) * elem);
-		v->p = p;
-		v->cap = cap;
-	}
-	return (char *)v->p + i * elem;
-}
-
-static const void *vec_get(const struct vec *v, size_t i, size_t elem)
-{
-	return i < v->cap ? (const char *)v->p + i * elem : NULL;
-}
 
 /* An owned copy of n bytes, NUL-terminated for messages. */
 static ff_sv sv_dup(const char *s, size_t n)
@@ -1146,7 +1121,7 @@ int ff_marketing_hit(ff_marketing *m, const ff_record *rec, uint32_t client, uin
 			return -1;
 		ff_sv campaign = ff_sv_make(buf, ff_form_decode(cv, buf));
 		uint32_t id = ff_intern_id(m->pixel_campaigns, campaign);
-		struct pixel_stat *st = id == NONE ? NULL : vec_at(&m->pixel_stats, id, sizeof *st);
+		struct pixel_stat *st = id == NONE ? NULL : ff_vec_at(&m->pixel_stats, id, sizeof *st);
 		if (!st)
 			return -1;
 		st->opens++;
@@ -1255,7 +1230,7 @@ static struct mk_visit *visit_at(ff_marketing *m, uint32_t slot)
 /* What the lists say about a referer host id, worked out once per id. */
 static enum ff_host_kind host_kind(ff_marketing *m, uint32_t id, ff_sv host, uint32_t *engine)
 {
-	uint32_t *k = vec_at(&m->host_kinds, id, sizeof *k);
+	uint32_t *k = ff_vec_at(&m->host_kinds, id, sizeof *k);
 	if (!k) {
 		m->failed = true;
 		return FF_HOST_OTHER;
@@ -1276,7 +1251,7 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
 		slot = m->pool_free - 1;
 		m->pool_free = visit_at(m, slot)->next_free;
 	} else {
-		if (!vec_at(&m->pool, m->pool_n, m->visit_size))
+		if (!ff_vec_at(&m->pool, m->pool_n, m->visit_size))
 			return NONE;
 		slot = m->pool_n++;
 	}
@@ -1330,7 +1305,7 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
 /* The match bits of a path, computed the first time its id is seen. */
 static const uint64_t *path_bits(ff_marketing *m, uint32_t path_id, ff_sv path)
 {
-	uint64_t *bits = vec_at(&m->path_bits, path_id, m->bit_words * sizeof *bits);
+	uint64_t *bits = ff_vec_at(&m->path_bits, path_id, m->bit_words * sizeof *bits);
 	if (!bits) {
 		m->failed = true;
 		return NULL;
@@ -1399,7 +1374,7 @@ static void count_exit(ff_marketing *m, uint32_t funnel, uint32_t step, uint32_t
 		return;
 	}
 	if (inserted) {
-		ff_mk_funnel_exit *x = vec_at(&m->exits, m->n_exits, sizeof *x);
+		ff_mk_funnel_exit *x = ff_vec_at(&m->exits, m->n_exits, sizeof *x);
 		if (!x) {
 			ff_hmap_u64_remove(m->exit_ids, key);
 			m->failed = true;
@@ -1433,12 +1408,12 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 	switch (v->source) {
 	case FF_SRC_CAMPAIGN:
 		count(&m->src[FF_SRC_CAMPAIGN], bounce, converted);
-		c = vec_at(&m->campaign_stats, v->campaign, sizeof *c);
+		c = ff_vec_at(&m->campaign_stats, v->campaign, sizeof *c);
 		break;
 	case FF_SRC_SEARCH:
 		count(&m->src[FF_SRC_SEARCH], bounce, converted);
 		if (v->keyword != NONE) {
-			uint64_t *k = vec_at(&m->keyword_visits, v->keyword, sizeof *k);
+			uint64_t *k = ff_vec_at(&m->keyword_visits, v->keyword, sizeof *k);
 			if (k)
 				++*k;
 			else
@@ -1449,7 +1424,7 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 		count(&m->src[FF_SRC_SOCIAL], bounce, converted);
 		break;
 	case FF_SRC_REFERRAL:
-		c = vec_at(&m->host_stats, v->ref_host, sizeof *c);
+		c = ff_vec_at(&m->host_stats, v->ref_host, sizeof *c);
 		break;
 	default:
 		count(&m->src[FF_SRC_DIRECT], bounce, converted);
@@ -1462,7 +1437,7 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 			m->failed = true;
 	}
 	if (converted) {
-		uint64_t *e = vec_at(&m->entry_conv, entry_path, sizeof *e);
+		uint64_t *e = ff_vec_at(&m->entry_conv, entry_path, sizeof *e);
 		if (e)
 			++*e;
 		else
@@ -1478,7 +1453,7 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 		if (variants[i] == NONE)
 			continue;
 		struct experiment *ex = &m->exps[i];
-		struct variant_stat *s = vec_at(&ex->stats, variants[i], sizeof *s);
+		struct variant_stat *s = ff_vec_at(&ex->stats, variants[i], sizeof *s);
 		if (!s) {
 			m->failed = true;
 			continue;
@@ -1526,7 +1501,7 @@ void ff_marketing_sources(const ff_marketing *m, const bool *internal, size_t n,
 		out[s] = m->src[s];
 	size_t hosts = m->host_stats.cap;
 	for (size_t id = 0; id < hosts; id++) {
-		const ff_mk_counts *c = vec_get(&m->host_stats, id, sizeof *c);
+		const ff_mk_counts *c = ff_vec_get(&m->host_stats, id, sizeof *c);
 		if (!c || !c->visits)
 			continue;
 		add_counts(&out[id < n && internal[id] ? FF_SRC_DIRECT : FF_SRC_REFERRAL], c);
@@ -1545,7 +1520,7 @@ ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id)
 
 ff_mk_counts ff_marketing_campaign(const ff_marketing *m, uint32_t id)
 {
-	const ff_mk_counts *c = vec_get(&m->campaign_stats, id, sizeof *c);
+	const ff_mk_counts *c = ff_vec_get(&m->campaign_stats, id, sizeof *c);
 	return c ? *c : (ff_mk_counts){ 0, 0, 0 };
 }
 
@@ -1561,13 +1536,13 @@ ff_sv ff_marketing_keyword_key(const ff_marketing *m, uint32_t id)
 
 uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id)
 {
-	const uint64_t *k = vec_get(&m->keyword_visits, id, sizeof *k);
+	const uint64_t *k = ff_vec_get(&m->keyword_visits, id, sizeof *k);
 	return k ? *k : 0;
 }
 
 uint64_t ff_marketing_entry_conversions(const ff_marketing *m, uint32_t path_id)
 {
-	const uint64_t *e = vec_get(&m->entry_conv, path_id, sizeof *e);
+	const uint64_t *e = ff_vec_get(&m->entry_conv, path_id, sizeof *e);
 	return e ? *e : 0;
 }
 
@@ -1664,7 +1639,7 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 	size_t k = 0;
 	bool control_seen = false;
 	for (uint32_t id = 0; id < ids; id++) {
-		const struct variant_stat *s = vec_get(&ex->stats, id, sizeof *s);
+		const struct variant_stat *s = ff_vec_get(&ex->stats, id, sizeof *s);
 		ff_sv name = ff_intern_get(ex->variants, id);
 		bool is_control = ex->has_control && ff_sv_eq(name, ex->control);
 		if ((!s || !s->visits) && !is_control)
@@ -1811,13 +1786,13 @@ ff_sv ff_marketing_pixel_campaign(const ff_marketing *m, uint32_t id)
 
 uint64_t ff_marketing_pixel_opens(const ff_marketing *m, uint32_t id)
 {
-	const struct pixel_stat *s = vec_get(&m->pixel_stats, id, sizeof *s);
+	const struct pixel_stat *s = ff_vec_get(&m->pixel_stats, id, sizeof *s);
 	return s ? s->opens : 0;
 }
 
 uint64_t ff_marketing_pixel_unique_opens(const ff_marketing *m, uint32_t id)
 {
-	const struct pixel_stat *s = vec_get(&m->pixel_stats, id, sizeof *s);
+	const struct pixel_stat *s = ff_vec_get(&m->pixel_stats, id, sizeof *s);
 	return s ? s->unique : 0;
 }
 
