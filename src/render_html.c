@@ -4,6 +4,7 @@
  * inline, and a Content-Security-Policy with the script's SHA-256 forbids
  * all else.  Log bytes reach the page only escaped (SPEC §9). */
 #include "render.h"
+#include "utf8.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -306,23 +307,7 @@ static void putf(struct page *p, const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint32_t decode(const unsigned char *s, size_t len)
-{
-	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
-	uint32_t cp = s[0] & lead_mask[len];
-	for (size_t i = 1; i < len; i++)
-		cp = (cp << 6) | (s[i] & 0x3f);
-	return cp;
-}
 
-/* Valid UTF-8 that still must not be shown raw: C1 controls, the line and
- * paragraph separators, and the bidirectional controls that let text pose
- * as other text. */
-static bool is_hidden_cp(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
-}
 
 /* Source bytes of one shown character at b: a whole UTF-8 sequence, or
  * one byte for ASCII and for what is shown escaped (bytes that are not
@@ -332,7 +317,7 @@ static size_t char_len(const unsigned char *b, size_t n)
 	if (b[0] < 0x80)
 		return 1;
 	size_t len = ff_utf8_seq_len(b, n);
-	return len == 0 || is_hidden_cp(decode(b, len)) ? 1 : len;
+	return len == 0 || ff_utf8_hidden(ff_utf8_decode(b, len)) ? 1 : len;
 }
 
 /* Where escaped log text goes: element content sets the escapes apart

@@ -4,6 +4,7 @@
  * taken from the log goes through next_unit(), which escapes whatever a
  * terminal would act on (SPEC §9), so no log byte reaches the screen raw. */
 #include "render.h"
+#include "utf8.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -68,23 +69,7 @@ struct unit {
 	unsigned char len, width, step;
 };
 
-static uint32_t decode(const unsigned char *p, size_t len)
-{
-	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
-	uint32_t cp = p[0] & lead_mask[len];
-	for (size_t i = 1; i < len; i++)
-		cp = (cp << 6) | (p[i] & 0x3f);
-	return cp;
-}
 
-/* Valid UTF-8 that still must not reach a terminal raw: C1 controls
- * (U+009B is CSI on some terminals), line/paragraph separators and the
- * bidirectional controls that let text pose as other text. */
-static bool is_hidden_cp(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
 
 /* Columns a code point takes: 0 for combining marks and joiners, 2 for
  * East Asian wide and emoji blocks, else 1.  An approximation of wcwidth()
@@ -135,8 +120,8 @@ static void next_unit(const unsigned char *p, size_t n, struct unit *u)
 		if (len == 0) {
 			unit_hex(u, c);
 		} else {
-			uint32_t cp = decode(p, len);
-			if (is_hidden_cp(cp)) {
+			uint32_t cp = ff_utf8_decode(p, len);
+			if (ff_utf8_hidden(cp)) {
 				/* byte by byte: the continuation bytes that
 				 * follow are not UTF-8 on their own */
 				unit_hex(u, c);
