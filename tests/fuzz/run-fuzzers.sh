@@ -76,6 +76,9 @@ for t in $targets; do
 done
 [ "$FUZZ_BUILD_ONLY" = 1 ] && { echo "run-fuzzers: built in $FUZZ_OUT/bin"; exit 0; }
 
+# libFuzzer ends with _exit, so fuzz_pipeline's scratch directory is not
+# always removed: keep such leftovers under FUZZ_OUT.
+mkdir -p "$FUZZ_OUT/tmp" && export TMPDIR="$FUZZ_OUT/tmp"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
