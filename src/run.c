@@ -149,7 +149,12 @@ static int open_output(struct run *r)
 	free(copy);
 	int fd = mkstemp(r->tmp_path);
 	if (fd < 0) {
-		ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(errno));
+		/* the report goes to a temporary file beside the target first:
+		 * say which directory refused it */
+		char *dcopy = strdup(r->o->output);
+		ff_diag(r->err, "cannot write '%s': cannot create a file in '%s': %s", r->o->output,
+			dcopy ? dirname(dcopy) : ".", strerror(errno));
+		free(dcopy);
 		free(r->tmp_path);
 		r->tmp_path = NULL;
 		return -1;
