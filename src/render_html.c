@@ -4,6 +4,7 @@
  * inline, and a Content-Security-Policy with the script's SHA-256 forbids
  * all else.  Log bytes reach the page only escaped (SPEC §9). */
 #include "render.h"
+#include "humanize.h"
 #include "utf8.h"
 
 #include <inttypes.h>
@@ -394,33 +395,7 @@ static void put_cstr(struct page *p, const char *s, enum ctx ctx)
 
 /* --- numbers for people ------------------------------------------------- */
 
-/* Copies in to out with a comma between each group of three digits of the
- * first run of digits ("-1234.5" -> "-1,234.5"). */
-static void group(const char *in, bool seps, char out[NUM_BUF])
-{
-	size_t i = 0, o = 0, start, end;
-	if (in[i] == '-')
-		out[o++] = in[i++];
-	start = i;
-	while (in[i] >= '0' && in[i] <= '9')
-		i++;
-	end = i;
-	for (size_t k = start; k < end && o + 2 < NUM_BUF; k++) {
-		if (seps && k > start && (end - k) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = in[k];
-	}
-	for (; in[i] && o + 1 < NUM_BUF; i++)
-		out[o++] = in[i];
-	out[o] = 0;
-}
 
-static void fmt_u64(uint64_t v, bool seps, char out[NUM_BUF])
-{
-	char d[NUM_BUF];
-	snprintf(d, sizeof d, "%" PRIu64, v);
-	group(d, seps, out);
-}
 
 static void fmt_real(double d, int decimals, bool seps, char out[NUM_BUF])
 {
@@ -434,7 +409,7 @@ static void fmt_real(double d, int decimals, bool seps, char out[NUM_BUF])
 		return;
 	}
 	snprintf(tmp, sizeof tmp, "%.*f", decimals, d);
-	group(tmp, seps, out);
+	ff_group_digits(tmp, seps, out);
 }
 
 static void fmt_rate(double d, bool seps, char out[NUM_BUF])
@@ -448,34 +423,14 @@ static void fmt_rate(double d, bool seps, char out[NUM_BUF])
  * visit lengths at a glance. */
 static void fmt_duration(double s, char out[NUM_BUF])
 {
-	if (!isfinite(s) || s < 0 || s >= 1e15) {
+	if (!ff_fmt_duration(s, out))
 		fmt_real(s, 0, false, out);
-		return;
-	}
-	uint64_t t = (uint64_t)(s + 0.5);
-	if (t < 60)
-		snprintf(out, NUM_BUF, "%" PRIu64 "s", t);
-	else if (t < 3600)
-		snprintf(out, NUM_BUF, "%" PRIu64 "m %02" PRIu64 "s", t / 60, t % 60);
-	else if (t < 86400)
-		snprintf(out, NUM_BUF, "%" PRIu64 "h %02" PRIu64 "m", t / 3600, t % 3600 / 60);
-	else
-		snprintf(out, NUM_BUF, "%" PRIu64 "d %02" PRIu64 "h", t / 86400, t % 86400 / 3600);
 }
 
 /* "512 B", "1.2 MiB": binary units, one decimal. */
 static void fmt_bytes(uint64_t v, char out[NUM_BUF])
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double d = (double)v;
-	size_t u = 0;
-	if (v < 1024) {
-		snprintf(out, NUM_BUF, "%" PRIu64 " B", v);
-		return;
-	}
-	while (d >= 1023.95 && u + 1 < sizeof units / sizeof *units)
-		d /= 1024.0, u++;
-	snprintf(out, NUM_BUF, "%.1f %s", d, units[u]);
+	ff_fmt_bytes(v, out);
 }
 
 /* Axis labels: exact below ten thousand, then "12k", "1.5M". */
@@ -500,7 +455,7 @@ static void fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char out
 {
 	switch (col->kind) {
 	case FF_COL_INT:
-		fmt_u64(c->v.u, seps, out);
+		ff_fmt_u64(c->v.u, seps, out);
 		return;
 	case FF_COL_BYTES:
 		fmt_bytes(c->v.u, out);
@@ -809,14 +764,14 @@ static void cards(struct page *p, const ff_report *r, const struct period *pd)
 			snprintf(v, sizeof v, "\xe2\x80\x93");
 		} else {
 			fmt_bytes(c->v.u, v);
-			fmt_u64(c->v.u, p->seps, s);
+			ff_fmt_u64(c->v.u, p->seps, s);
 			snprintf(sub, sizeof sub, "%s bytes", s);
 		}
 		card(p, "Data sent", v, sub);
 	}
 	put(p, "<div class=\"card\"><div class=\"label\">Period</div><div class=\"value\">");
 	if (pd->parsed) {
-		fmt_u64((uint64_t)pd->days, p->seps, v);
+		ff_fmt_u64((uint64_t)pd->days, p->seps, v);
 		putf(p, "%s day%s", v, pd->days == 1 ? "" : "s");
 	} else {
 		put(p, "\xe2\x80\x93");
@@ -1074,8 +1029,8 @@ static void chart_days(struct page *p, const ff_table *t)
 		double x0 = fmax(x, 0), x1 = fmin(x + w, PLOT_W);
 		putf(p, "<rect class=\"hit\" x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\"><title>", x0, x1 - x0, PLOT_H);
 		put_day_label(p, &d[i], true);
-		fmt_u64((uint64_t)d[i].pv, p->seps, a);
-		fmt_u64((uint64_t)d[i].vis, p->seps, b);
+		ff_fmt_u64((uint64_t)d[i].pv, p->seps, a);
+		ff_fmt_u64((uint64_t)d[i].vis, p->seps, b);
 		if (pv > 0)
 			putf(p, ": %s pageview%s", a, d[i].pv == 1 ? "" : "s");
 		if (vis > 0)
@@ -1114,7 +1069,7 @@ static void chart_vbars(struct page *p, bool full, const char *title, const char
 			put(p, sl[i].label);
 		else
 			put_text(p, sl[i].key, LABEL_UNITS, IN_ATTR);
-		fmt_u64((uint64_t)sl[i].v, p->seps, num);
+		ff_fmt_u64((uint64_t)sl[i].v, p->seps, num);
 		putf(p, ": %s %s</title></rect>\n", num, what);
 		if (h > 0)
 			putf(p, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", i * w + w * 0.16,
@@ -1244,7 +1199,7 @@ static void chart_hbars(struct page *p, const ff_table *t, bool full)
 		putf(p, "</span><svg viewBox=\"0 0 %d 12\" preserveAspectRatio=\"none\" aria-hidden=\"true\" "
 			"focusable=\"false\"><rect class=\"bar%s\" width=\"%.1f\" height=\"12\"/></svg>",
 		     PLOT_W, others ? " others" : "", max > 0 ? v / max * PLOT_W : 0);
-		fmt_u64((uint64_t)v, p->seps, num);
+		ff_fmt_u64((uint64_t)v, p->seps, num);
 		fmt_rate(total > 0 ? v / total : 0, p->seps, share);
 		putf(p, "<span class=\"hb-v\">%s<small>%s</small></span></div>\n", num, share);
 	}
@@ -1366,12 +1321,12 @@ static void put_cell(struct page *p, const ff_table *t, size_t r, size_t c)
 		return;
 	case FF_COL_INT:
 		/* keys are codes and hours, not quantities: no separators */
-		fmt_u64(cell->v.u, p->seps && c > 0, num);
+		ff_fmt_u64(cell->v.u, p->seps && c > 0, num);
 		putf(p, "<td class=\"%s\" data-v=\"%" PRIu64 "\">%s</td>", cls, cell->v.u, num);
 		return;
 	case FF_COL_BYTES:
 		fmt_bytes(cell->v.u, num);
-		fmt_u64(cell->v.u, p->seps, exact);
+		ff_fmt_u64(cell->v.u, p->seps, exact);
 		putf(p, "<td class=\"%s\" data-v=\"%" PRIu64 "\" title=\"%s bytes\">%s</td>", cls, cell->v.u, exact, num);
 		return;
 	case FF_COL_RATE:
@@ -1444,7 +1399,7 @@ static void summary_panel(struct page *p, const ff_table *t)
 			put(p, "</dd>");
 		} else if (col->kind == FF_COL_BYTES) {
 			fmt_bytes(row[c].v.u, num);
-			fmt_u64(row[c].v.u, p->seps, exact);
+			ff_fmt_u64(row[c].v.u, p->seps, exact);
 			putf(p, "<dd title=\"%s bytes\">%s</dd>", exact, num);
 		} else {
 			fmt_cell(col, &row[c], p->seps, num);
@@ -1504,12 +1459,12 @@ static void footer(struct page *p, const ff_report *r)
 			const ff_input_facts *in = &r->inputs[i];
 			put(p, "<li>");
 			put_cstr(p, in->name ? in->name : "-", IN_TEXT);
-			fmt_u64(in->lines, p->seps, a);
+			ff_fmt_u64(in->lines, p->seps, a);
 			fmt_bytes(in->bytes_read, b);
 			putf(p, " \xe2\x80\x94 %s, %s line%s", in->compression && strcmp(in->compression, "gzip") == 0 ? "gzip" : "plain",
 			     a, in->lines == 1 ? "" : "s");
 			if (in->invalid) {
-				fmt_u64(in->invalid, p->seps, a);
+				ff_fmt_u64(in->invalid, p->seps, a);
 				putf(p, " (%s invalid)", a);
 			}
 			putf(p, ", %s read", b);

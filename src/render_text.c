@@ -4,6 +4,7 @@
  * taken from the log goes through next_unit(), which escapes whatever a
  * terminal would act on (SPEC §9), so no log byte reaches the screen raw. */
 #include "render.h"
+#include "humanize.h"
 #include "utf8.h"
 
 #include <inttypes.h>
@@ -183,66 +184,9 @@ static void put_vis(struct out *o, ff_sv s, size_t w, bool right)
 
 /* --- numbers for people ------------------------------------------------ */
 
-/* Copies in to out with a comma between each group of three digits of the
- * first run of digits ("-1234.5" -> "-1,234.5").  out holds NUM_BUF. */
-static size_t group(const char *in, bool seps, char *out)
-{
-	size_t i = 0, o = 0, start, end;
-	if (in[i] == '-')
-		out[o++] = in[i++];
-	start = i;
-	while (in[i] >= '0' && in[i] <= '9')
-		i++;
-	end = i;
-	for (size_t k = start; k < end && o + 2 < NUM_BUF; k++) {
-		if (seps && k > start && (end - k) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = in[k];
-	}
-	for (; in[i] && o + 1 < NUM_BUF; i++)
-		out[o++] = in[i];
-	out[o] = 0;
-	return o;
-}
 
-static size_t fmt_u64(uint64_t v, bool seps, char *out)
-{
-	char d[NUM_BUF];
-	snprintf(d, sizeof d, "%" PRIu64, v);
-	return group(d, seps, out);
-}
 
-/* "0s", "45s", "3m 05s", "1h 02m", "2d 03h": two units are enough to
- * compare visit lengths at a glance. */
-static size_t fmt_duration(double s, char *out)
-{
-	if (!isfinite(s))
-		return (size_t)snprintf(out, NUM_BUF, "-");
-	if (s < 0 || s >= 1e15)
-		return (size_t)snprintf(out, NUM_BUF, "%.3gs", s);
-	uint64_t t = (uint64_t)(s + 0.5);
-	if (t < 60)
-		return (size_t)snprintf(out, NUM_BUF, "%" PRIu64 "s", t);
-	if (t < 3600)
-		return (size_t)snprintf(out, NUM_BUF, "%" PRIu64 "m %02" PRIu64 "s", t / 60, t % 60);
-	if (t < 86400)
-		return (size_t)snprintf(out, NUM_BUF, "%" PRIu64 "h %02" PRIu64 "m", t / 3600, t % 3600 / 60);
-	return (size_t)snprintf(out, NUM_BUF, "%" PRIu64 "d %02" PRIu64 "h", t / 86400, t % 86400 / 3600);
-}
 
-/* "(512 B)", "(1.2 MiB)": binary units, one decimal. */
-static size_t fmt_human_bytes(uint64_t v, char *out)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double d = (double)v;
-	size_t u = 0;
-	if (v < 1024)
-		return (size_t)snprintf(out, NUM_BUF, "(%" PRIu64 " B)", v);
-	/* 1023.96 KiB would print as "1024.0 KiB": move up a unit first */
-	while (d >= 1023.95 && u + 1 < sizeof units / sizeof *units)
-		d /= 1024.0, u++;
-	return (size_t)snprintf(out, NUM_BUF, "(%.1f %s)", d, units[u]);
-}
 
 static size_t fmt_real(double d, const char *suffix, double scale, bool seps, char *out)
 {
@@ -252,10 +196,10 @@ static size_t fmt_real(double d, const char *suffix, double scale, bool seps, ch
 		return (size_t)snprintf(out, NUM_BUF, "-");
 	if (fabs(d) >= 1e15) {
 		snprintf(tmp, sizeof tmp, "%.3g%s", d, suffix);
-		return group(tmp, false, out);
+		return ff_group_digits(tmp, false, out);
 	}
 	snprintf(tmp, sizeof tmp, scale == 1.0 ? "%.2f%s" : "%.1f%s", d, suffix);
-	return group(tmp, seps, out);
+	return ff_group_digits(tmp, seps, out);
 }
 
 /* A non-text, non-null cell as ASCII.  Bytes put the human size in hum
@@ -266,16 +210,25 @@ static size_t fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char *
 	hum[0] = 0;
 	switch (col->kind) {
 	case FF_COL_INT:
-		return fmt_u64(c->v.u, seps, out);
-	case FF_COL_BYTES:
-		fmt_human_bytes(c->v.u, hum);
-		return fmt_u64(c->v.u, seps, out);
+		return ff_fmt_u64(c->v.u, seps, out);
+	case FF_COL_BYTES: {
+		char size[FF_NUM_BUF];
+		ff_fmt_bytes(c->v.u, size);
+		snprintf(hum, NUM_BUF, "(%.*s)", NUM_BUF - 4, size);
+		return ff_fmt_u64(c->v.u, seps, out);
+	}
 	case FF_COL_RATE:
 		return fmt_real(c->v.d, "%", 100.0, seps, out);
 	case FF_COL_REAL:
 		return fmt_real(c->v.d, "", 1.0, seps, out);
-	case FF_COL_SECONDS:
-		return fmt_duration(c->v.d, out);
+	case FF_COL_SECONDS: {
+		size_t n = ff_fmt_duration(c->v.d, out);
+		if (n)
+			return n;
+		if (!isfinite(c->v.d))
+			return (size_t)snprintf(out, NUM_BUF, "-");
+		return (size_t)snprintf(out, NUM_BUF, "%.3gs", c->v.d);
+	}
 	case FF_COL_BOOL:
 		return (size_t)snprintf(out, NUM_BUF, "%s", c->v.b ? "yes" : "no");
 	case FF_COL_TEXT:
@@ -606,3 +559,4 @@ void ff_render_text(FILE *f, const ff_report *r, const ff_render_opts *opt)
 		gap = true;
 	}
 }
+
