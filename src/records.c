@@ -82,9 +82,7 @@ int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, 
 	ff_sv rest = ff_sv_cstr(list);
 	spec->n_fields = 0;
 	while (rest.n) {
-		size_t comma = ff_sv_find(rest, ',');
-		ff_sv name = ff_sv_sub(rest, 0, comma);
-		rest = ff_sv_sub(rest, comma + 1, rest.n);
+		ff_sv name = ff_sv_next_item(&rest, ',');
 		size_t f;
 		for (f = 0; f < FF_R_COUNT; f++)
 			if (ff_sv_eq_cstr(name, field_names[f]))

@@ -399,9 +399,7 @@ static int split_list(const char *text, ff_strlist *out)
 {
 	ff_sv rest = ff_sv_cstr(text);
 	while (rest.n) {
-		size_t comma = ff_sv_find(rest, ',');
-		ff_sv item = ff_sv_sub(rest, 0, comma);
-		rest = ff_sv_sub(rest, comma + 1, rest.n);
+		ff_sv item = ff_sv_next_item(&rest, ',');
 		if (!item.n)
 			continue;
 		char **items = realloc(out->items, (out->count + 1) * sizeof *items);
@@ -421,9 +419,7 @@ static int check_reports(struct run *r)
 		return 0;
 	ff_sv rest = ff_sv_cstr(r->o->reports);
 	while (rest.n) {
-		size_t comma = ff_sv_find(rest, ',');
-		ff_sv name = ff_sv_sub(rest, 0, comma);
-		rest = ff_sv_sub(rest, comma + 1, rest.n);
+		ff_sv name = ff_sv_next_item(&rest, ',');
 		const ff_report_info *ri;
 		for (ri = ff_report_list; ri->name; ri++)
 			if (ff_sv_eq_cstr(name, ri->name))
@@ -714,9 +710,7 @@ static int select_reports(struct run *r, ff_report *rep)
 	rep->with_summary = false;
 	ff_sv rest = ff_sv_cstr(r->o->reports);
 	while (rest.n) {
-		size_t comma = ff_sv_find(rest, ',');
-		ff_sv name = ff_sv_sub(rest, 0, comma);
-		rest = ff_sv_sub(rest, comma + 1, rest.n);
+		ff_sv name = ff_sv_next_item(&rest, ',');
 		if (ff_sv_eq_cstr(name, "summary")) {
 			rep->with_summary = true;
 			continue;

@@ -72,6 +72,16 @@ static inline ff_sv ff_sv_sub(ff_sv a, size_t from, size_t to)
 	return (ff_sv){ a.p + from, to - from };
 }
 
+/* The next item of a sep-separated list: the bytes of *rest up to the
+ * first sep (all of it when there is none); *rest moves past the sep. */
+static inline ff_sv ff_sv_next_item(ff_sv *rest, char sep)
+{
+	size_t at = ff_sv_find(*rest, sep);
+	ff_sv item = ff_sv_sub(*rest, 0, at);
+	*rest = ff_sv_sub(*rest, at + 1, rest->n);
+	return item;
+}
+
 /* Parses decimal digits only (no sign, no spaces).  Returns false when the
  * view is empty, holds a non-digit, or the value exceeds max. */
 static inline bool ff_sv_to_u64(ff_sv a, uint64_t max, uint64_t *out)
