@@ -1,4 +1,4 @@
-/* render.h — writers of an ff_report: text, csv, tsv, json (html later).
+/* render.h — writers of an ff_report: text, csv, tsv, json and html.
  *
  * Renderers only read the report; they never reach back into parsing.
  * Every text cell may hold any bytes (it came from the log): each renderer
