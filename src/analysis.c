@@ -186,7 +186,6 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 		AT(a->pages, pv->path_id, struct page_stat)->uniq++;
 
 	if (visit->pageviews == 1) {
-		const ff_agent *ag = ff_classifier_agent(a->cls, x.agent);
 		visit->user[0] = x.agent | ((uint64_t)x.host << 32);
 		visit->user[1] = (uint64_t)(x.ref_host + 1) | ((uint64_t)(x.referer + 1) << 32);
 		a->hours[hour].visits++;
@@ -196,9 +195,9 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 		AT(a->hosts, x.host, struct host_stat)->visits++;
 		if (x.vhost != UINT32_MAX)
 			AT(a->vhost_stats, x.vhost, struct host_stat)->visits++;
-		AT(a->browsers, ag->browser, struct hv_stat)->visits++;
-		AT(a->oses, ag->os, struct hv_stat)->visits++;
-		a->devices[ag->device_type].visits++;
+		AT(a->browsers, x.browser, struct hv_stat)->visits++;
+		AT(a->oses, x.os, struct hv_stat)->visits++;
+		a->devices[x.device_type].visits++;
 		if (x.ref_host != UINT32_MAX) {
 			AT(a->ref_host_stats, x.ref_host, struct hv_stat)->visits++;
 			AT(a->referer_stats, x.referer, struct hv_stat)->visits++;
@@ -475,6 +474,7 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		return -1;
 	*AT(a->extras, xi, struct pv_extra) = (struct pv_extra){
 		.agent = agent, .host = host, .vhost = vhost, .ref_host = ref_host, .referer = referer,
+		.browser = ag->browser, .os = ag->os, .device_type = ag->device_type,
 		.post = ff_sv_eq(rec->method, FF_SV_LIT("POST")),
 	};
 	uint32_t *words = ff_vec_at(&a->extra_words, xi, a->mk_words * sizeof *words);

@@ -5,7 +5,12 @@
  * gives pageviews to the sessionizer (visits.c); visit-based counts are
  * made in the sessionizer's callbacks.  Everything it keeps is interned or
  * counted: no view into an input block survives a call.  ff_analysis_report
- * turns the counters into format-neutral tables (report.h). */
+ * turns the counters into format-neutral tables (report.h).
+ *
+ * Threads: ff_analysis_classify touches only the classifier, and the
+ * counting functions never touch it, so one thread may classify while
+ * another counts (run.c does, with a handoff.h queue between them).
+ * Anything else needs the object to itself. */
 #ifndef FF_ANALYSIS_H
 #define FF_ANALYSIS_H
 

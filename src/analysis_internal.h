@@ -34,6 +34,10 @@ struct day_stat {
  * sit at the same index in extra_words. */
 struct pv_extra {
 	uint32_t agent, host, vhost, ref_host, referer, next_free;
+	/* the agent's facts, copied: the classifier may be busy on the
+	 * reading thread */
+	uint32_t browser, os;
+	enum ff_device_type device_type;
 	bool post;
 };
 struct page_list {

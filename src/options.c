@@ -41,6 +41,7 @@ enum opt_id {
 	OPT_BOTS_ONLY,
 	OPT_ANONYMIZE,
 	OPT_PROGRESS,
+	OPT_THREADS,
 };
 
 struct opt_desc {
@@ -98,6 +99,9 @@ static const struct opt_desc opt_table[] = {
 	  .help = "text: no thousands separators in numbers" },
 	{ .name = "wide", .id = OPT_WIDE,
 	  .help = "text: do not shorten long strings" },
+	{ .name = "threads", .id = OPT_THREADS, .arg = "N",
+	  .help = "1: read and count on one thread; 2 (the default with two or more\n"
+		  "processors): parse on one thread while another counts" },
 	{ .name = "progress", .id = OPT_PROGRESS,
 	  .help = "show progress on standard error even when it is not a terminal" },
 	{ .name = "quiet", .id = OPT_QUIET,
@@ -217,6 +221,13 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 				return usage_error(err, "--top takes a whole number of rows, not '%s'", optarg);
 			o->top = (int64_t)v;
 			o->top_set = true;
+			break;
+		}
+		case OPT_THREADS: {
+			uint64_t v;
+			if (!ff_sv_to_u64(ff_sv_cstr(optarg), 2, &v) || v == 0)
+				return usage_error(err, "--threads takes 1 or 2, not '%s'", optarg);
+			o->threads = (int64_t)v;
 			break;
 		}
 		case OPT_SITE: o->site = optarg; break;

@@ -42,6 +42,7 @@ typedef struct ff_options {
 	bool no_bots, bots_only;   /* --no-bots, --bots-only */
 	bool anonymize;            /* --anonymize */
 	bool progress;             /* --progress */
+	int64_t threads;           /* --threads: 0 means as many as help */
 	bool list_reports;         /* --list-reports */
 	char **files;              /* file arguments; none means stdin */
 	int n_files;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 #include "detect.h"
 #include "diag.h"
 #include "filter.h"
+#include "handoff.h"
 #include "privacy.h"
 #include "rowqueue.h"
 #include "input.h"
@@ -58,6 +60,8 @@ struct run {
 	bool need_visits;        /* records: visit columns asked */
 	ff_filter *filter;       /* NULL when no filter is active */
 	ff_rowqueue *rows;       /* records waiting for their visit */
+	ff_handoff *handoff;     /* between the reading and counting threads */
+	bool reader_failed;      /* the reading thread could not go on */
 	bool anonymize;
 	/* progress on standard error */
 	bool progress;
@@ -206,13 +210,23 @@ static int close_output(struct run *r)
 	return failed ? -1 : 0;
 }
 
-static const char *invalid_reason(const ff_event *ev, const char *fmt_name, char *buf, size_t bufsz)
+/* A line that did not parse, as both read paths hand it over: text is the
+ * line, or its first bytes. */
+struct bad_line {
+	enum ff_parse_result result;
+	bool overlong;
+	size_t source;
+	uint64_t number;
+	ff_sv text;
+};
+
+static const char *invalid_reason(const struct bad_line *bad, const char *fmt_name, char *buf, size_t bufsz)
 {
-	if (ev->line->overlong) {
+	if (bad->overlong) {
 		snprintf(buf, bufsz, "line longer than %u bytes", FF_LINE_MAX);
 		return buf;
 	}
-	switch (ev->result) {
+	switch (bad->result) {
 	case FF_PARSE_TRAILING:
 		snprintf(buf, bufsz, "extra fields after the %s format", fmt_name);
 		break;
@@ -232,21 +246,20 @@ static const char *invalid_reason(const ff_event *ev, const char *fmt_name, char
 	return buf;
 }
 
-static void on_invalid(struct run *r, const ff_event *ev, ff_input_facts *facts)
+static void on_invalid(struct run *r, const struct bad_line *bad, ff_input_facts *facts)
 {
 	ff_summary_add_invalid(&r->summary);
 	facts->invalid++;
 	if (r->o->quiet || ++r->invalid_seen > INVALID_SHOWN)
 		return;
 	char reason[128], shown[400];
-	ff_sv line = ff_sv_make(ev->line->p, ev->line->n);
-	const char *name = ff_input_name(ff_merge_input(r->merge, ev->source));
-	invalid_reason(ev, ff_format_kind(r->fmt), reason, sizeof reason);
+	const char *name = ff_input_name(ff_merge_input(r->merge, bad->source));
+	invalid_reason(bad, ff_format_kind(r->fmt), reason, sizeof reason);
 	if (r->anonymize) /* the line holds a client address */
-		ff_diag_at(r->err, name, ev->line->number, "invalid line (%s)", reason);
+		ff_diag_at(r->err, name, bad->number, "invalid line (%s)", reason);
 	else
-		ff_diag_at(r->err, name, ev->line->number, "invalid line (%s): %s", reason,
-			   ff_visible(line, 120, shown, sizeof shown));
+		ff_diag_at(r->err, name, bad->number, "invalid line (%s): %s", reason,
+			   ff_visible(bad->text, 120, shown, sizeof shown));
 }
 
 static void records_class(struct run *r, const ff_hit_class *hc, ff_records_class *cls)
@@ -296,45 +309,64 @@ static void on_assign(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_sta
 		ff_rowqueue_assign_source(r->rows, seq, visit_id, visit_start, source);
 }
 
-static void out_of_memory(struct run *r, const ff_event *ev, const ff_input_facts *facts)
+static void out_of_memory(struct run *r, uint64_t number, const ff_input_facts *facts)
 {
-	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s",
-		ev->line->number, facts->name);
+	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s", number, facts->name);
 	r->analysis_failed = true;
 	r->status = FF_EXIT_IO;
 }
 
-static void on_valid(struct run *r, const ff_event *ev, ff_input_facts *facts, size_t fact_idx)
+/* What the reading side decides about a valid line: its class and whether
+ * the filters let it through.  Needs only the record, the classifier and
+ * the filters, so it may run on the reading thread. */
+struct verdict {
+	bool classified, class_failed, passed;
+	ff_hit_class hc;
+};
+
+static void judge(struct run *r, const ff_record *rec, bool *class_broken, struct verdict *v)
 {
-	const ff_record *rec = ev->rec;
-	ff_summary_add_valid(&r->summary, rec);
-	ff_hit_class hc = { 0 };
-	bool classified = false;
-	if (r->analysis && !r->analysis_failed) {
-		if (ff_analysis_classify(r->analysis, rec, &hc) == 0)
-			classified = true;
+	*v = (struct verdict){ .passed = true };
+	if (r->analysis && !*class_broken) {
+		if (ff_analysis_classify(r->analysis, rec, &v->hc) == 0)
+			v->classified = true;
 		else
-			out_of_memory(r, ev, facts);
+			v->class_failed = *class_broken = true;
 	}
-	if (r->filter && !ff_filter_pass(r->filter, rec, classified && hc.bot)) {
+	if (r->filter)
+		v->passed = ff_filter_pass(r->filter, rec, v->classified && v->hc.bot);
+}
+
+/* The counting side of a valid line.  line is the whole line (records
+ * that wait for their visit keep a copy). */
+static void on_valid(struct run *r, const ff_record *rec, const struct verdict *v, ff_sv line, uint64_t number,
+		     size_t fact_idx)
+{
+	ff_input_facts *facts = &r->facts[fact_idx];
+	ff_summary_add_valid(&r->summary, rec);
+	if (v->class_failed && !r->analysis_failed)
+		out_of_memory(r, number, facts);
+	bool classified = v->classified && !r->analysis_failed;
+	const ff_hit_class *hc = &v->hc;
+	if (!v->passed) {
 		if (classified && ff_analysis_tick(r->analysis, rec) != 0)
-			out_of_memory(r, ev, facts);
+			out_of_memory(r, number, facts);
 		return;
 	}
 	ff_summary_add_hit(&r->summary, rec);
 	if (r->rows) {
 		ff_row row = {
-			.seq = r->seq, .line_number = ev->line->number, .source = fact_idx,
-			.bot = hc.bot, .is_static = hc.is_static,
-			.pageview = classified && hc.pageview,
+			.seq = r->seq, .line_number = number, .source = fact_idx,
+			.bot = hc->bot, .is_static = hc->is_static,
+			.pageview = classified && hc->pageview,
 		};
 		if (classified)
-			row.agent = *hc.agent;
-		if (ff_rowqueue_push(r->rows, &row, ff_sv_make(ev->line->p, ev->line->n)) != 0)
-			out_of_memory(r, ev, facts);
+			row.agent = *hc->agent;
+		if (ff_rowqueue_push(r->rows, &row, line) != 0)
+			out_of_memory(r, number, facts);
 	}
-	if (classified && ff_analysis_count(r->analysis, rec, r->seq, &hc) != 0)
-		out_of_memory(r, ev, facts);
+	if (classified && ff_analysis_count(r->analysis, rec, r->seq, hc) != 0)
+		out_of_memory(r, number, facts);
 	if (!r->o->records)
 		return;
 	if (r->rows) {
@@ -342,12 +374,12 @@ static void on_valid(struct run *r, const ff_event *ev, ff_input_facts *facts, s
 		return;
 	}
 	if (!r->need_class || !classified) {
-		ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, rec, NULL);
+		ff_records_row(r->out, &r->rspec, facts->name, number, rec, NULL);
 		return;
 	}
 	ff_records_class cls;
-	records_class(r, &hc, &cls);
-	ff_records_row(r->out, &r->rspec, facts->name, ev->line->number, rec, &cls);
+	records_class(r, hc, &cls);
+	ff_records_row(r->out, &r->rspec, facts->name, number, rec, &cls);
 }
 
 static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, ff_replay *replay, const char *first_name)
@@ -607,7 +639,7 @@ static double seconds_since(const struct timespec *a, const struct timespec *b)
 /* One line on standard error, redrawn in place at most four times a
  * second: bytes read of the total when sizes are known, lines per second,
  * elapsed time.  done erases it. */
-static void progress(struct run *r, bool done)
+static void progress(struct run *r, uint64_t read, bool done)
 {
 	if (done) {
 		fputs("\r\033[K", r->err);
@@ -620,9 +652,6 @@ static void progress(struct run *r, bool done)
 		return;
 	r->last_progress = now;
 	double elapsed = seconds_since(&r->started, &now);
-	uint64_t read = 0;
-	for (size_t i = 0; i < ff_merge_count(r->merge); i++)
-		read += ff_input_bytes_read(ff_merge_input(r->merge, i));
 	char part[64] = "";
 	if (r->total_bytes)
 		snprintf(part, sizeof part, " (%.0f%% of %.1f MB)", 100.0 * (double)read / (double)r->total_bytes,
@@ -633,9 +662,164 @@ static void progress(struct run *r, bool done)
 	fflush(r->err);
 }
 
-static void read_all(struct run *r)
+static uint64_t bytes_read(const struct run *r)
+{
+	uint64_t read = 0;
+	for (size_t i = 0; i < ff_merge_count(r->merge); i++)
+		read += ff_input_bytes_read(ff_merge_input(r->merge, i));
+	return read;
+}
+
+static void on_input_error(struct run *r, size_t source, const char *message)
+{
+	ff_input_facts *facts = &r->facts[r->fact_of_source[source]];
+	const ff_input *in = ff_merge_input(r->merge, source);
+	ff_diag_at(r->err, ff_input_name(in), 0, "%s (after %" PRIu64 " complete %s)", message, facts->lines,
+		   facts->lines == 1 ? "line" : "lines");
+	free((char *)facts->error);
+	facts->error = strdup(message);
+	r->status = FF_EXIT_IO;
+}
+
+/* Every line on this thread, in merged order. */
+static void read_serial(struct run *r)
 {
 	ff_event ev;
+	while (ff_merge_next(r->merge, &ev)) {
+		if (r->progress && (r->seq & 0x3fff) == 0)
+			progress(r, bytes_read(r), false);
+		if (ev.kind == FF_EV_INPUT_ERROR) {
+			on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
+			continue;
+		}
+		size_t fact_idx = r->fact_of_source[ev.source];
+		r->facts[fact_idx].lines++;
+		r->seq++;
+		if (ev.result == FF_PARSE_OK) {
+			struct verdict v;
+			bool stop = r->analysis_failed;
+			judge(r, ev.rec, &stop, &v);
+			on_valid(r, ev.rec, &v, ff_sv_make(ev.line->p, ev.line->n), ev.line->number, fact_idx);
+		} else {
+			struct bad_line bad = { ev.result, ev.line->overlong, ev.source, ev.line->number,
+						ff_sv_make(ev.line->p, ev.line->n) };
+			on_invalid(r, &bad, &r->facts[fact_idx]);
+		}
+	}
+}
+
+/* The reading thread: input, merge, parsing, classification and filters,
+ * a batch of lines at a time. */
+static void *reader_main(void *arg)
+{
+	struct run *r = arg;
+	ff_handoff *h = r->handoff;
+	bool class_broken = false;
+	ff_batch *b = ff_handoff_empty(h);
+	ff_event ev;
+	while (b && ff_merge_next(r->merge, &ev)) {
+		ff_item *it;
+		for (;;) {
+			if (ev.kind == FF_EV_INPUT_ERROR)
+				it = ff_batch_add_error(b, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
+			else
+				it = ff_batch_add(b, &ev);
+			if (it || b->n == 0)
+				break;
+			b->bytes_read = bytes_read(r);
+			ff_handoff_publish(h, b);
+			if (!(b = ff_handoff_empty(h)))
+				break;
+		}
+		if (!it) {
+			r->reader_failed = b != NULL;
+			break;
+		}
+		if (ev.kind == FF_EV_LINE && ev.result == FF_PARSE_OK) {
+			struct verdict v;
+			judge(r, &it->rec, &class_broken, &v);
+			it->classified = v.classified;
+			it->class_failed = v.class_failed;
+			it->passed = v.passed;
+			it->hc = v.hc;
+			if (v.classified) {
+				it->agent = *v.hc.agent;
+				it->hc.agent = &it->agent;
+			}
+		}
+	}
+	if (b) {
+		b->bytes_read = bytes_read(r);
+		ff_handoff_publish(h, b);
+	}
+	ff_handoff_close(h);
+	return NULL;
+}
+
+/* The counting side of the two threads: the batches in order. */
+static void count_batches(struct run *r)
+{
+	ff_batch *b;
+	while ((b = ff_handoff_take(r->handoff))) {
+		for (size_t i = 0; i < b->n; i++) {
+			const ff_item *it = &b->items[i];
+			if (it->kind == FF_EV_INPUT_ERROR) {
+				char message[600];
+				snprintf(message, sizeof message, "%.*s", (int)it->text.n, it->text.p);
+				on_input_error(r, it->source, message);
+				continue;
+			}
+			size_t fact_idx = r->fact_of_source[it->source];
+			r->facts[fact_idx].lines++;
+			r->seq++;
+			if (it->result == FF_PARSE_OK) {
+				struct verdict v = { it->classified, it->class_failed, it->passed, it->hc };
+				on_valid(r, &it->rec, &v, it->text, it->number, fact_idx);
+			} else {
+				struct bad_line bad = { it->result, it->overlong, it->source, it->number, it->text };
+				on_invalid(r, &bad, &r->facts[fact_idx]);
+			}
+		}
+		uint64_t read = b->bytes_read;
+		ff_handoff_recycle(r->handoff, b);
+		if (r->progress)
+			progress(r, read, false);
+	}
+}
+
+/* Two threads when the reports are wanted and another processor can take
+ * the reading; records print as they go and keep to one. */
+static bool want_threads(const struct run *r)
+{
+	if (r->o->records || r->o->threads == 1)
+		return false;
+	if (r->o->threads == 2)
+		return true;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+static void read_threaded(struct run *r)
+{
+	pthread_t reader;
+	if (!(r->handoff = ff_handoff_new()) || pthread_create(&reader, NULL, reader_main, r) != 0) {
+		ff_handoff_free(r->handoff);
+		r->handoff = NULL;
+		read_serial(r);
+		return;
+	}
+	count_batches(r);
+	pthread_join(reader, NULL);
+	ff_handoff_free(r->handoff);
+	r->handoff = NULL;
+	if (r->reader_failed) {
+		ff_diag(r->err, "out of memory while reading");
+		r->analysis_failed = true;
+		r->status = FF_EXIT_IO;
+	}
+}
+
+static void read_all(struct run *r)
+{
 	if (r->progress) {
 		clock_gettime(CLOCK_MONOTONIC, &r->started);
 		r->last_progress = r->started;
@@ -648,25 +832,10 @@ static void read_all(struct run *r)
 			r->total_bytes += size;
 		}
 	}
-	while (ff_merge_next(r->merge, &ev)) {
-		if (r->progress && (r->seq & 0x3fff) == 0)
-			progress(r, false);
-		ff_input_facts *facts = &r->facts[r->fact_of_source[ev.source]];
-		if (ev.kind == FF_EV_INPUT_ERROR) {
-			const ff_input *in = ff_merge_input(r->merge, ev.source);
-			ff_diag_at(r->err, ff_input_name(in), 0, "%s (after %" PRIu64 " complete %s)", ff_input_error(in),
-				   facts->lines, facts->lines == 1 ? "line" : "lines");
-			facts->error = strdup(ff_input_error(in));
-			r->status = FF_EXIT_IO;
-			continue;
-		}
-		facts->lines++;
-		r->seq++;
-		if (ev.result == FF_PARSE_OK)
-			on_valid(r, &ev, facts, r->fact_of_source[ev.source]);
-		else
-			on_invalid(r, &ev, facts);
-	}
+	if (want_threads(r))
+		read_threaded(r);
+	else
+		read_serial(r);
 	for (size_t s = 0; s < ff_merge_count(r->merge); s++) {
 		const ff_input *in = ff_merge_input(r->merge, s);
 		ff_input_facts *facts = &r->facts[r->fact_of_source[s]];
@@ -679,7 +848,7 @@ static void read_all(struct run *r)
 		r->status = FF_EXIT_IO;
 	}
 	if (r->progress)
-		progress(r, true);
+		progress(r, 0, true);
 	if (r->rows)
 		print_rows(r, true);
 	if (r->analysis && ff_analysis_regex_limit_hits(r->analysis))

@@ -93,7 +93,7 @@ static inline bool ff_sv_to_u64(ff_sv a, uint64_t max, uint64_t *out)
 		unsigned d = (unsigned char)a.p[i] - '0';
 		if (d > 9)
 			return false;
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)
 			return false;
 		v = v * 10 + d;
 	}
