@@ -296,6 +296,7 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 		return NULL;
 	}
 	a->mk_words = ff_marketing_entry_words(a->mk);
+	a->last_method = a->last_protocol = a->last_day_id = UINT32_MAX;
 	ff_visits_options vo = { .timeout = o->timeout, .reorder_window = o->reorder_window };
 	ff_visits_hooks hooks = { .on_pageview = on_pageview, .on_visit = on_visit, .ctx = a };
 	a->visits = ff_visits_new(&vo, &hooks);
@@ -376,6 +377,50 @@ static uint32_t host_key(ff_analysis *a, ff_sv client, uint32_t client_id)
 	return ff_intern_id(a->host_keys, ff_sv_make(buf, n));
 }
 
+/* The id of a string that mostly repeats the previous line's (a method, a
+ * protocol): one comparison instead of a lookup. */
+static uint32_t repeated_id(ff_intern *in, ff_sv s, uint32_t *last)
+{
+	if (*last != FF_INTERN_NONE && ff_sv_eq(ff_intern_get(in, *last), s))
+		return *last;
+	return *last = ff_intern_id(in, s);
+}
+
+/* A referer's id and its host's id (UINT32_MAX when it has none: SPEC
+ * §13.16).  The host is worked out once per distinct referer. */
+static int referer_ids(ff_analysis *a, ff_sv ref, uint32_t *referer, uint32_t *ref_host)
+{
+	size_t known = ff_intern_count(a->referers);
+	uint32_t id = ff_intern_id(a->referers, ref);
+	if (id == FF_INTERN_NONE)
+		return -1;
+	uint32_t *host = AT(a->referer_host, id, uint32_t);
+	if (!host)
+		return -1;
+	if (id == known) {
+		char buf[FF_HOST_MAX + 1];
+		size_t n = ff_referer_host(ref, buf);
+		*host = n ? ff_intern_id(a->ref_hosts, ff_sv_make(buf, n)) : UINT32_MAX;
+		if (n && *host == FF_INTERN_NONE) {
+			*host = UINT32_MAX;
+			return -1;
+		}
+	}
+	*ref_host = *host;
+	*referer = *host == UINT32_MAX ? UINT32_MAX : id;
+	return 0;
+}
+
+static uint32_t day_id_cached(ff_analysis *a, int64_t day)
+{
+	if (a->last_day_id != UINT32_MAX && day == a->last_day)
+		return a->last_day_id;
+	uint32_t id = day_id(a, day);
+	a->last_day = day;
+	a->last_day_id = id;
+	return id;
+}
+
 int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const ff_hit_class *hc)
 {
 	a->valid_seen++;
@@ -386,7 +431,7 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	int64_t day;
 	unsigned hour, wday;
 	local_parts(rec->time, &day, &hour, &wday);
-	uint32_t did = day_id(a, day);
+	uint32_t did = day_id_cached(a, day);
 	uint32_t path = ff_intern_id(a->paths, rec->path);
 	uint32_t client = ff_intern_id(a->clients, rec->client);
 	if (did == UINT32_MAX || path == FF_INTERN_NONE || client == FF_INTERN_NONE)
@@ -432,22 +477,25 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		if (pv)
 			vs->pageviews++;
 	}
-	if (rec->method.n)
-		AT(a->method_hits, ff_intern_id(a->methods, rec->method), uint64_t)[0]++;
-	if (rec->protocol.n)
-		AT(a->protocol_hits, ff_intern_id(a->protocols, rec->protocol), uint64_t)[0]++;
+	if (rec->method.n) {
+		uint32_t id = repeated_id(a->methods, rec->method, &a->last_method);
+		if (id == FF_INTERN_NONE)
+			return -1;
+		AT(a->method_hits, id, uint64_t)[0]++;
+	}
+	if (rec->protocol.n) {
+		uint32_t id = repeated_id(a->protocols, rec->protocol, &a->last_protocol);
+		if (id == FF_INTERN_NONE)
+			return -1;
+		AT(a->protocol_hits, id, uint64_t)[0]++;
+	}
 
 	uint32_t ref_host = UINT32_MAX, referer = UINT32_MAX;
-	char hostbuf[FF_HOST_MAX + 1];
-	size_t hn = ff_referer_host(rec->referer, hostbuf);
-	if (hn) {
-		ref_host = ff_intern_id(a->ref_hosts, ff_sv_make(hostbuf, hn));
-		referer = ff_intern_id(a->referers, rec->referer);
-		if (ref_host == FF_INTERN_NONE || referer == FF_INTERN_NONE)
-			return -1;
+	if (rec->referer.n && referer_ids(a, rec->referer, &referer, &ref_host) != 0)
+		return -1;
+	if (ref_host != UINT32_MAX) {
 		AT(a->ref_host_stats, ref_host, struct hv_stat)->hits++;
 		AT(a->referer_stats, referer, struct hv_stat)->hits++;
-		*AT(a->referer_host, referer, uint32_t) = ref_host;
 		if (pv && a->valid_seen <= INFER_LINES)
 			(*AT(a->infer_counts, ref_host, uint64_t))++;
 	}

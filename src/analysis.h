@@ -5,12 +5,7 @@
  * gives pageviews to the sessionizer (visits.c); visit-based counts are
  * made in the sessionizer's callbacks.  Everything it keeps is interned or
  * counted: no view into an input block survives a call.  ff_analysis_report
- * turns the counters into format-neutral tables (report.h).
- *
- * Threads: ff_analysis_classify touches only the classifier, and the
- * counting functions never touch it, so one thread may classify while
- * another counts (run.c does, with a handoff.h queue between them).
- * Anything else needs the object to itself. */
+ * turns the counters into format-neutral tables (report.h). */
 #ifndef FF_ANALYSIS_H
 #define FF_ANALYSIS_H
 

@@ -34,8 +34,7 @@ struct day_stat {
  * sit at the same index in extra_words. */
 struct pv_extra {
 	uint32_t agent, host, vhost, ref_host, referer, next_free;
-	/* the agent's facts, copied: the classifier may be busy on the
-	 * reading thread */
+	/* the agent's facts, copied so the visit's start needs no lookup */
 	uint32_t browser, os;
 	enum ff_device_type device_type;
 	bool post;
@@ -59,9 +58,13 @@ struct ff_analysis {
 	 * ids is the pair of strings, without hashing them again */
 	ff_hmap *visitor_ids;
 	struct vec pages, hosts, vhost_stats, method_hits, protocol_hits;
-	struct vec browsers, oses, bots, ref_host_stats, referer_stats, referer_host;
+	struct vec browsers, oses, bots, ref_host_stats, referer_stats;
+	struct vec referer_host;   /* referer id -> ref host id, UINT32_MAX: none */
 	struct vec days;           /* struct day_stat by day id */
 	ff_hmap *day_ids;          /* local day number -> day id */
+	int64_t last_day;          /* the previous line's day and its id */
+	uint32_t last_day_id;
+	uint32_t last_method, last_protocol; /* the previous line's ids */
 	ff_hmap *page_visitors;    /* (path, visitor) pairs seen */
 	ff_hmap *day_visitors;     /* (day id, visitor) pairs seen */
 	ff_hmap *durations;        /* visit duration -> index in duration_counts */

@@ -7,8 +7,26 @@
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_EXT 16
+
+/* An extension as two words, zero-padded: two comparisons per entry
+ * instead of a memcmp, since every line's path is checked. */
+struct static_ext {
+	uint64_t w[2];
+	size_t n;
+};
+
+/* Lower-cases the n (<= MAX_EXT) bytes at e into x. */
+static void ext_key(const char *e, size_t n, struct static_ext *x)
+{
+	char buf[MAX_EXT] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)((e[i] >= 'A' && e[i] <= 'Z') ? e[i] + 32 : e[i]);
+	memcpy(x->w, buf, sizeof x->w);
+	x->n = n;
+}
 
 struct ff_classifier {
 	ff_ua *ua;
@@ -20,7 +38,7 @@ struct ff_classifier {
 	size_t n_bots;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
-	char (*ext)[MAX_EXT + 1]; /* lower-case static extensions */
+	struct static_ext *ext; /* lower-case static extensions */
 	size_t n_ext;
 	uint32_t other_name;
 };
@@ -45,10 +63,7 @@ static int add_ext(ff_classifier *c, const char *e, size_t n)
 {
 	if (n == 0 || n > MAX_EXT)
 		return 0; /* longer than any extension we compare: never matches */
-	for (size_t i = 0; i < n; i++)
-		c->ext[c->n_ext][i] = (char)((e[i] >= 'A' && e[i] <= 'Z') ? e[i] + 32 : e[i]);
-	c->ext[c->n_ext][n] = 0;
-	c->n_ext++;
+	ext_key(e, n, &c->ext[c->n_ext++]);
 	return 0;
 }
 
@@ -258,14 +273,10 @@ bool ff_classify_static(const ff_classifier *c, ff_sv path)
 	size_t n = path.n - i;
 	if (n == 0 || n > MAX_EXT)
 		return false;
-	char ext[MAX_EXT + 1];
-	for (size_t k = 0; k < n; k++) {
-		char ch = path.p[i + k];
-		ext[k] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-	}
-	ext[n] = 0;
+	struct static_ext x;
+	ext_key(path.p + i, n, &x);
 	for (size_t k = 0; k < c->n_ext; k++)
-		if (memcmp(c->ext[k], ext, n + 1) == 0)
+		if (c->ext[k].w[0] == x.w[0] && c->ext[k].w[1] == x.w[1] && c->ext[k].n == n)
 			return true;
 	return false;
 }

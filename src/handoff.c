@@ -38,27 +38,27 @@ static char *arena_take(ff_batch *b, size_t n)
 	return p;
 }
 
-/* Bytes a view needs in the arena beyond the line's copy. */
-static size_t outside(ff_sv v, const ff_line *line)
+/* Points v into the arena: at the same offset in the line's copy when it
+ * lies in the line, else at a copy of its own.  False when that copy does
+ * not fit. */
+static bool relocate(ff_batch *b, ff_sv *v, const ff_line *line, const char *copy)
 {
-	if (!v.n || (v.p >= line->p && v.p + v.n <= line->p + line->n))
-		return 0;
-	return v.n;
+	if (!v->n) {
+		v->p = "";
+		return true;
+	}
+	uintptr_t off = (uintptr_t)v->p - (uintptr_t)line->p;
+	if (off <= line->n && v->n <= line->n - off) {
+		v->p = copy + off;
+		return true;
+	}
+	char *p = arena_take(b, v->n);
+	if (!p)
+		return false;
+	memcpy(p, v->p, v->n);
+	v->p = p;
+	return true;
 }
-
-static ff_sv relocate(ff_batch *b, ff_sv v, const ff_line *line, const char *copy)
-{
-	if (!v.n)
-		return ff_sv_make("", 0);
-	if (v.p >= line->p && v.p + v.n <= line->p + line->n)
-		return ff_sv_make(copy + (v.p - line->p), v.n);
-	char *p = arena_take(b, v.n); /* room was checked by the caller */
-	memcpy(p, v.p, v.n);
-	return ff_sv_make(p, v.n);
-}
-
-#define RECORD_VIEWS(X) X(client) X(ident) X(user) X(request) X(method) X(target) X(path) \
-	X(query) X(protocol) X(referer) X(user_agent) X(vhost)
 
 ff_item *ff_batch_add(ff_batch *b, const ff_event *ev)
 {
@@ -66,33 +66,34 @@ ff_item *ff_batch_add(ff_batch *b, const ff_event *ev)
 		return NULL;
 	const ff_line *line = ev->line;
 	bool valid = ev->result == FF_PARSE_OK;
-	size_t keep = valid ? line->n : (line->n < INVALID_KEPT ? line->n : INVALID_KEPT);
-	size_t need = keep;
-	if (valid) {
-#define NEED(f) need += outside(ev->rec->f, line);
-		RECORD_VIEWS(NEED)
-#undef NEED
-	}
-	if (need > b->arena_cap - b->used)
-		return NULL;
+	size_t keep = valid || line->n < INVALID_KEPT ? line->n : INVALID_KEPT;
+	size_t used = b->used;
 	char *copy = arena_take(b, keep);
+	if (!copy)
+		return NULL;
 	if (keep)
 		memcpy(copy, line->p, keep);
-	ff_item *it = &b->items[b->n++];
-	*it = (ff_item){
-		.kind = FF_EV_LINE,
-		.result = ev->result,
-		.source = (uint32_t)ev->source,
-		.number = line->number,
-		.overlong = line->overlong,
-		.text = ff_sv_make(copy ? copy : "", keep),
-	};
+	ff_item *it = &b->items[b->n];
+	it->kind = FF_EV_LINE;
+	it->result = ev->result;
+	it->source = (uint32_t)ev->source;
+	it->number = line->number;
+	it->overlong = line->overlong;
+	it->text = ff_sv_make(copy, keep);
 	if (valid) {
-		it->rec = *ev->rec;
-#define MOVE(f) it->rec.f = relocate(b, ev->rec->f, line, copy);
-		RECORD_VIEWS(MOVE)
-#undef MOVE
+		ff_record *rec = &it->rec;
+		*rec = *ev->rec;
+		ff_sv *views[] = { &rec->client, &rec->ident, &rec->user, &rec->request, &rec->method,
+				   &rec->target, &rec->path, &rec->query, &rec->protocol, &rec->referer,
+				   &rec->user_agent, &rec->vhost };
+		for (size_t i = 0; i < sizeof views / sizeof *views; i++) {
+			if (!relocate(b, views[i], line, copy)) {
+				b->used = used;
+				return NULL;
+			}
+		}
 	}
+	b->n++;
 	return it;
 }
 

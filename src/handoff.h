@@ -1,7 +1,7 @@
 /* handoff.h — parsed lines passed in batches from the reading thread to the
  * counting thread.
  *
- * The reading side (input, merge, parse, classification, filters) fills a
+ * The reading side (input, decompression, merge, parsing) fills a
  * batch with items; each item owns copies of the bytes its record's views
  * point at, in the batch's arena, so the input block can be reused at once.
  * The counting side takes batches in the order they were published and
@@ -16,8 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analysis.h"
-#include "classify.h"
 #include "logformat.h"
 #include "merge.h"
 #include "record.h"
@@ -29,14 +27,9 @@ typedef struct ff_item {
 	uint32_t source;
 	uint64_t number;              /* line number in its source */
 	bool overlong;
-	bool classified;              /* hc holds the line's class */
-	bool class_failed;            /* classification ran out of memory */
-	bool passed;                  /* the filters let the line through */
 	ff_sv text;                   /* invalid lines: a prefix for messages;
 					 input errors: the message */
 	ff_record rec;                /* valid lines, views into the arena */
-	ff_hit_class hc;              /* hc.agent points at agent */
-	ff_agent agent;
 } ff_item;
 
 typedef struct ff_batch {

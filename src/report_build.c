@@ -431,7 +431,7 @@ static void build_referrers(struct builder *b, const bool *internal)
 	for (uint32_t id = 0; id < n; id++) {
 		const struct hv_stat *s = vec_get(&a->referer_stats, id, sizeof *s);
 		const uint32_t *host = vec_get(&a->referer_host, id, sizeof *host);
-		if (!s || !host || internal[*host])
+		if (!s || !host || *host == UINT32_MAX || internal[*host])
 			continue;
 		ff_cell *c = row(b, refs);
 		if (!c)

@@ -316,9 +316,8 @@ static void out_of_memory(struct run *r, uint64_t number, const ff_input_facts *
 	r->status = FF_EXIT_IO;
 }
 
-/* What the reading side decides about a valid line: its class and whether
- * the filters let it through.  Needs only the record, the classifier and
- * the filters, so it may run on the reading thread. */
+/* What a valid line is: its class and whether the filters let it
+ * through. */
 struct verdict {
 	bool classified, class_failed, passed;
 	ff_hit_class hc;
@@ -708,13 +707,12 @@ static void read_serial(struct run *r)
 	}
 }
 
-/* The reading thread: input, merge, parsing, classification and filters,
- * a batch of lines at a time. */
+/* The reading thread: input, decompression, merge and parsing, a batch of
+ * lines at a time. */
 static void *reader_main(void *arg)
 {
 	struct run *r = arg;
 	ff_handoff *h = r->handoff;
-	bool class_broken = false;
 	ff_batch *b = ff_handoff_empty(h);
 	ff_event ev;
 	while (b && ff_merge_next(r->merge, &ev)) {
@@ -734,18 +732,6 @@ static void *reader_main(void *arg)
 		if (!it) {
 			r->reader_failed = b != NULL;
 			break;
-		}
-		if (ev.kind == FF_EV_LINE && ev.result == FF_PARSE_OK) {
-			struct verdict v;
-			judge(r, &it->rec, &class_broken, &v);
-			it->classified = v.classified;
-			it->class_failed = v.class_failed;
-			it->passed = v.passed;
-			it->hc = v.hc;
-			if (v.classified) {
-				it->agent = *v.hc.agent;
-				it->hc.agent = &it->agent;
-			}
 		}
 	}
 	if (b) {
@@ -773,7 +759,9 @@ static void count_batches(struct run *r)
 			r->facts[fact_idx].lines++;
 			r->seq++;
 			if (it->result == FF_PARSE_OK) {
-				struct verdict v = { it->classified, it->class_failed, it->passed, it->hc };
+				struct verdict v;
+				bool stop = r->analysis_failed;
+				judge(r, &it->rec, &stop, &v);
 				on_valid(r, &it->rec, &v, it->text, it->number, fact_idx);
 			} else {
 				struct bad_line bad = { it->result, it->overlong, it->source, it->number, it->text };

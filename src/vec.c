@@ -2,15 +2,18 @@
  * counters. */
 #include "vec.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-void *ff_vec_at(struct vec *v, size_t i, size_t elem)
+void *ff_vec_grow(struct vec *v, size_t i, size_t elem)
 {
 	if (i >= v->cap) {
 		size_t cap = v->cap ? v->cap : 64;
 		while (cap <= i)
 			cap *= 2;
+		if (cap > SIZE_MAX / elem)
+			return NULL;
 		char *p = realloc(v->p, cap * elem);
 		if (!p)
 			return NULL;
