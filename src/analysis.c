@@ -285,7 +285,7 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	    !a->ref_hosts || !a->referers || !a->visitor_ids || (o->anonymize && !a->host_keys) || !a->day_ids || !a->page_visitors ||
 	    !a->day_visitors || !a->durations)
 		goto oom;
-	a->cls = ff_classifier_new(ua, a->names, cfg, err, errsz);
+	a->cls = ff_classifier_new(ua, a->names, cfg, s ^ 16, err, errsz);
 	if (!a->cls) {
 		ff_analysis_free(a);
 		return NULL;

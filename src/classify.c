@@ -67,14 +67,15 @@ static int add_ext(ff_classifier *c, const char *e, size_t n)
 	return 0;
 }
 
-ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *cfg, char *err, size_t errsz)
+ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *cfg, uint64_t seed, char *err,
+				 size_t errsz)
 {
 	ff_classifier *c = calloc(1, sizeof *c);
 	if (!c)
 		goto oom;
 	c->ua = ua;
 	c->names = names;
-	c->agents = ff_intern_new(0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)c);
+	c->agents = ff_intern_new(seed);
 	c->md = pcre2_match_data_create(4, NULL);
 	c->mctx = pcre2_match_context_create(NULL);
 	if (!c->agents || !c->md || !c->mctx)

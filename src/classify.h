@@ -42,9 +42,11 @@ typedef struct ff_agent {
 typedef struct ff_classifier ff_classifier;
 
 /* ua is borrowed (may be an empty classifier); names receives browser, OS
- * and bot names.  Bot patterns and static extensions come from cfg.  NULL
- * with a message "classify.bot_patterns: ..." in err on a bad regex. */
-ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *cfg, char *err, size_t errsz);
+ * and bot names.  Bot patterns and static extensions come from cfg; seed
+ * keys the table of user agents (hmap.h).  NULL with a message
+ * "classify.bot_patterns: ..." in err on a bad regex. */
+ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *cfg, uint64_t seed, char *err,
+				 size_t errsz);
 void ff_classifier_free(ff_classifier *c);
 
 /* The agent id of a user agent (dense, from 0); the facts are computed the

@@ -35,7 +35,7 @@ static void test_static(void)
 	ff_intern *names = ff_intern_new(1);
 	ff_ua *ua = ff_ua_empty();
 	char err[256] = "";
-	ff_classifier *c = ff_classifier_new(ua, names, NULL, err, sizeof err);
+	ff_classifier *c = ff_classifier_new(ua, names, NULL, 42, err, sizeof err);
 	CHECK(c != NULL);
 	if (!c)
 		return;
@@ -76,7 +76,7 @@ static void test_static(void)
 	ff_config_init(&cfg);
 	static const char *const exts[] = { ".PDF", "zip", "tar.gz", "" };
 	set_list(&cfg.static_extensions, exts, 4);
-	c = ff_classifier_new(ua, names, &cfg, err, sizeof err);
+	c = ff_classifier_new(ua, names, &cfg, 42, err, sizeof err);
 	CHECK(c != NULL);
 	if (c) {
 		CHECK(ff_classify_static(c, FF_SV_LIT("/doc/manual.pdf")));
@@ -223,7 +223,7 @@ static void test_classifier(void)
 	static const char *const bots[] = { "(?i)^curl/", "^$", "python-requests" };
 	set_list(&cfg.bot_patterns, bots, 3);
 	char err[256] = "";
-	ff_classifier *c = ff_classifier_new(ua, names, &cfg, err, sizeof err);
+	ff_classifier *c = ff_classifier_new(ua, names, &cfg, 42, err, sizeof err);
 	CHECK(c != NULL);
 	if (!c)
 		goto out;
@@ -302,7 +302,7 @@ static void test_classifier(void)
 	/* without patterns only uap-core decides: curl and "" are no bots */
 	ff_config plain;
 	ff_config_init(&plain);
-	c = ff_classifier_new(ua, names, &plain, err, sizeof err);
+	c = ff_classifier_new(ua, names, &plain, 42, err, sizeof err);
 	CHECK(c != NULL);
 	if (c) {
 		CHECK(!ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("curl/8.5.0")))->bot);
@@ -327,7 +327,7 @@ static void test_bad_bot_pattern(void)
 	static const char *const bots[] = { "fine", "(unclosed", "also fine" };
 	set_list(&cfg.bot_patterns, bots, 3);
 	char err[256] = "";
-	ff_classifier *c = ff_classifier_new(ua, names, &cfg, err, sizeof err);
+	ff_classifier *c = ff_classifier_new(ua, names, &cfg, 42, err, sizeof err);
 	CHECK(c == NULL);
 	CHECK(strncmp(err, "classify.bot_patterns", strlen("classify.bot_patterns")) == 0);
 	CHECK(strstr(err, "(unclosed") != NULL);
@@ -355,7 +355,7 @@ static void test_uap_core(void)
 	ff_intern *names = ff_intern_new(5);
 	ff_config cfg;
 	ff_config_init(&cfg);
-	ff_classifier *c = ff_classifier_new(ua, names, &cfg, err, sizeof err);
+	ff_classifier *c = ff_classifier_new(ua, names, &cfg, 42, err, sizeof err);
 	CHECK(c != NULL);
 	if (!c)
 		goto out;
