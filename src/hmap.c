@@ -353,13 +353,21 @@ int ff_hmap_reserve(ff_hmap *m, size_t n)
 	return resize(m, cap);
 }
 
+/* The lookup every interned string goes through: probe's walk, without
+ * the insertion point it would also report. */
 uint32_t *ff_hmap_find(const ff_hmap *m, uint64_t hash, ff_hmap_eq_fn eq, const void *ctx)
 {
-	size_t idx;
-	uint32_t d;
-	if (!probe(m, hash, eq, ctx, &idx, &d))
+	if (m->count == 0)
 		return NULL;
-	return &m->slots[idx].value;
+	struct slot *slots = m->slots;
+	size_t mask = m->cap - 1, i = (size_t)hash & mask;
+	for (uint32_t d = 1;; d++, i = (i + 1) & mask) {
+		struct slot *s = &slots[i];
+		if (s->dist < d)
+			return NULL;
+		if (s->tag == hash && (!eq || eq(ctx, s->value)))
+			return &s->value;
+	}
 }
 
 uint32_t *ff_hmap_find_or_insert(ff_hmap *m, uint64_t hash, ff_hmap_eq_fn eq, const void *ctx,
