@@ -286,10 +286,10 @@ static void test_distribution(void)
 static void test_pinned(void)
 {
 	ff_hash_key key = ff_hash_key_from_seed(1);
+	static const char agent[] = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+				    "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 	static const char *const keys[] = {
-		"", "GET", "HTTP/1.1", "203.0.113.195", "/products/shoes/red-sneaker-42",
-		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-		"Chrome/120.0.0.0 Safari/537.36",
+		"", "GET", "HTTP/1.1", "203.0.113.195", "/products/shoes/red-sneaker-42", agent,
 	};
 	static const uint64_t want[] = {
 		UINT64_C(0x1e6325828896fab0), UINT64_C(0x09500ad7af856cc3), UINT64_C(0x3c643c6323aff7f5),
