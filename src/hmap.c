@@ -1,42 +1,31 @@
 /* hmap.c — the seeded Robin Hood hash map every table of footfall sits on
- * (interned strings, per-id counters), and the keyed SipHash-1-3 it hashes
- * with.  A foundation: knows nothing about logs.  Lookups walk one short
- * run of adjacent slots and never allocate; only growth does. */
+ * (interned strings, per-id counters), and the seeded multiply-fold hash
+ * it hashes byte strings with.  A foundation: knows nothing about logs.
+ * Lookups walk one short run of adjacent slots and never allocate; only
+ * growth does. */
 #include "hmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- SipHash-1-3 ---- */
+/* ---- the keyed hash (see hmap.h for the design and its limits) ---- */
 
-static inline uint64_t rotl64(uint64_t x, unsigned b)
+/* The 128-bit product of a and b, its high half xored into its low. */
+static inline uint64_t mum(uint64_t a, uint64_t b)
 {
-	return (x << b) | (x >> (64 - b));
-}
-
-static inline void sipround(ff_hasher *h)
-{
-	h->v0 += h->v1;
-	h->v1 = rotl64(h->v1, 13);
-	h->v1 ^= h->v0;
-	h->v0 = rotl64(h->v0, 32);
-	h->v2 += h->v3;
-	h->v3 = rotl64(h->v3, 16);
-	h->v3 ^= h->v2;
-	h->v0 += h->v3;
-	h->v3 = rotl64(h->v3, 21);
-	h->v3 ^= h->v0;
-	h->v2 += h->v1;
-	h->v1 = rotl64(h->v1, 17);
-	h->v1 ^= h->v2;
-	h->v2 = rotl64(h->v2, 32);
-}
-
-static inline void compress(ff_hasher *h, uint64_t m)
-{
-	h->v3 ^= m;
-	sipround(h);
-	h->v0 ^= m;
+#if defined(__SIZEOF_INT128__) && !defined(FF_HMAP_PORTABLE_MUL)
+	unsigned __int128 r = (unsigned __int128)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	/* Schoolbook on 32-bit halves; mid cannot overflow: it is at most
+	 * (2^32 - 1) + 2 (2^32 - 1). */
+	uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+	uint64_t lo = (mid << 32) | (uint32_t)ll;
+	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+	return lo ^ hi;
+#endif
 }
 
 static inline uint64_t load_le64(const unsigned char *p)
@@ -53,6 +42,55 @@ static inline uint64_t load_le64(const unsigned char *p)
 #endif
 }
 
+static inline uint64_t load_le32(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+#else
+	uint64_t v = 0;
+	for (unsigned i = 0; i < 4; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+#endif
+}
+
+/* One 16-byte stripe (x, y) into the accumulator.  The accumulator goes
+ * into the product, so the order of stripes matters, and is added back, so
+ * a product that comes out zero does not erase the stripes before it. */
+static inline uint64_t stripe(const ff_hash_key *k, uint64_t acc, uint64_t x, uint64_t y)
+{
+	return acc + mum(x ^ k->k1, y ^ acc ^ k->k2);
+}
+
+/* The last n < 16 bytes as two words.  The loads overlap instead of
+ * padding: for a given n every byte lands somewhere, which is all the
+ * hash needs since the length is mixed in too. */
+static inline uint64_t last_stripe(const ff_hash_key *k, uint64_t acc, const unsigned char *p,
+				   size_t n)
+{
+	uint64_t x, y;
+	if (n >= 8) {
+		x = load_le64(p);
+		y = load_le64(p + n - 8);
+	} else if (n >= 4) {
+		x = load_le32(p);
+		y = load_le32(p + n - 4);
+	} else if (n > 0) {
+		x = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
+		y = 0;
+	} else {
+		x = y = 0;
+	}
+	return stripe(k, acc, x, y);
+}
+
+static inline uint64_t finish(const ff_hash_key *k, uint64_t acc, uint64_t len)
+{
+	return mum(acc ^ k->k3, len ^ k->k0);
+}
+
 static uint64_t splitmix64(uint64_t x)
 {
 	x += UINT64_C(0x9e3779b97f4a7c15);
@@ -63,68 +101,63 @@ static uint64_t splitmix64(uint64_t x)
 
 ff_hash_key ff_hash_key_from_seed(uint64_t seed)
 {
-	return (ff_hash_key){ splitmix64(seed), splitmix64(seed ^ UINT64_C(0x6a09e667f3bcc909)) };
+	return (ff_hash_key){
+		splitmix64(seed),
+		splitmix64(seed ^ UINT64_C(0x6a09e667f3bcc909)),
+		splitmix64(seed ^ UINT64_C(0xbb67ae8584caa73b)),
+		splitmix64(seed ^ UINT64_C(0x3c6ef372fe94f82b)),
+	};
+}
+
+uint64_t ff_hash_bytes(const ff_hash_key *key, const void *data, size_t n)
+{
+	const ff_hash_key k = *key; /* in registers, whatever p aliases */
+	const unsigned char *p = data;
+	uint64_t acc = k.k0, len = n;
+	for (; n >= 16; p += 16, n -= 16)
+		acc = stripe(&k, acc, load_le64(p), load_le64(p + 8));
+	return finish(&k, last_stripe(&k, acc, p, n), len);
 }
 
 void ff_hasher_init(ff_hasher *h, ff_hash_key key)
 {
-	h->v0 = key.k0 ^ UINT64_C(0x736f6d6570736575);
-	h->v1 = key.k1 ^ UINT64_C(0x646f72616e646f6d);
-	h->v2 = key.k0 ^ UINT64_C(0x6c7967656e657261);
-	h->v3 = key.k1 ^ UINT64_C(0x7465646279746573);
-	h->tail = 0;
+	h->key = key;
+	h->acc = key.k0;
 	h->len = 0;
 }
 
 void ff_hasher_update(ff_hasher *h, const void *data, size_t n)
 {
+	if (n == 0)
+		return;
 	const unsigned char *p = data;
-	unsigned have = (unsigned)(h->len & 7);
+	size_t have = (size_t)(h->len & 15);
+	const ff_hash_key k = h->key;
+	uint64_t acc = h->acc;
 
 	h->len += n;
-	/* Top up a partial word left by the previous piece first. */
+	/* Top up a stripe left partial by the previous piece first. */
 	if (have) {
-		while (n && have < 8) {
-			h->tail |= (uint64_t)*p++ << (8 * have++);
-			n--;
-		}
-		if (have < 8)
+		size_t take = 16 - have;
+		if (n < take) {
+			memcpy(h->buf + have, p, n);
 			return;
-		compress(h, h->tail);
-		h->tail = 0;
+		}
+		memcpy(h->buf + have, p, take);
+		p += take;
+		n -= take;
+		acc = stripe(&k, acc, load_le64(h->buf), load_le64(h->buf + 8));
 	}
-	/* The state in locals: stores through h could alias the bytes read
-	 * through p (a char pointer), which would keep the compiler from
-	 * holding it in registers. */
-	ff_hasher s = *h;
-	for (; n >= 8; p += 8, n -= 8)
-		compress(&s, load_le64(p));
-	uint64_t tail = 0;
-	for (unsigned i = 0; i < n; i++)
-		tail |= (uint64_t)p[i] << (8 * i);
-	s.tail = tail;
-	*h = s;
+	for (; n >= 16; p += 16, n -= 16)
+		acc = stripe(&k, acc, load_le64(p), load_le64(p + 8));
+	if (n)
+		memcpy(h->buf, p, n);
+	h->acc = acc;
 }
 
 uint64_t ff_hasher_final(const ff_hasher *h)
 {
-	ff_hasher s = *h;
-	uint64_t b = s.tail | (s.len << 56);
-
-	compress(&s, b);
-	s.v2 ^= 0xff;
-	sipround(&s);
-	sipround(&s);
-	sipround(&s);
-	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
-}
-
-uint64_t ff_siphash13(ff_hash_key key, const void *p, size_t n)
-{
-	ff_hasher h;
-	ff_hasher_init(&h, key);
-	ff_hasher_update(&h, p, n);
-	return ff_hasher_final(&h);
+	return finish(&h->key, last_stripe(&h->key, h->acc, h->buf, (size_t)(h->len & 15)), h->len);
 }
 
 /* ---- the map ---- */
@@ -217,7 +250,7 @@ ff_hash_key ff_hmap_hash_key(const ff_hmap *m)
 
 uint64_t ff_hmap_hash(const ff_hmap *m, ff_sv key)
 {
-	return ff_siphash13(m->key, key.p, key.n);
+	return ff_hash_bytes(&m->key, key.p, key.n);
 }
 
 /* Walks the run for tag.  Returns true with *idx at the match, or false
@@ -320,13 +353,21 @@ int ff_hmap_reserve(ff_hmap *m, size_t n)
 	return resize(m, cap);
 }
 
+/* The lookup every interned string goes through: probe's walk, without
+ * the insertion point it would also report. */
 uint32_t *ff_hmap_find(const ff_hmap *m, uint64_t hash, ff_hmap_eq_fn eq, const void *ctx)
 {
-	size_t idx;
-	uint32_t d;
-	if (!probe(m, hash, eq, ctx, &idx, &d))
+	if (m->count == 0)
 		return NULL;
-	return &m->slots[idx].value;
+	struct slot *slots = m->slots;
+	size_t mask = m->cap - 1, i = (size_t)hash & mask;
+	for (uint32_t d = 1;; d++, i = (i + 1) & mask) {
+		struct slot *s = &slots[i];
+		if (s->dist < d)
+			return NULL;
+		if (s->tag == hash && (!eq || eq(ctx, s->value)))
+			return &s->value;
+	}
 }
 
 uint32_t *ff_hmap_find_or_insert(ff_hmap *m, uint64_t hash, ff_hmap_eq_fn eq, const void *ctx,

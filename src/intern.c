@@ -113,6 +113,12 @@ static char *arena_alloc(ff_intern *in, size_t n)
 
 static uint64_t hash_parts(const ff_intern *in, const ff_sv *parts, size_t nparts, size_t *total)
 {
+	/* Nearly every key is one view: hash it in one pass, without the
+	 * hasher's buffering (the result is the same). */
+	if (nparts == 1) {
+		*total = parts[0].n;
+		return ff_hmap_hash(in->map, parts[0]);
+	}
 	ff_hasher h;
 	ff_hasher_init(&h, ff_hmap_hash_key(in->map));
 	*total = 0;
