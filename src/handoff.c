@@ -105,7 +105,7 @@ ff_item *ff_batch_add_error(ff_batch *b, size_t source, const char *message)
 	if (b->n == b->cap || n > b->arena_cap - b->used)
 		return NULL;
 	char *copy = arena_take(b, n);
-	memcpy(copy, message, n);
+	memcpy(copy, message, n); /* NOLINT(bugprone-not-null-terminated-result): a view, not a C string */
 	ff_item *it = &b->items[b->n++];
 	*it = (ff_item){ .kind = FF_EV_INPUT_ERROR, .source = (uint32_t)source, .text = ff_sv_make(copy, n) };
 	return it;
