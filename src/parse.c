@@ -288,7 +288,9 @@ enum ff_parse_result ff_format_parse(ff_format *fmt, const char *line, size_t le
 		const char *q;
 		switch (op->kind) {
 		case FF_OP_LITERAL:
-			if ((size_t)(end - p) < op->len || memcmp(p, op->lit, op->len) != 0)
+			/* mostly one or two bytes (a space, `" `): no call for those */
+			if (op->len && ((size_t)(end - p) < op->len || p[0] != op->lit[0] ||
+					(op->len > 1 && memcmp(p + 1, op->lit + 1, op->len - 1) != 0)))
 				return FF_PARSE_INVALID;
 			p += op->len;
 			continue;
