@@ -154,8 +154,10 @@ static int set_bound(struct bound *b, const char *text, bool until, char *err, s
 	if (until)
 		parsed.t += date_only ? 86400 - 1 : 0;
 	char *copy = strdup(text);
-	if (!copy)
+	if (!copy) {
+		snprintf(err, errsz, "out of memory");
 		return -1;
+	}
 	free(b->text);
 	*b = parsed;
 	b->text = copy;
@@ -194,13 +196,16 @@ int ff_filter_match(ff_filter *f, const char *spec, bool exclude, char *err, siz
 		return -1;
 	}
 	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	struct match *m = realloc(f->matches, (f->n_matches + 1) * sizeof *m);
+	char *text = strdup(spec);
+	struct match *m = text ? realloc(f->matches, (f->n_matches + 1) * sizeof *m) : NULL;
 	if (!m) {
+		free(text);
 		pcre2_code_free(re);
+		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
 	f->matches = m;
-	m[f->n_matches] = (struct match){ .field = (enum field)field, .exclude = exclude, .re = re, .text = strdup(spec) };
+	m[f->n_matches] = (struct match){ .field = (enum field)field, .exclude = exclude, .re = re, .text = text };
 	f->n_matches++;
 	return 0;
 }
@@ -239,11 +244,14 @@ int ff_filter_exclude_ip(ff_filter *f, const char *cidr, char *err, size_t errsz
 		snprintf(err, errsz, "'%s': the prefix length must be 0 to %u", cidr, max);
 		return -1;
 	}
-	struct cidr *list = realloc(f->cidrs, (f->n_cidrs + 1) * sizeof *list);
-	if (!list)
-		return -1;
-	f->cidrs = list;
 	c.text = strdup(cidr);
+	struct cidr *list = c.text ? realloc(f->cidrs, (f->n_cidrs + 1) * sizeof *list) : NULL;
+	if (!list) {
+		free(c.text);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	f->cidrs = list;
 	list[f->n_cidrs++] = c;
 	return 0;
 }
