@@ -800,7 +800,7 @@ static void read_threaded(struct run *r)
 	ff_handoff_free(r->handoff);
 	r->handoff = NULL;
 	if (r->reader_failed) {
-		ff_diag(r->err, "out of memory while reading");
+		ff_diag(r->err, "out of memory while passing lines between threads");
 		r->analysis_failed = true;
 		r->status = FF_EXIT_IO;
 	}
