@@ -141,7 +141,7 @@ static void marketing_pageview(ff_analysis *a, ff_visit *visit, const ff_pagevie
 		visit->user[2] = (uint64_t)h + 1;
 	}
 	if (visit->user[2])
-		ff_marketing_visit_pageview(a->mk, (uint32_t)(visit->user[2] - 1), pv->path_id, path, x->post);
+		ff_marketing_visit_pageview(a->mk, (uint32_t)(visit->user[2] - 1), pv->path_id, path, x->post, words);
 }
 
 /* A visit's source for records output: referral and direct need the
@@ -526,7 +526,7 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		.post = ff_sv_eq(rec->method, FF_SV_LIT("POST")),
 	};
 	uint32_t *words = ff_vec_at(&a->extra_words, xi, a->mk_words * sizeof *words);
-	if (!words || ff_marketing_pageview(a->mk, rec, words) < 0)
+	if (!words || ff_marketing_pageview(a->mk, rec, NULL, words) < 0)
 		return -1;
 	ff_pageview view = { .time = rec->time, .seq = seq, .data = xi, .visitor = visitor, .path_id = path };
 	if (ff_visits_add_pageview(a->visits, &view) < 0 || a->failed)
