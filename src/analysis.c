@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "analysis_internal.h"
@@ -141,7 +142,7 @@ static void marketing_pageview(ff_analysis *a, ff_visit *visit, const ff_pagevie
 		visit->user[2] = (uint64_t)h + 1;
 	}
 	if (visit->user[2])
-		ff_marketing_visit_pageview(a->mk, (uint32_t)(visit->user[2] - 1), pv->path_id, path, x->post);
+		ff_marketing_visit_pageview(a->mk, (uint32_t)(visit->user[2] - 1), pv->path_id, path, x->post, words);
 }
 
 /* A visit's source for records output: referral and direct need the
@@ -200,7 +201,10 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 		a->devices[x.device_type].visits++;
 		if (x.ref_host != UINT32_MAX) {
 			AT(a->ref_host_stats, x.ref_host, struct hv_stat)->visits++;
-			AT(a->referer_stats, x.referer, struct hv_stat)->visits++;
+			if (ff_intern_is_overflow(a->referers, x.referer))
+				AT(a->unkept_referers, x.ref_host, struct hv_stat)->visits++;
+			else
+				AT(a->referer_stats, x.referer, struct hv_stat)->visits++;
 		}
 		uint32_t li = list_alloc(a);
 		if (li == UINT32_MAX) {
@@ -260,6 +264,35 @@ static void on_visit(void *ctx, const ff_visit *v)
 	a->lists_free = li + 1;
 }
 
+/* --max-keys: the tables whose keys are report keys keep at most that
+ * many; clients and agents are not capped, since visits and unique
+ * visitors need every visitor's identity.  The site's own hosts are
+ * interned first, so a full table of referer hosts never leaves them out:
+ * telling referral from direct needs them. */
+static int cap_tables(ff_analysis *a)
+{
+	size_t max = a->opt.max_keys;
+	const ff_strlist *site = a->opt.site_hosts;
+	for (size_t i = 0; max && site && i < site->count; i++) {
+		char low[FF_HOST_MAX];
+		size_t n = strlen(site->items[i]);
+		if (n > sizeof low)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			char ch = site->items[i][k];
+			low[k] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+		}
+		if (ff_intern_id(a->ref_hosts, ff_sv_make(low, n)) == FF_INTERN_NONE)
+			return -1;
+	}
+	ff_intern *capped[] = { a->paths, a->vhosts, a->methods, a->protocols, a->ref_hosts, a->referers, a->host_keys };
+	for (size_t i = 0; i < sizeof capped / sizeof *capped; i++)
+		if (capped[i])
+			ff_intern_set_limit(capped[i], max);
+	ff_marketing_set_max_keys(a->mk, max);
+	return 0;
+}
+
 ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_config *cfg, char *err, size_t errsz)
 {
 	ff_analysis *a = calloc(1, sizeof *a);
@@ -296,6 +329,8 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 		return NULL;
 	}
 	a->mk_words = ff_marketing_entry_words(a->mk);
+	if (cap_tables(a) != 0)
+		goto oom;
 	a->last_method = a->last_protocol = a->last_day_id = UINT32_MAX;
 	ff_visits_options vo = { .timeout = o->timeout, .reorder_window = o->reorder_window };
 	ff_visits_hooks hooks = { .on_pageview = on_pageview, .on_visit = on_visit, .ctx = a };
@@ -330,7 +365,7 @@ void ff_analysis_free(ff_analysis *a)
 		free(AT(a->lists, i, struct page_list)->ids);
 	struct vec *vecs[] = { &a->pages, &a->hosts, &a->vhost_stats, &a->method_hits, &a->protocol_hits,
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
-			       &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
+			       &a->unkept_referers, &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
 			       &a->extras, &a->extra_words, &a->lists };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		ff_vec_free(vecs[i]);
@@ -387,27 +422,37 @@ static uint32_t repeated_id(ff_intern *in, ff_sv s, uint32_t *last)
 }
 
 /* A referer's id and its host's id (UINT32_MAX when it has none: SPEC
- * §13.16).  The host is worked out once per distinct referer. */
-static int referer_ids(ff_analysis *a, ff_sv ref, uint32_t *referer, uint32_t *ref_host)
+ * §13.16).  The host is worked out once per distinct referer kept, and on
+ * every line for the referers not kept (--max-keys): their shared id has
+ * no host.  host (FF_HOST_MAX + 1 bytes) receives the host's name when it
+ * was worked out on this line: *host_n is its length, else 0. */
+static int referer_ids(ff_analysis *a, ff_sv ref, uint32_t *referer, uint32_t *ref_host, char *host, size_t *host_n)
 {
+	*host_n = 0;
 	size_t known = ff_intern_count(a->referers);
 	uint32_t id = ff_intern_id(a->referers, ref);
 	if (id == FF_INTERN_NONE)
 		return -1;
-	uint32_t *host = AT(a->referer_host, id, uint32_t);
-	if (!host)
+	uint32_t *cached = NULL;
+	if (!ff_intern_is_overflow(a->referers, id) && !(cached = AT(a->referer_host, id, uint32_t)))
 		return -1;
-	if (id == known) {
-		char buf[FF_HOST_MAX + 1];
-		size_t n = ff_referer_host(ref, buf);
-		*host = n ? ff_intern_id(a->ref_hosts, ff_sv_make(buf, n)) : UINT32_MAX;
-		if (n && *host == FF_INTERN_NONE) {
-			*host = UINT32_MAX;
+	uint32_t h;
+	if (!cached || id == known) {
+		size_t n = ff_referer_host(ref, host);
+		h = n ? ff_intern_id(a->ref_hosts, ff_sv_make(host, n)) : UINT32_MAX;
+		if (n && h == FF_INTERN_NONE) {
+			if (cached)
+				*cached = UINT32_MAX;
 			return -1;
 		}
+		*host_n = n;
+		if (cached)
+			*cached = h;
+	} else {
+		h = *cached;
 	}
-	*ref_host = *host;
-	*referer = *host == UINT32_MAX ? UINT32_MAX : id;
+	*ref_host = h;
+	*referer = h == UINT32_MAX ? UINT32_MAX : id;
 	return 0;
 }
 
@@ -491,11 +536,19 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	}
 
 	uint32_t ref_host = UINT32_MAX, referer = UINT32_MAX;
-	if (rec->referer.n && referer_ids(a, rec->referer, &referer, &ref_host) != 0)
+	char host_buf[FF_HOST_MAX + 1];
+	size_t host_n = 0;
+	if (rec->referer.n && referer_ids(a, rec->referer, &referer, &ref_host, host_buf, &host_n) != 0)
 		return -1;
+	bool referer_kept = !ff_intern_is_overflow(a->referers, referer);
 	if (ref_host != UINT32_MAX) {
 		AT(a->ref_host_stats, ref_host, struct hv_stat)->hits++;
-		AT(a->referer_stats, referer, struct hv_stat)->hits++;
+		/* referers not kept are told apart by host, so that the site's
+		 * own, known only at the end, can be left out of referrers */
+		if (referer_kept)
+			AT(a->referer_stats, referer, struct hv_stat)->hits++;
+		else
+			AT(a->unkept_referers, ref_host, struct hv_stat)->hits++;
 		if (pv && a->valid_seen <= INFER_LINES)
 			(*AT(a->infer_counts, ref_host, uint64_t))++;
 	}
@@ -525,8 +578,17 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		.browser = ag->browser, .os = ag->os, .device_type = ag->device_type,
 		.post = ff_sv_eq(rec->method, FF_SV_LIT("POST")),
 	};
+	/* What marketing will look up by id when the visit is assigned, it
+	 * works out now for the keys not kept: they have no id to look up. */
+	ff_mk_unkept unkept = { .path = ff_intern_is_overflow(a->paths, path) };
+	if (ref_host != UINT32_MAX && (!referer_kept || ff_intern_is_overflow(a->ref_hosts, ref_host))) {
+		if (!host_n)
+			host_n = ff_referer_host(rec->referer, host_buf);
+		unkept.referer = true;
+		unkept.host = ff_sv_make(host_buf, host_n);
+	}
 	uint32_t *words = ff_vec_at(&a->extra_words, xi, a->mk_words * sizeof *words);
-	if (!words || ff_marketing_pageview(a->mk, rec, words) < 0)
+	if (!words || ff_marketing_pageview(a->mk, rec, &unkept, words) < 0)
 		return -1;
 	ff_pageview view = { .time = rec->time, .seq = seq, .data = xi, .visitor = visitor, .path_id = path };
 	if (ff_visits_add_pageview(a->visits, &view) < 0 || a->failed)

@@ -28,6 +28,9 @@ typedef struct ff_analysis_options {
 	uint64_t seed;                /* keys every hash table */
 	bool anonymize;               /* hosts report keyed by truncated
 					 addresses (visits keep the full one) */
+	size_t max_keys;              /* distinct keys kept per report key
+					 table, the rest summed as others
+					 (--max-keys); 0: no limit */
 	/* Called as each pageview joins its visit (in time order, up to
 	 * reorder_window after its line was given): seq is the line's, visit_id
 	 * the visit's stable id, visit_start true for its first pageview,

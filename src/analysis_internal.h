@@ -60,6 +60,8 @@ struct ff_analysis {
 	struct vec pages, hosts, vhost_stats, method_hits, protocol_hits;
 	struct vec browsers, oses, bots, ref_host_stats, referer_stats;
 	struct vec referer_host;   /* referer id -> ref host id, UINT32_MAX: none */
+	struct vec unkept_referers; /* struct hv_stat by ref host id: referers
+				       not kept (--max-keys) */
 	struct vec days;           /* struct day_stat by day id */
 	ff_hmap *day_ids;          /* local day number -> day id */
 	int64_t last_day;          /* the previous line's day and its id */

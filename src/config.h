@@ -15,6 +15,12 @@
 
 #include "yamltree.h"
 
+/* limits.max_keys and --max-keys: distinct keys kept per report key
+ * table (man page, MEMORY).  The maximum keeps the tables' overflow id
+ * clear of every id's sentinel. */
+#define FF_MAX_KEYS_DEFAULT 100000
+#define FF_MAX_KEYS_MAX 1000000000
+
 /* A list of owned strings (site.hosts). */
 typedef struct ff_strlist {
 	char **items;
@@ -32,6 +38,8 @@ typedef struct ff_config {
 	ff_strlist static_extensions; /* classify.static_extensions; empty:
 					 the built-in list (SPEC §3) */
 	bool anonymize;               /* privacy.anonymize (false) */
+	int64_t max_keys;             /* limits.max_keys (FF_MAX_KEYS_DEFAULT);
+					 0: no cap */
 	ff_strlist exclude_ip;        /* filters.exclude_ip: addresses/CIDRs */
 	bool sources_replace_defaults; /* sources.replace_defaults (false): the
 					  configured search engine and social

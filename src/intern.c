@@ -27,6 +27,8 @@ struct ff_intern {
 	size_t count, cap;
 	struct chunk *head;  /* strings are added to head */
 	size_t arena_bytes;
+	size_t limit;        /* 0, or the most strings kept (ff_intern_set_limit) */
+	uint64_t overflows;  /* lookups answered with the overflow id */
 };
 
 /* The key being looked up: the concatenation of some views. */
@@ -138,12 +140,19 @@ uint32_t ff_intern_id_parts(ff_intern *in, const ff_sv *parts, size_t nparts)
 	if (found)
 		return *found;
 
+	/* New, and the table is full: the string shares the overflow id. */
+	if (in->limit && in->count >= in->limit) {
+		in->overflows++;
+		return (uint32_t)in->limit;
+	}
 	/* New: make every allocation first so that nothing half-added is
 	 * left behind when one fails. */
 	if (in->count >= FF_INTERN_NONE)
 		return FF_INTERN_NONE;
 	if (in->count == in->cap) {
 		size_t cap = in->cap ? in->cap * 2 : 1024;
+		if (in->limit && cap > in->limit)
+			cap = in->limit; /* more than count: count < limit here */
 		ff_sv *strs = realloc(in->strs, cap * sizeof *strs);
 		if (!strs)
 			return FF_INTERN_NONE;
@@ -192,6 +201,26 @@ ff_sv ff_intern_get(const ff_intern *in, uint32_t id)
 	if (id >= in->count)
 		return FF_SV_NULL;
 	return in->strs[id];
+}
+
+void ff_intern_set_limit(ff_intern *in, size_t max)
+{
+	if (max && max < in->count)
+		max = in->count;
+	/* the overflow id must stay clear of FF_INTERN_NONE */
+	if (max >= FF_INTERN_NONE)
+		max = 0;
+	in->limit = max;
+}
+
+bool ff_intern_is_overflow(const ff_intern *in, uint32_t id)
+{
+	return in->limit && id == in->limit;
+}
+
+uint64_t ff_intern_overflows(const ff_intern *in)
+{
+	return in->overflows;
 }
 
 size_t ff_intern_count(const ff_intern *in)

@@ -13,6 +13,7 @@
 #ifndef FF_INTERN_H
 #define FF_INTERN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,19 @@ uint32_t ff_intern_find(const ff_intern *in, ff_sv bytes);
 /* The stored bytes of id (id < ff_intern_count); never NUL-terminated by
  * contract. */
 ff_sv ff_intern_get(const ff_intern *in, uint32_t id);
+
+/* A table may keep at most max strings (0: no limit, the default).  Once
+ * it holds max, a string not yet in it is not stored: ff_intern_id and
+ * ff_intern_id_parts return the one overflow id, max itself, so arrays
+ * indexed by id have a natural slot for "every key not kept", and
+ * ff_intern_get of it gives an empty view.  A table already holding more
+ * than max keeps what it has: its count becomes the limit. */
+void ff_intern_set_limit(ff_intern *in, size_t max);
+/* Whether id is the overflow id of a table with a limit. */
+bool ff_intern_is_overflow(const ff_intern *in, uint32_t id);
+/* How many lookups were answered with the overflow id: 0 while the limit
+ * has not been reached. */
+uint64_t ff_intern_overflows(const ff_intern *in);
 
 size_t ff_intern_count(const ff_intern *in);
 /* Bytes allocated: arena chunks, the id table and the hash map. */

@@ -2,7 +2,8 @@
  * and pixels (SPEC §6, §7).  Reads its configuration sections once; then
  * the analysis stage calls it per hit (pixels), per pageview (query words)
  * and from the sessionizer's callbacks (per-visit state in a pool).
- * Regex results are kept per path id, so a path is matched once per run. */
+ * Regex results are kept per path id, so a path is matched once per run;
+ * a pageview on a path the caller did not keep brings its own in its words. */
 #include "marketing.h"
 #include "vec.h"
 
@@ -255,7 +256,7 @@ struct ff_marketing {
 	/* regex results per path id: bit 0 "computed", then goals, then
 	 * funnel steps */
 	struct vec path_bits;
-	size_t bit_words;
+	size_t bit_words;          /* uint32 words of one path's bits */
 
 	ff_intern *campaigns, *keywords, *pixel_campaigns, *pixel_seen;
 	struct vec campaign_stats; /* ff_mk_counts by campaign id */
@@ -927,7 +928,7 @@ static void layout(ff_marketing *m)
 		m->funnels[f].bit0 = bit;
 		bit += (uint32_t)m->funnels[f].n_steps;
 	}
-	m->bit_words = bit > 1 ? (bit + 63) / 64 : 0;
+	m->bit_words = bit > 1 ? (bit + 31) / 32 : 0;
 }
 
 ff_marketing *ff_marketing_new(const ff_config *cfg, uint64_t seed, char *err, size_t errsz)
@@ -1151,9 +1152,22 @@ int ff_marketing_hit(ff_marketing *m, const ff_record *rec, uint32_t client, uin
 	return 0;
 }
 
+/* A pageview's words: the campaign, one variant per experiment, then the
+ * facts worked out from the line when the caller could not keep a key
+ * (ff_mk_unkept): flags, the referer host's kind, the search keyword and
+ * the path's match bits. */
+#define W_CAMPAIGN 0
+#define W_VARIANTS 1
+#define W_FLAGS(m) (1 + (m)->n_exps)
+#define W_HOST_KIND(m) (2 + (m)->n_exps)
+#define W_KEYWORD(m) (3 + (m)->n_exps)
+#define W_BITS(m) (4 + (m)->n_exps)
+#define UNKEPT_PATH 1u
+#define UNKEPT_REFERER 2u
+
 size_t ff_marketing_entry_words(const ff_marketing *m)
 {
-	return 1 + m->n_exps;
+	return W_BITS(m) + m->bit_words;
 }
 
 /* Finds utm_source, utm_medium and utm_campaign in one pass (first
@@ -1185,14 +1199,76 @@ static bool utm_params(ff_sv q, ff_sv out[3])
 	return found[0];
 }
 
-int ff_marketing_pageview(ff_marketing *m, const ff_record *rec, uint32_t *words)
+/* The variant a path experiment reads from path (group 1 of its regex),
+ * or NONE; NONE with m->failed when out of memory. */
+static uint32_t path_variant(ff_marketing *m, struct experiment *ex, ff_sv path)
 {
-	size_t nw = 1 + m->n_exps;
-	for (size_t i = 0; i < nw; i++)
-		words[i] = NONE;
+	if (!re_match(m, ex->re, path))
+		return NONE;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+	if (pcre2_get_ovector_count(m->md) < 2 || ov[2] == PCRE2_UNSET || ov[3] <= ov[2])
+		return NONE;
+	uint32_t id = ff_intern_id(ex->variants, ff_sv_sub(path, ov[2], ov[3]));
+	if (id == NONE)
+		m->failed = true;
+	return id;
+}
+
+static void set_bit(uint32_t *bits, size_t b)
+{
+	bits[b / 32] |= UINT32_C(1) << (b % 32);
+}
+
+static bool bit_set(const uint32_t *bits, size_t b)
+{
+	return (bits[b / 32] >> (b % 32)) & 1;
+}
+
+/* Sets the goal and funnel step bits that path matches. */
+static void match_path(ff_marketing *m, ff_sv path, uint32_t *bits)
+{
+	for (size_t g = 0; g < m->n_goals; g++)
+		if (re_match(m, m->goals[g].re, path))
+			set_bit(bits, 1 + g);
+	for (size_t f = 0; f < m->n_funnels; f++) {
+		const struct funnel *fn = &m->funnels[f];
+		for (size_t s = 0; s < fn->n_steps; s++)
+			if (re_match(m, fn->res[s], path))
+				set_bit(bits, fn->bit0 + s);
+	}
+}
+
+/* The facts of ff_mk_unkept, from the line. */
+static int unkept_words(ff_marketing *m, const ff_record *rec, const ff_mk_unkept *u, uint32_t *words)
+{
+	if (u->path) {
+		words[W_FLAGS(m)] |= UNKEPT_PATH;
+		match_path(m, rec->path, words + W_BITS(m));
+		for (size_t e = 0; e < m->n_exps; e++) {
+			struct experiment *ex = &m->exps[e];
+			if (ex->re && (words[W_VARIANTS + e] = path_variant(m, ex, rec->path)) == NONE && m->failed)
+				return -1;
+		}
+	}
+	if (u->referer) {
+		words[W_FLAGS(m)] |= UNKEPT_REFERER;
+		uint32_t engine = 0;
+		enum ff_host_kind kind = ff_marketing_classify_host(m, u->host, &engine);
+		words[W_HOST_KIND(m)] = (engine << 2) | (uint32_t)kind;
+		/* a campaign entry's source is the campaign: no keyword */
+		ff_sv kw;
+		if (kind == FF_HOST_SEARCH && words[W_CAMPAIGN] == NONE &&
+		    ff_marketing_keyword(m, engine, rec->referer, &kw) &&
+		    (words[W_KEYWORD(m)] = ff_intern_id(m->keywords, kw)) == NONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* The campaign and the variants of param experiments, from the query. */
+static int query_words(ff_marketing *m, const ff_record *rec, uint32_t *words)
+{
 	ff_sv q = rec->query;
-	if (!q.n)
-		return 0;
 	ff_sv utm[3];
 	if (memmem(q.p, q.n, "utm_source", 10) && utm_params(q, utm)) {
 		char *buf = scratch(m, q.n + 2);
@@ -1203,7 +1279,7 @@ int ff_marketing_pageview(ff_marketing *m, const ff_record *rec, uint32_t *words
 		n += ff_form_decode(utm[1], buf + n);
 		buf[n++] = '/';
 		n += ff_form_decode(utm[2], buf + n);
-		if ((words[0] = ff_intern_id(m->campaigns, ff_sv_make(buf, n))) == NONE)
+		if ((words[W_CAMPAIGN] = ff_intern_id(m->campaigns, ff_sv_make(buf, n))) == NONE)
 			return -1;
 	}
 	for (size_t e = 0; e < m->n_exps; e++) {
@@ -1214,9 +1290,22 @@ int ff_marketing_pageview(ff_marketing *m, const ff_record *rec, uint32_t *words
 		char *buf = scratch(m, v.n);
 		if (!buf)
 			return -1;
-		if ((words[1 + e] = ff_intern_id(ex->variants, ff_sv_make(buf, ff_form_decode(v, buf)))) == NONE)
+		if ((words[W_VARIANTS + e] = ff_intern_id(ex->variants, ff_sv_make(buf, ff_form_decode(v, buf)))) == NONE)
 			return -1;
 	}
+	return 0;
+}
+
+int ff_marketing_pageview(ff_marketing *m, const ff_record *rec, const ff_mk_unkept *unkept, uint32_t *words)
+{
+	size_t nw = ff_marketing_entry_words(m);
+	for (size_t i = 0; i < nw; i++)
+		words[i] = i < W_BITS(m) ? NONE : 0;
+	words[W_FLAGS(m)] = 0;
+	if (rec->query.n && query_words(m, rec, words) < 0)
+		return -1;
+	if (unkept && (unkept->path || unkept->referer) && unkept_words(m, rec, unkept, words) < 0)
+		return -1;
 	return 0;
 }
 
@@ -1266,11 +1355,23 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
 		v->source = FF_SRC_DIRECT;
 	} else {
 		uint32_t engine;
-		switch (host_kind(m, e->ref_host, e->host, &engine)) {
+		/* a referer or host not kept has no id to cache by: its facts
+		 * came with the words */
+		bool facts = e->words[W_FLAGS(m)] & UNKEPT_REFERER;
+		enum ff_host_kind kind;
+		if (facts) {
+			engine = e->words[W_HOST_KIND(m)] >> 2;
+			kind = (enum ff_host_kind)(e->words[W_HOST_KIND(m)] & 3);
+		} else {
+			kind = host_kind(m, e->ref_host, e->host, &engine);
+		}
+		switch (kind) {
 		case FF_HOST_SEARCH: {
 			v->source = FF_SRC_SEARCH;
 			ff_sv kw;
-			if (ff_marketing_keyword(m, engine, e->referer, &kw)) {
+			if (facts) {
+				v->keyword = e->words[W_KEYWORD(m)];
+			} else if (ff_marketing_keyword(m, engine, e->referer, &kw)) {
 				v->keyword = ff_intern_id(m->keywords, kw);
 				if (v->keyword == NONE)
 					m->failed = true;
@@ -1287,25 +1388,21 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
 		}
 	}
 	uint32_t *variants = (uint32_t *)((char *)v + m->off_variants);
+	/* a path not kept had its path variants worked out with the words */
+	bool path_facts = e->words[W_FLAGS(m)] & UNKEPT_PATH;
 	for (size_t i = 0; i < m->n_exps; i++) {
 		struct experiment *ex = &m->exps[i];
-		variants[i] = e->words[1 + i];
-		if (!ex->re || !re_match(m, ex->re, e->path))
-			continue;
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-		if (pcre2_get_ovector_count(m->md) < 2 || ov[2] == PCRE2_UNSET || ov[3] <= ov[2])
-			continue;
-		variants[i] = ff_intern_id(ex->variants, ff_sv_sub(e->path, ov[2], ov[3]));
-		if (variants[i] == NONE)
-			m->failed = true;
+		variants[i] = e->words[W_VARIANTS + i];
+		if (ex->re && !path_facts)
+			variants[i] = path_variant(m, ex, e->path);
 	}
 	return slot;
 }
 
 /* The match bits of a path, computed the first time its id is seen. */
-static const uint64_t *path_bits(ff_marketing *m, uint32_t path_id, ff_sv path)
+static const uint32_t *path_bits(ff_marketing *m, uint32_t path_id, ff_sv path)
 {
-	uint64_t *bits = ff_vec_at(&m->path_bits, path_id, m->bit_words * sizeof *bits);
+	uint32_t *bits = ff_vec_at(&m->path_bits, path_id, m->bit_words * sizeof *bits);
 	if (!bits) {
 		m->failed = true;
 		return NULL;
@@ -1313,30 +1410,19 @@ static const uint64_t *path_bits(ff_marketing *m, uint32_t path_id, ff_sv path)
 	if (bits[0] & 1)
 		return bits;
 	bits[0] |= 1;
-	for (size_t g = 0; g < m->n_goals; g++)
-		if (re_match(m, m->goals[g].re, path))
-			bits[(1 + g) / 64] |= UINT64_C(1) << ((1 + g) % 64);
-	for (size_t f = 0; f < m->n_funnels; f++) {
-		const struct funnel *fn = &m->funnels[f];
-		for (size_t s = 0; s < fn->n_steps; s++) {
-			size_t b = fn->bit0 + s;
-			if (re_match(m, fn->res[s], path))
-				bits[b / 64] |= UINT64_C(1) << (b % 64);
-		}
-	}
+	match_path(m, path, bits);
 	return bits;
 }
 
-static bool bit_set(const uint64_t *bits, size_t b)
-{
-	return (bits[b / 64] >> (b % 64)) & 1;
-}
-
-void ff_marketing_visit_pageview(ff_marketing *m, uint32_t visit, uint32_t path_id, ff_sv path, bool post)
+void ff_marketing_visit_pageview(ff_marketing *m, uint32_t visit, uint32_t path_id, ff_sv path, bool post,
+				 const uint32_t *words)
 {
 	if (!m->bit_words || visit == NONE)
 		return;
-	const uint64_t *bits = path_bits(m, path_id, path);
+	/* a path not kept has no id to cache by: its bits came with the
+	 * words */
+	const uint32_t *bits = words && (words[W_FLAGS(m)] & UNKEPT_PATH) ? words + W_BITS(m)
+									    : path_bits(m, path_id, path);
 	if (!bits)
 		return;
 	struct mk_visit *v = visit_at(m, visit);
@@ -1474,6 +1560,40 @@ bool ff_marketing_failed(const ff_marketing *m)
 uint64_t ff_marketing_limit_hits(const ff_marketing *m)
 {
 	return m->limit_hits;
+}
+
+void ff_marketing_set_max_keys(ff_marketing *m, size_t max)
+{
+	ff_intern_set_limit(m->campaigns, max);
+	ff_intern_set_limit(m->keywords, max);
+	ff_intern_set_limit(m->pixel_campaigns, max);
+	for (size_t i = 0; i < m->n_exps; i++)
+		ff_intern_set_limit(m->exps[i].variants, max);
+}
+
+uint64_t ff_marketing_campaign_overflows(const ff_marketing *m)
+{
+	return ff_intern_overflows(m->campaigns);
+}
+
+uint64_t ff_marketing_keyword_overflows(const ff_marketing *m)
+{
+	return ff_intern_overflows(m->keywords);
+}
+
+uint64_t ff_marketing_pixel_overflows(const ff_marketing *m)
+{
+	return ff_intern_overflows(m->pixel_campaigns);
+}
+
+uint64_t ff_marketing_variant_overflows(const ff_marketing *m, size_t exp)
+{
+	return exp < m->n_exps ? ff_intern_overflows(m->exps[exp].variants) : 0;
+}
+
+size_t ff_marketing_variant_count(const ff_marketing *m, size_t exp)
+{
+	return exp < m->n_exps ? ff_intern_count(m->exps[exp].variants) : 0;
 }
 
 /* ---- results ---- */
@@ -1619,6 +1739,8 @@ ff_sv ff_marketing_experiment_name(const ff_marketing *m, size_t exp)
 static int cmp_variant(const void *x, const void *y)
 {
 	const ff_mk_variant *a = x, *b = y;
+	if (a->others != b->others)
+		return a->others ? 1 : -1;
 	if (a->control != b->control)
 		return a->control ? -1 : 1;
 	return ff_sv_cmp(a->name, b->name);
@@ -1631,7 +1753,10 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 		return NULL;
 	const struct experiment *ex = &m->exps[exp];
 	size_t ids = ff_intern_count(ex->variants);
-	ff_mk_variant *v = calloc(ids + 1, sizeof *v);
+	/* the variants not kept (--max-keys) share the id after the last */
+	const struct variant_stat *os = ff_vec_get(&ex->stats, ids, sizeof *os);
+	bool others = os && os->visits;
+	ff_mk_variant *v = calloc(ids + 2, sizeof *v);
 	if (!v) {
 		*n = 1;
 		return NULL;
@@ -1652,9 +1777,17 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 	}
 	if (ex->has_control && !control_seen)
 		v[k++] = (ff_mk_variant){ .name = ex->control, .control = true };
-	if (k == 0) {
+	if (k == 0 && !others) {
 		free(v);
 		return NULL;
+	}
+	if (k == 0) {
+		v[0] = (ff_mk_variant){ .others = true, .visits = os->visits, .conversions = os->conversions };
+		v[0].rate = (double)os->conversions / (double)os->visits;
+		v[0].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
+		v[0].chi2_p = NAN;
+		*n = 1;
+		return v;
 	}
 	qsort(v, k, sizeof *v, cmp_variant);
 	/* Without a configured control, the byte-wise smallest variant is. */
@@ -1678,6 +1811,13 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 		}
 		free(conv);
 		free(vis);
+	}
+	if (others) {
+		v[k] = (ff_mk_variant){ .others = true, .visits = os->visits, .conversions = os->conversions };
+		v[k].rate = (double)os->conversions / (double)os->visits;
+		v[k].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
+		v[k].chi2_p = NAN;
+		k++;
 	}
 	*n = k;
 	return v;
@@ -1733,6 +1873,9 @@ void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff
 	char *out = buf + len;
 	size_t room = bufsz - (size_t)len;
 	char p[32], cmp[512];
+	/* the variants not kept are not compared */
+	if (n && v[n - 1].others)
+		n--;
 	size_t with_visits = 0;
 	for (size_t i = 0; i < n; i++)
 		with_visits += v[i].visits > 0;

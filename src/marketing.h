@@ -123,19 +123,34 @@ int ff_marketing_hit(ff_marketing *m, const ff_record *rec, uint32_t client, uin
 /* How many uint32 words ff_marketing_pageview fills (at least 1). */
 size_t ff_marketing_entry_words(const ff_marketing *m);
 
+/* What the caller could not keep of a pageview because one of its key
+ * tables was full (--max-keys): the path, or the referer or its host, has
+ * no id to look up later.  Marketing then works out from the line, while
+ * it is at hand, what it would otherwise look up by id at the visit's
+ * entry and pageviews, and carries it in the words: goals, funnels,
+ * experiments, sources and keywords come out as without the cap. */
+typedef struct ff_mk_unkept {
+	bool path;    /* goal and funnel matches, path experiments' variants */
+	bool referer; /* the host's kind (search, social...), the keyword */
+	ff_sv host;   /* with referer: the referer's host, lower-case */
+} ff_mk_unkept;
+
 /* Every pageview: fills words (ff_marketing_entry_words of them) with
  * what its query says, for the case where it turns out to be a visit's
- * entry.  -1 when out of memory. */
-int ff_marketing_pageview(ff_marketing *m, const ff_record *rec, uint32_t *words);
+ * entry, and with what unkept asks for (NULL: everything was kept).  -1
+ * when out of memory. */
+int ff_marketing_pageview(ff_marketing *m, const ff_record *rec, const ff_mk_unkept *unkept, uint32_t *words);
 
 /* A visit's entry pageview, as ff_marketing_visit_open needs it. */
 typedef struct ff_mk_entry {
 	const uint32_t *words; /* filled by ff_marketing_pageview */
-	ff_sv path;            /* the entry path */
+	ff_sv path;            /* the entry path (unused when not kept) */
 	uint32_t ref_host;     /* the caller's id of the referer host
-				  (dense, small), or UINT32_MAX for none */
-	ff_sv host;            /* that host, lower-case */
-	ff_sv referer;         /* the whole referer */
+				  (dense, small), or UINT32_MAX for none;
+				  hosts not kept share one id */
+	ff_sv host;            /* that host, lower-case (unused when the
+				  referer or host was not kept) */
+	ff_sv referer;         /* the whole referer (likewise) */
 } ff_mk_entry;
 
 /* Starts a visit: decides its source, campaign, search keyword and
@@ -146,8 +161,11 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e);
 
 /* One pageview of the visit, in visit order (the entry first): goals and
  * funnel steps.  path_id is the caller's dense id of path (paths with the
- * same id must be the same bytes): regex results are kept per path id. */
-void ff_marketing_visit_pageview(ff_marketing *m, uint32_t visit, uint32_t path_id, ff_sv path, bool post);
+ * same id must be the same bytes): regex results are kept per path id.
+ * words are the pageview's from ff_marketing_pageview (NULL: none): when
+ * its path was not kept, its matches come from them instead. */
+void ff_marketing_visit_pageview(ff_marketing *m, uint32_t visit, uint32_t path_id, ff_sv path, bool post,
+				 const uint32_t *words);
 
 /* The visit ended with this many pageviews; entry and exit path ids as
  * given to visit_pageview.  Counts it everywhere and frees the handle. */
@@ -163,8 +181,22 @@ enum ff_source ff_marketing_visit_source(ff_marketing *m, uint32_t visit, uint32
 /* Memory ran out in a call that cannot return it: results incomplete. */
 bool ff_marketing_failed(const ff_marketing *m);
 /* Regex matches that hit PCRE2's match or depth limit (counted as not
- * matching, SPEC §10), per distinct path. */
+ * matching, SPEC §10), per distinct path (per pageview for paths not
+ * kept). */
 uint64_t ff_marketing_limit_hits(const ff_marketing *m);
+
+/* Keeps at most max distinct campaigns, search keywords, pixel campaigns
+ * and variants per experiment (0: no limit).  The keys past it share one
+ * id, the table's count, whose counts the getters below give like any
+ * other id's: the report's "others". */
+void ff_marketing_set_max_keys(ff_marketing *m, size_t max);
+/* Lookups that found a table full: 0 while the cap did not apply. */
+uint64_t ff_marketing_campaign_overflows(const ff_marketing *m);
+uint64_t ff_marketing_keyword_overflows(const ff_marketing *m);
+uint64_t ff_marketing_pixel_overflows(const ff_marketing *m);
+uint64_t ff_marketing_variant_overflows(const ff_marketing *m, size_t exp);
+/* Distinct variants kept for exp. */
+size_t ff_marketing_variant_count(const ff_marketing *m, size_t exp);
 
 /* ---- results ---- */
 
@@ -179,7 +211,8 @@ void ff_marketing_sources(const ff_marketing *m, const bool *internal, size_t n,
 
 /* Campaign keys "source/medium/campaign", dense ids from 0.  Ids whose
  * visits are 0 (seen only on pageviews that did not start a visit) are to
- * be skipped. */
+ * be skipped.  The id equal to the count holds the campaigns not kept
+ * (ff_marketing_set_max_keys); so for keywords and pixel campaigns. */
 size_t ff_marketing_campaign_count(const ff_marketing *m);
 ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id);
 ff_mk_counts ff_marketing_campaign(const ff_marketing *m, uint32_t id);
@@ -219,10 +252,12 @@ ff_sv ff_marketing_experiment_name(const ff_marketing *m, size_t exp);
 
 /* One variant of an experiment with its statistics against the control. */
 typedef struct ff_mk_variant {
-	ff_sv name;
+	ff_sv name;           /* empty for others */
 	uint64_t visits, conversions;
 	double rate;          /* conversions / visits; 0 without visits */
 	bool control;
+	bool others;          /* the variants not kept, summed: last, never
+				 the control, not compared */
 	ff_prop_test test;    /* against the control; NaN on the control row
 				 and when the control has no visits */
 	double chi2_p;        /* Pearson across all variants with three or
@@ -230,9 +265,10 @@ typedef struct ff_mk_variant {
 } ff_mk_variant;
 
 /* The variants of exp with visits, and the configured control even
- * without: control first, then the others by name (bytes).  A malloc'd
- * array of *n to free; NULL with *n = 0 when there are none, NULL with
- * *n = 1 when out of memory. */
+ * without: control first, then the others by name (bytes), then the
+ * variants not kept when any had visits.  A malloc'd array of *n to free;
+ * NULL with *n = 0 when there are none, NULL with *n = 1 when out of
+ * memory. */
 ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t exp, size_t *n);
 
 /* One line for people about exp, e.g. "spring: variant b converts 25%

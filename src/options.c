@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "autoconf.h"
+#include "config.h"
 #include "diag.h"
 #include "str.h"
 
@@ -42,7 +43,11 @@ enum opt_id {
 	OPT_ANONYMIZE,
 	OPT_PROGRESS,
 	OPT_THREADS,
+	OPT_MAX_KEYS,
 };
+
+#define FF_STR_(x) #x
+#define FF_STR(x) FF_STR_(x)
 
 struct opt_desc {
 	const char *name;
@@ -83,6 +88,9 @@ static const struct opt_desc opt_table[] = {
 	  .help = "the site's own host names, comma-separated (default: inferred)" },
 	{ .name = "timeout", .id = OPT_TIMEOUT, .arg = "SECONDS",
 	  .help = "inactivity that ends a visit (default 1800)" },
+	{ .name = "max-keys", .id = OPT_MAX_KEYS, .arg = "N",
+	  .help = "distinct paths, referers... kept per report, the rest summed as\n"
+		  "others, to bound memory (default " FF_STR(FF_MAX_KEYS_DEFAULT) ", 0 no limit)" },
 	{ .name = "ua-regexes", .id = OPT_UA_REGEXES, .arg = "FILE",
 	  .help = "uap-core regexes.yaml (default " FF_UAP_REGEXES ")" },
 	{ .name = "config", .id = OPT_CONFIG, .arg = "FILE",
@@ -221,6 +229,15 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 				return usage_error(err, "--top takes a whole number of rows, not '%s'", optarg);
 			o->top = (int64_t)v;
 			o->top_set = true;
+			break;
+		}
+		case OPT_MAX_KEYS: {
+			uint64_t v;
+			if (!ff_sv_to_u64(ff_sv_cstr(optarg), FF_MAX_KEYS_MAX, &v))
+				return usage_error(err, "--max-keys takes a whole number of keys up to %d, not '%s'",
+						   FF_MAX_KEYS_MAX, optarg);
+			o->max_keys = (int64_t)v;
+			o->max_keys_set = true;
 			break;
 		}
 		case OPT_THREADS: {

@@ -30,6 +30,8 @@ typedef struct ff_options {
 	const char *ua_regexes;    /* --ua-regexes */
 	bool top_set;
 	int64_t top;               /* --top */
+	bool max_keys_set;
+	int64_t max_keys;          /* --max-keys */
 	const char *reports;       /* --report, comma-separated */
 	const char *since, *until; /* --since, --until */
 #define FF_MAX_REPEAT 32

@@ -159,18 +159,29 @@ void ff_table_derive_rates(ff_table *t)
 		derive_row(t, ff_table_row(t, r));
 }
 
+int ff_table_add_unkept(ff_table *t, const ff_cell *sums)
+{
+	if (!t->spill && !(t->spill = calloc(t->n_cols, sizeof *t->spill)))
+		return -1;
+	add_ints(t, t->spill, sums);
+	t->unkept = true;
+	return 0;
+}
+
 int ff_table_cut(ff_table *t, size_t top)
 {
-	if (t->has_others || top == 0 || (t->n_rows <= top && !t->spilled))
+	bool cut = top && t->n_rows > top;
+	if (t->has_others || (!cut && !t->spilled && !t->unkept))
 		return 0;
 	ff_cell *others;
-	if (t->n_rows > top) {
+	if (cut) {
 		others = ff_table_row(t, top);
 		for (size_t r = top + 1; r < t->n_rows; r++)
 			add_ints(t, others, ff_table_row(t, r));
 		t->n_rows = top + 1;
 	} else {
-		/* every row dropped was spilled: others is the spill alone */
+		/* every row dropped was spilled, or none was and only keys
+		 * never kept are left: others is the spill alone */
 		if (!(others = ff_table_add_row(t)))
 			return -1;
 	}

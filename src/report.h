@@ -63,6 +63,10 @@ typedef struct ff_table {
 	size_t limit;
 	ff_cell *spill;     /* n_cols sums of the rows dropped so far */
 	uint64_t spilled;   /* how many rows were dropped */
+	/* The spill also holds the counts of keys the analysis never kept
+	 * (a key table at its --max-keys cap): the others row is shown even
+	 * when no row was cut. */
+	bool unkept;
 } ff_table;
 
 /* What the run knows about one input file (JSON `inputs`). */
@@ -103,8 +107,15 @@ void ff_table_sort_ranked(ff_table *t);
 /* Sorts by the key ascending (time series). */
 void ff_table_sort_by_key(ff_table *t);
 /* Keeps the first top rows (0: all) and sums the rest into an "others"
- * row (integer columns summed, rates re-derived, text null). */
+ * row (integer columns summed, rates re-derived, text null).  Counts
+ * given to ff_table_add_unkept join that row, which then exists whatever
+ * top is. */
 int ff_table_cut(ff_table *t, size_t top);
+/* Adds the counts of keys that were never kept (sums: n_cols cells of
+ * which the integer and byte columns are added, the rest ignored) to the
+ * table's "others" row.  Call before ff_table_cut.  -1 when out of
+ * memory. */
+int ff_table_add_unkept(ff_table *t, const ff_cell *sums);
 /* Fills derived rate columns of every row. */
 void ff_table_derive_rates(ff_table *t);
 void ff_table_free(ff_table *t);

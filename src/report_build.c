@@ -122,6 +122,7 @@ struct builder {
 	ff_analysis *a;
 	ff_report *r;
 	size_t top;
+	uint64_t unkept_referer_hits; /* external referers not kept */
 	bool failed;
 };
 
@@ -154,6 +155,33 @@ static ff_table *ranked_table(struct builder *b, const char *name, const char *t
 	return t;
 }
 
+/* The row for a key, or for the keys a table did not keep (--max-keys),
+ * scratch: zeroed cells whose counts put_row adds to the others row. */
+static ff_cell *key_row(struct builder *b, ff_table *t, bool unkept, ff_cell *scratch)
+{
+	if (!unkept)
+		return row(b, t);
+	memset(scratch, 0, t->n_cols * sizeof *scratch);
+	return scratch;
+}
+
+static void put_row(struct builder *b, ff_table *t, bool unkept, const ff_cell *c)
+{
+	if (unkept && ff_table_add_unkept(t, c) != 0)
+		b->failed = true;
+}
+
+/* The ids a report walks: every key kept, then the overflow id when the
+ * table's cap applied (its counts sit at that id like any key's). */
+static size_t ids_to_walk(const ff_intern *keys)
+{
+	size_t n = ff_intern_count(keys);
+	return ff_intern_is_overflow(keys, (uint32_t)n) ? n + 1 : n;
+}
+
+/* room for a row of any table key_row is used with */
+#define MAX_COLS 16
+
 static void finish_ranked(struct builder *b, ff_table *t)
 {
 	t->ranked = true;
@@ -181,23 +209,28 @@ static void build_pages(struct builder *b)
 	ff_table *exit_ = ranked_table(b, "exit_pages", "Exit pages", exit_cols, NCOLS(exit_cols));
 	if (b->failed)
 		return;
-	size_t n = ff_intern_count(a->paths);
+	size_t n = ids_to_walk(a->paths);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct page_stat *p = vec_get(&a->pages, id, sizeof *p);
 		if (!p)
 			continue;
+		bool unkept = ff_intern_is_overflow(a->paths, id);
 		ff_sv key = ff_intern_get(a->paths, id);
-		ff_cell *c;
-		if (p->pageviews && (c = row(b, pages))) {
+		ff_cell *c, tmp[MAX_COLS];
+		if (p->pageviews && (c = key_row(b, pages, unkept, tmp))) {
 			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->hits), c[2] = ff_cell_u(p->pageviews);
 			c[3] = ff_cell_u(p->visits), c[4] = ff_cell_u(p->uniq);
+			put_row(b, pages, unkept, c);
 		}
-		if (p->entries && (c = row(b, entry))) {
+		if (p->entries && (c = key_row(b, entry, unkept, tmp))) {
 			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->entries), c[2] = ff_cell_u(p->entry_bounces);
 			c[4] = ff_cell_u(ff_marketing_entry_conversions(a->mk, id));
+			put_row(b, entry, unkept, c);
 		}
-		if (p->exits && (c = row(b, exit_)))
+		if (p->exits && (c = key_row(b, exit_, unkept, tmp))) {
 			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->exits);
+			put_row(b, exit_, unkept, c);
+		}
 	}
 	for (size_t i = b->r->n_tables - 3; i < b->r->n_tables; i++)
 		finish_ranked(b, &b->r->tables[i]);
@@ -209,12 +242,15 @@ static void build_not_found(struct builder *b)
 	ff_table *t = ranked_table(b, "not_found", "Not found", not_found_cols, NCOLS(not_found_cols));
 	if (!t)
 		return;
-	size_t n = ff_intern_count(a->paths);
+	size_t n = ids_to_walk(a->paths);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct page_stat *p = vec_get(&a->pages, id, sizeof *p);
-		ff_cell *c;
-		if (p && p->not_found && (c = row(b, t)))
+		bool unkept = ff_intern_is_overflow(a->paths, id);
+		ff_cell *c, tmp[MAX_COLS];
+		if (p && p->not_found && (c = key_row(b, t, unkept, tmp))) {
 			c[0] = ff_cell_s(ff_intern_get(a->paths, id)), c[1] = ff_cell_u(p->not_found);
+			put_row(b, t, unkept, c);
+		}
 	}
 	finish_ranked(b, t);
 }
@@ -226,12 +262,13 @@ static void build_hv(struct builder *b, const char *name, const char *title, con
 	ff_table *t = ranked_table(b, name, title, cols, ncols);
 	if (!t)
 		return;
-	size_t n = ff_intern_count(keys);
+	size_t n = ids_to_walk(keys);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct hv_stat *s = vec_get(stats, id, sizeof *s);
 		if (!s || (!s->hits && !s->visits))
 			continue;
-		ff_cell *c = row(b, t);
+		bool unkept = ff_intern_is_overflow(keys, id);
+		ff_cell tmp[MAX_COLS], *c = key_row(b, t, unkept, tmp);
 		if (!c)
 			return;
 		c[0] = ff_cell_s(ff_intern_get(keys, id));
@@ -239,6 +276,7 @@ static void build_hv(struct builder *b, const char *name, const char *title, con
 			c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
 		else
 			c[1] = ff_cell_u(s->hits);
+		put_row(b, t, unkept, c);
 	}
 	finish_ranked(b, t);
 }
@@ -249,15 +287,17 @@ static void build_counts(struct builder *b, const char *name, const char *title,
 	ff_table *t = ranked_table(b, name, title, cols, 2);
 	if (!t)
 		return;
-	size_t n = ff_intern_count(keys);
+	size_t n = ids_to_walk(keys);
 	for (uint32_t id = 0; id < n; id++) {
 		const uint64_t *h = vec_get(hits, id, sizeof *h);
 		if (!h || !*h)
 			continue;
-		ff_cell *c = row(b, t);
+		bool unkept = ff_intern_is_overflow(keys, id);
+		ff_cell tmp[MAX_COLS], *c = key_row(b, t, unkept, tmp);
 		if (!c)
 			return;
 		c[0] = ff_cell_s(ff_intern_get(keys, id)), c[1] = ff_cell_u(*h);
+		put_row(b, t, unkept, c);
 	}
 	finish_ranked(b, t);
 }
@@ -268,16 +308,18 @@ static void build_hosts(struct builder *b, const char *name, const char *title, 
 	ff_table *t = ranked_table(b, name, title, cols, 5);
 	if (!t)
 		return;
-	size_t n = ff_intern_count(keys);
+	size_t n = ids_to_walk(keys);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct host_stat *s = vec_get(stats, id, sizeof *s);
 		if (!s || !s->hits)
 			continue;
-		ff_cell *c = row(b, t);
+		bool unkept = ff_intern_is_overflow(keys, id);
+		ff_cell tmp[MAX_COLS], *c = key_row(b, t, unkept, tmp);
 		if (!c)
 			return;
 		c[0] = ff_cell_s(ff_intern_get(keys, id)), c[1] = ff_cell_u(s->hits);
 		c[2] = ff_cell_u(s->pageviews), c[3] = ff_cell_u(s->visits), c[4] = ff_cell_u(s->bytes);
+		put_row(b, t, unkept, c);
 	}
 	finish_ranked(b, t);
 }
@@ -417,27 +459,44 @@ static void build_referrers(struct builder *b, const bool *internal)
 	ff_table *refs = ranked_table(b, "referrers", "Referrers", referrer_cols, NCOLS(referrer_cols));
 	if (b->failed)
 		return;
-	size_t n = ff_intern_count(a->ref_hosts);
+	/* internal[] covers the hosts kept; the overflow id is never the
+	 * site's own (those are interned first, and never inferred) */
+	size_t hosts = ff_intern_count(a->ref_hosts), n = ids_to_walk(a->ref_hosts);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct hv_stat *s = vec_get(&a->ref_host_stats, id, sizeof *s);
-		if (!s || internal[id])
+		if (!s || (id < hosts && internal[id]) || (!s->hits && !s->visits))
 			continue;
-		ff_cell *c = row(b, sites);
+		bool unkept = ff_intern_is_overflow(a->ref_hosts, id);
+		ff_cell tmp[MAX_COLS], *c = key_row(b, sites, unkept, tmp);
 		if (!c)
 			break;
 		c[0] = ff_cell_s(ff_intern_get(a->ref_hosts, id)), c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
+		put_row(b, sites, unkept, c);
 	}
 	n = ff_intern_count(a->referers);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct hv_stat *s = vec_get(&a->referer_stats, id, sizeof *s);
 		const uint32_t *host = vec_get(&a->referer_host, id, sizeof *host);
-		if (!s || !host || *host == UINT32_MAX || internal[*host])
+		if (!s || !host || *host == UINT32_MAX || (*host < hosts && internal[*host]))
 			continue;
 		ff_cell *c = row(b, refs);
 		if (!c)
 			break;
 		c[0] = ff_cell_s(ff_intern_get(a->referers, id)), c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
 	}
+	/* the referers not kept, by host: those of external hosts */
+	ff_cell others[MAX_COLS] = { { .null = true } };
+	n = ids_to_walk(a->ref_hosts);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct hv_stat *s = vec_get(&a->unkept_referers, id, sizeof *s);
+		if (!s || (id < hosts && internal[id]))
+			continue;
+		others[1].v.u += s->visits;
+		others[2].v.u += s->hits;
+	}
+	if (others[1].v.u || others[2].v.u)
+		put_row(b, refs, true, others);
+	b->unkept_referer_hits = others[2].v.u;
 	ff_table *t = &b->r->tables[b->r->n_tables - 2];
 	finish_ranked(b, t);
 	finish_ranked(b, t + 1);
@@ -477,12 +536,15 @@ static void build_keywords(struct builder *b)
 	ff_table *t = ranked_table(b, "search_keywords", "Search keywords", keyword_cols, NCOLS(keyword_cols));
 	if (!t)
 		return;
+	/* the id after the last holds the keywords not kept (--max-keys) */
 	size_t n = ff_marketing_keyword_count(mk);
-	for (uint32_t id = 0; id < n; id++) {
+	for (uint32_t id = 0; id <= n; id++) {
 		uint64_t v = ff_marketing_keyword_visits(mk, id);
-		ff_cell *c;
-		if (v && (c = row(b, t)))
+		ff_cell *c, tmp[MAX_COLS];
+		if (v && (c = key_row(b, t, id == n, tmp))) {
 			c[0] = ff_cell_s(ff_marketing_keyword_key(mk, id)), c[1] = ff_cell_u(v);
+			put_row(b, t, id == n, c);
+		}
 	}
 	finish_ranked(b, t);
 }
@@ -494,11 +556,13 @@ static void build_campaigns(struct builder *b)
 	if (!t)
 		return;
 	size_t n = ff_marketing_campaign_count(mk);
-	for (uint32_t id = 0; id < n; id++) {
+	for (uint32_t id = 0; id <= n; id++) {
 		ff_mk_counts k = ff_marketing_campaign(mk, id);
-		ff_cell *c;
-		if (k.visits && (c = row(b, t)))
+		ff_cell *c, tmp[MAX_COLS];
+		if (k.visits && (c = key_row(b, t, id == n, tmp))) {
 			counts_row(c, ff_marketing_campaign_key(mk, id), &k);
+			put_row(b, t, id == n, c);
+		}
 	}
 	finish_ranked(b, t);
 }
@@ -597,8 +661,15 @@ static void build_funnel_exits(struct builder *b)
 		b->failed = true;
 		return;
 	}
+	ff_cell others[NCOLS(funnel_exit_cols)] = { { .null = true } };
+	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
 		ff_mk_funnel_exit x = ff_marketing_funnel_exit(mk, i);
+		/* exits on paths not kept (--max-keys) go to the others row */
+		if (ff_intern_is_overflow(a->paths, x.path_id)) {
+			others[FE_VISITS].v.u += x.visits;
+			continue;
+		}
 		ff_sv name = ff_marketing_funnel_name(mk, x.funnel), path = ff_intern_get(a->paths, x.path_id);
 		char step[32];
 		int sn = snprintf(step, sizeof step, " %u ", (unsigned)x.step);
@@ -611,11 +682,14 @@ static void build_funnel_exits(struct builder *b)
 		memcpy(joined + name.n, step, (size_t)sn);
 		if (path.n)
 			memcpy(joined + name.n + (size_t)sn, path.p, path.n);
-		rows[i] = (struct exit_row){ .key = ff_report_keep(b->r, joined, name.n + (size_t)sn + path.n),
-					     .funnel = name, .path = path, .step = x.step, .visits = x.visits };
+		rows[kept++] = (struct exit_row){ .key = ff_report_keep(b->r, joined, name.n + (size_t)sn + path.n),
+						  .funnel = name, .path = path, .step = x.step, .visits = x.visits };
 		free(joined);
 	}
+	n = kept;
 	qsort(rows, n, sizeof *rows, cmp_exit);
+	if (others[FE_VISITS].v.u)
+		put_row(b, t, true, others);
 	for (size_t i = 0; i < n && !b->failed; i++) {
 		ff_cell *c = row(b, t);
 		if (!c)
@@ -655,8 +729,11 @@ static void build_experiments(struct builder *b)
 			return;
 		}
 		for (size_t i = 0; i < n; i++) {
+			/* the variants not kept (--max-keys): "<experiment>/(others)"
+			 * with a null variant */
+			ff_sv vname = v[i].others ? FF_SV_LIT("(others)") : v[i].name;
 			ff_cell *c = row(b, t);
-			char *joined = malloc(name.n + 1 + v[i].name.n);
+			char *joined = malloc(name.n + 1 + vname.n);
 			if (!c || !joined) {
 				free(joined);
 				free(v);
@@ -665,11 +742,11 @@ static void build_experiments(struct builder *b)
 			}
 			memcpy(joined, name.p, name.n);
 			joined[name.n] = '/';
-			if (v[i].name.n)
-				memcpy(joined + name.n + 1, v[i].name.p, v[i].name.n);
-			c[0] = ff_cell_s(ff_report_keep(b->r, joined, name.n + 1 + v[i].name.n));
+			if (vname.n)
+				memcpy(joined + name.n + 1, vname.p, vname.n);
+			c[0] = ff_cell_s(ff_report_keep(b->r, joined, name.n + 1 + vname.n));
 			free(joined);
-			c[1] = ff_cell_s(name), c[2] = ff_cell_s(v[i].name);
+			c[1] = ff_cell_s(name), c[2] = v[i].others ? ff_cell_null() : ff_cell_s(v[i].name);
 			c[3] = ff_cell_u(v[i].visits), c[4] = ff_cell_u(v[i].conversions);
 			c[6] = real_or_null(v[i].test.diff), c[7] = real_or_null(v[i].test.ci_low);
 			c[8] = real_or_null(v[i].test.ci_high), c[9] = real_or_null(v[i].test.p_value);
@@ -695,13 +772,17 @@ static void build_pixels(struct builder *b)
 	if (!t)
 		return;
 	size_t n = ff_marketing_pixel_campaign_count(mk);
-	for (uint32_t id = 0; id < n; id++) {
-		ff_cell *c = row(b, t);
+	for (uint32_t id = 0; id <= n; id++) {
+		bool unkept = id == n;
+		if (unkept && !ff_marketing_pixel_opens(mk, id))
+			break;
+		ff_cell tmp[MAX_COLS], *c = key_row(b, t, unkept, tmp);
 		if (!c)
 			return;
 		c[0] = ff_cell_s(ff_marketing_pixel_campaign(mk, id));
 		c[1] = ff_cell_u(ff_marketing_pixel_opens(mk, id));
 		c[2] = ff_cell_u(ff_marketing_pixel_unique_opens(mk, id));
+		put_row(b, t, unkept, c);
 	}
 	finish_ranked(b, t);
 }
@@ -777,6 +858,86 @@ static void build_summary(struct builder *b, const ff_summary *sum, const char *
 	ff_table_derive_rates(t);
 }
 
+/* One note per key table whose cap applied and whose others row got
+ * counts from it, e.g. "methods: 3 distinct methods kept, 5 hits with
+ * other methods summed into (others) (--max-keys)".  key and unit are
+ * singular; an "s" makes their plural. */
+static void cap_note(struct builder *b, const char *reports, size_t kept, const char *key, uint64_t count,
+		     const char *unit, const char *rest)
+{
+	if (!count)
+		return;
+	if (ff_report_add_note(b->r, "%s: %zu distinct %s%s kept, %llu %s%s %s summed into (others) (--max-keys)",
+			       reports, kept, key, kept == 1 ? "" : "s", (unsigned long long)count, unit,
+			       count == 1 ? "" : "s", rest) != 0)
+		b->failed = true;
+}
+
+/* The counts a table's overflow id holds. */
+static const void *at_overflow(const ff_intern *keys, const struct vec *stats, size_t elem)
+{
+	size_t n = ff_intern_count(keys);
+	return ff_intern_is_overflow(keys, (uint32_t)n) ? vec_get(stats, n, elem) : NULL;
+}
+
+static void cap_notes(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	ff_marketing *mk = a->mk;
+	const struct page_stat *p = at_overflow(a->paths, &a->pages, sizeof *p);
+	cap_note(b, ff_marketing_funnel_count(mk) ? "pages, entry_pages, exit_pages, not_found, funnel_exits"
+						  : "pages, entry_pages, exit_pages, not_found",
+		 ff_intern_count(a->paths), "path", p ? p->hits : 0, "hit", "on other paths");
+	const struct hv_stat *h = at_overflow(a->ref_hosts, &a->ref_host_stats, sizeof *h);
+	cap_note(b, "referring_sites", ff_intern_count(a->ref_hosts), "referer host", h ? h->hits : 0, "hit",
+		 "from other hosts");
+	cap_note(b, "referrers", ff_intern_count(a->referers), "referer", b->unkept_referer_hits, "hit",
+		 "with other referers");
+	size_t n = ff_marketing_keyword_count(mk);
+	if (ff_marketing_keyword_overflows(mk))
+		cap_note(b, "search_keywords", n, "keyword", ff_marketing_keyword_visits(mk, (uint32_t)n), "visit",
+			 "with other keywords");
+	n = ff_marketing_campaign_count(mk);
+	if (ff_marketing_campaign_overflows(mk))
+		cap_note(b, "campaigns", n, "campaign", ff_marketing_campaign(mk, (uint32_t)n).visits, "visit",
+			 "from other campaigns");
+	if (a->host_keys) {
+		const struct host_stat *s = at_overflow(a->host_keys, &a->hosts, sizeof *s);
+		cap_note(b, "hosts", ff_intern_count(a->host_keys), "anonymized client", s ? s->hits : 0, "hit",
+			 "from other clients");
+	}
+	const struct host_stat *v = at_overflow(a->vhosts, &a->vhost_stats, sizeof *v);
+	cap_note(b, "vhosts", ff_intern_count(a->vhosts), "virtual host", v ? v->hits : 0, "hit",
+		 "on other virtual hosts");
+	const uint64_t *m = at_overflow(a->methods, &a->method_hits, sizeof *m);
+	cap_note(b, "methods", ff_intern_count(a->methods), "method", m ? *m : 0, "hit", "with other methods");
+	m = at_overflow(a->protocols, &a->protocol_hits, sizeof *m);
+	cap_note(b, "protocols", ff_intern_count(a->protocols), "protocol", m ? *m : 0, "hit",
+		 "with other protocols");
+	for (size_t e = 0; e < ff_marketing_experiment_count(mk); e++) {
+		if (!ff_marketing_variant_overflows(mk, e))
+			continue;
+		size_t nv;
+		ff_mk_variant *vs = ff_marketing_experiment_variants(mk, e, &nv);
+		if (!vs && nv) {
+			b->failed = true;
+			return;
+		}
+		if (nv && vs[nv - 1].others) {
+			ff_sv name = ff_marketing_experiment_name(mk, e);
+			char what[128];
+			snprintf(what, sizeof what, "experiments (%.*s)", (int)(name.n > 64 ? 64 : name.n), name.p);
+			cap_note(b, what, ff_marketing_variant_count(mk, e), "variant", vs[nv - 1].visits, "visit",
+				 "with other variants");
+		}
+		free(vs);
+	}
+	n = ff_marketing_pixel_campaign_count(mk);
+	if (ff_marketing_pixel_overflows(mk))
+		cap_note(b, "pixels", n, "campaign", ff_marketing_pixel_opens(mk, (uint32_t)n), "open",
+			 "of other campaigns");
+}
+
 const ff_report_info ff_report_list[] = {
 	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration" },
 	{ "pages", "paths with pageviews: hits, pageviews, visits, unique visitors" },
@@ -841,6 +1002,7 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	build_funnel_exits(&b);
 	build_experiments(&b);
 	build_pixels(&b);
+	cap_notes(&b);
 	uint64_t limits = ff_marketing_limit_hits(a->mk);
 	if (limits)
 		ff_report_add_note(r, "%llu %s reached the regex match limit in goals, funnels or experiments and counted "

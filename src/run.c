@@ -528,6 +528,7 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		.site_hosts = r->o->site ? &r->site_hosts : &cfg->site_hosts,
 		.seed = seed,
 		.anonymize = r->anonymize,
+		.max_keys = (size_t)(r->o->max_keys_set ? r->o->max_keys : cfg->max_keys),
 		.on_assign = r->rows ? on_assign : NULL,
 		.assign_ctx = r,
 	};

@@ -114,6 +114,11 @@ static void test_values(void)
 	CHECK_STR(cfg.log_format, "combined");
 	CHECK_STR(cfg.source, "footfall.yaml");
 
+	CHECK_INT(cfg.max_keys, FF_MAX_KEYS_DEFAULT);
+	CHECK_INT(load(&cfg, "limits:\n  max_keys: 0\n"), 0);
+	CHECK_INT(cfg.max_keys, 0);
+	CHECK_INT(load(&cfg, "limits:\n  max_keys: 1000000000\n"), 0);
+	CHECK_INT(cfg.max_keys, 1000000000);
 	CHECK_INT(load(&cfg, "site:\n  hosts: []\nvisits:\n  timeout: 2147483647\n"), 0);
 	CHECK_INT(cfg.site_hosts.count, 0);
 	CHECK_INT(cfg.visits_timeout, 2147483647);
@@ -155,6 +160,10 @@ static void test_errors(void)
 	refused("visits:\n  timeout: 99999999999999999999999999\n",
 		"footfall.yaml:2: 'visits.timeout' must be at most 2147483647 seconds, "
 		"not '99999999999999999999999999'");
+	refused("limits:\n  max_keys: 1000000001\n",
+		"footfall.yaml:2: 'limits.max_keys' must be at most 1000000000 keys, not '1000000001'");
+	refused("limits:\n  max_keys: many\n",
+		"footfall.yaml:2: 'limits.max_keys' must be a whole number of keys, not 'many'");
 	refused("visits:\n  timeout: [1800]\n",
 		"footfall.yaml:2: 'visits.timeout' must be a whole number of seconds, not a list");
 	refused("visits: 1800\n",
@@ -449,6 +458,7 @@ static void test_example(void)
 	CHECK_INT(cfg.visits_timeout, 1800);
 	CHECK_INT(cfg.visits_reorder_window, 300);
 	CHECK(cfg.ua_regexes == NULL);
+	CHECK_INT(cfg.max_keys, FF_MAX_KEYS_DEFAULT);
 	ff_config_free(&cfg);
 
 	/* Every key appears as "leaf:" (commented out for sections). */
@@ -473,9 +483,10 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 16);
+	CHECK_INT(count, 17);
 	/* The command-line flag of each key is named beside it. */
-	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes" };
+	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes",
+				"--max-keys" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		CHECK(strstr(text, flags[i]) != NULL);
 

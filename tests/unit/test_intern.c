@@ -1,6 +1,6 @@
 /* test_intern.c — dense ids in first-seen order, bytes kept exactly (NUL,
  * invalid UTF-8, empty, longer than a chunk), views that survive growth,
- * and keys given in pieces. */
+ * keys given in pieces, and the limit's shared overflow id. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,11 +160,82 @@ static void test_parts(void)
 	ff_intern_free(in);
 }
 
+static void test_limit(void)
+{
+	ff_intern *in = ff_intern_new(5);
+	CHECK(in != NULL);
+	if (!in)
+		return;
+	CHECK(!ff_intern_is_overflow(in, 0)); /* no limit: no overflow id */
+	ff_intern_set_limit(in, 3);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/a")), 0);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/b")), 1);
+	CHECK_INT(ff_intern_overflows(in), 0);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/c")), 2);
+	CHECK_INT(ff_intern_overflows(in), 0);
+	/* Full: new strings share the overflow id, which is the limit and
+	 * the count, and are not stored; known ones keep their ids. */
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/d")), 3);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/e")), 3);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/d")), 3);
+	ff_sv parts[2] = { FF_SV_LIT("/"), FF_SV_LIT("f") };
+	CHECK_INT(ff_intern_id_parts(in, parts, 2), 3);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/b")), 1);
+	ff_sv ab[2] = { FF_SV_LIT("/"), FF_SV_LIT("a") };
+	CHECK_INT(ff_intern_id_parts(in, ab, 2), 0);
+	CHECK_INT(ff_intern_count(in), 3);
+	CHECK_INT(ff_intern_overflows(in), 4);
+	CHECK(ff_intern_is_overflow(in, 3));
+	CHECK(!ff_intern_is_overflow(in, 2));
+	CHECK_INT(ff_intern_get(in, 3).n, 0);
+	CHECK_INT(ff_intern_find(in, FF_SV_LIT("/d")), FF_INTERN_NONE);
+	CHECK_INT(ff_intern_find(in, FF_SV_LIT("/c")), 2);
+
+	/* A lower limit than the count keeps what is there. */
+	ff_intern_set_limit(in, 1);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/g")), 3);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/c")), 2);
+	/* Raising it lets new strings in again, with the next ids. */
+	ff_intern_set_limit(in, 5);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/d")), 3);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/e")), 4);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/h")), 5);
+	CHECK_SV(ff_intern_get(in, 3), "/d");
+	CHECK_INT(ff_intern_count(in), 5);
+	/* 0: no limit. */
+	ff_intern_set_limit(in, 0);
+	CHECK_INT(ff_intern_id(in, FF_SV_LIT("/h")), 5);
+	CHECK(!ff_intern_is_overflow(in, 5));
+	CHECK_INT(ff_intern_count(in), 6);
+	ff_intern_free(in);
+
+	/* A big table under a limit stores only what it keeps. */
+	enum { N = 100000, MAX = 1000 };
+	in = ff_intern_new(6);
+	CHECK(in != NULL);
+	if (!in)
+		return;
+	ff_intern_set_limit(in, MAX);
+	bool ok = true;
+	for (uint32_t i = 0; i < N; i++) {
+		char s[32];
+		int n = snprintf(s, sizeof s, "/page/%u", i);
+		if (ff_intern_id(in, ff_sv_make(s, (size_t)n)) != (i < MAX ? i : MAX))
+			ok = false;
+	}
+	CHECK(ok);
+	CHECK_INT(ff_intern_count(in), MAX);
+	CHECK_INT(ff_intern_overflows(in), N - MAX);
+	CHECK(ff_intern_bytes(in) < 512u * 1024);
+	ff_intern_free(in);
+}
+
 int main(void)
 {
 	test_ids();
 	test_many_and_stable();
 	test_long_strings();
 	test_parts();
+	test_limit();
 	return CHECK_DONE("test_intern");
 }

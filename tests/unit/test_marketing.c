@@ -362,7 +362,12 @@ struct sim {
 	ff_marketing *m;
 	ff_intern *paths, *hosts;
 	uint32_t words[8];
+	/* As when the caller's tables are full (--max-keys): no path and no
+	 * referer is kept, and only the site's host www.shop.test has an id
+	 * of its own; the others share UNKEPT. */
+	bool unkept;
 };
+#define UNKEPT 1000u
 
 static ff_record record(const char *method, const char *target)
 {
@@ -382,25 +387,34 @@ static void visit(struct sim *s, const char *referer, const char *const *targets
 	for (size_t i = 0; i < n; i++) {
 		bool post = strncmp(targets[i], "POST ", 5) == 0;
 		ff_record r = record(post ? "POST" : "GET", targets[i] + (post ? 5 : 0));
-		uint32_t words[8];
-		CHECK(ff_marketing_entry_words(s->m) <= 8);
-		CHECK_INT(ff_marketing_pageview(s->m, &r, words), 0);
-		uint32_t path = ff_intern_id(s->paths, r.path);
+		char host[FF_HOST_MAX + 1];
+		size_t hn = 0;
 		if (i == 0) {
-			char host[FF_HOST_MAX + 1];
-			size_t hn = ff_referer_host(ff_sv_cstr(referer), host);
+			r.referer = ff_sv_cstr(referer);
+			hn = ff_referer_host(r.referer, host);
+		}
+		uint32_t words[16];
+		CHECK(ff_marketing_entry_words(s->m) <= 16);
+		ff_mk_unkept u = { .path = s->unkept, .referer = s->unkept && hn, .host = ff_sv_make(host, hn) };
+		CHECK_INT(ff_marketing_pageview(s->m, &r, &u, words), 0);
+		uint32_t path = s->unkept ? UNKEPT : ff_intern_id(s->paths, r.path);
+		if (i == 0) {
+			ff_sv h = ff_sv_make(host, hn);
+			uint32_t ref_host = hn ? ff_intern_id(s->hosts, h) : UINT32_MAX;
+			if (s->unkept && hn && !ff_sv_eq_cstr(h, "www.shop.test"))
+				ref_host = UNKEPT;
 			ff_mk_entry e = {
 				.words = words,
-				.path = r.path,
-				.ref_host = hn ? ff_intern_id(s->hosts, ff_sv_make(host, hn)) : UINT32_MAX,
-				.host = ff_sv_make(host, hn),
-				.referer = ff_sv_cstr(referer),
+				.path = s->unkept ? FF_SV_NULL : r.path,
+				.ref_host = ref_host,
+				.host = s->unkept ? FF_SV_NULL : h,
+				.referer = s->unkept ? FF_SV_NULL : r.referer,
 			};
 			v = ff_marketing_visit_open(s->m, &e);
 			CHECK(v != UINT32_MAX);
 			entry = path;
 		}
-		ff_marketing_visit_pageview(s->m, v, path, r.path, post);
+		ff_marketing_visit_pageview(s->m, v, path, s->unkept ? FF_SV_NULL : r.path, post, words);
 		exit_ = path;
 	}
 	ff_marketing_visit_close(s->m, v, (uint32_t)n, entry, exit_);
@@ -442,6 +456,164 @@ static uint32_t campaign_id(const ff_marketing *m, const char *key)
 	return UINT32_MAX;
 }
 
+/* The shop's eight visits, for test_visits and test_unkept. */
+static void shop_visits(struct sim *s)
+{
+	/* V1: a campaign landing (percent-encoded value) with a Google
+	 * referer, then the whole funnel: source campaign whatever the
+	 * referer and the internal pages after; purchase; funnel step 4;
+	 * spring b, converting. */
+	VISIT(s, "https://www.google.com/",
+	      "/lp/spring?variant=b&utm_source=google&utm_medium=cpc&utm_campaign=spring%20sale&utm_term=x",
+	      "/products/x", "/cart", "/checkout", "/order/complete?order=1");
+	/* V2: search with a keyword; /checkout before /cart does not
+	 * advance; /cart does (step 2); /order/complete does not match step
+	 * 3: stops at 2 with exit /order/complete; purchase all the same. */
+	VISIT(s, "https://www.google.de/search?q=burr+grinder&oq=x", "/products/y", "/checkout", "/cart",
+	      "/order/complete");
+	/* V3: social; /cart before any product page (out of order) does not
+	 * count; then step 1 and 2; exit /cart. */
+	VISIT(s, "https://l.facebook.com/", "/cart", "/products/z", "/cart");
+	/* V4: referral, spring a, a bounce. */
+	VISIT(s, "https://news.ycombinator.com/item?id=1", "/lp/spring?variant=a");
+	/* V5: direct; an empty variant is no variant; a bounce. */
+	VISIT(s, "", "/lp/spring?variant=");
+	/* V6: an internal referer: direct once the site host is known;
+	 * signup needs POST: the GET does not convert, the POST does. */
+	VISIT(s, "https://www.shop.test/blog", "/about", "/signup", "POST /signup");
+	/* V7: direct; hero variant "blue" from the path; signup. */
+	VISIT(s, "", "/lp/hero-blue", "POST /signup");
+	/* V8: a campaign with only utm_source, from webmail: a bounce at
+	 * funnel step 1. */
+	VISIT(s, "https://mail.google.com/", "/products/a?utm_source=newsletter");
+}
+
+/* When the caller keeps no path and no referer (its tables full), the
+ * facts worked out from each line give the same goals, funnels,
+ * experiments, sources and keywords; what was keyed by path id is keyed
+ * by the shared id. */
+static void test_unkept(void)
+{
+	char err[512] = "";
+	struct sim s = { .m = make(shop_yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2) };
+	struct sim u = { .m = make(shop_yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2),
+			 .unkept = true };
+	CHECK(s.m && u.m);
+	if (!s.m || !u.m) {
+		ff_marketing_free(s.m), ff_marketing_free(u.m);
+		ff_intern_free(s.paths), ff_intern_free(s.hosts), ff_intern_free(u.paths), ff_intern_free(u.hosts);
+		return;
+	}
+	ff_intern_id(s.hosts, FF_SV_LIT("www.shop.test"));
+	ff_intern_id(u.hosts, FF_SV_LIT("www.shop.test"));
+	shop_visits(&s);
+	shop_visits(&u);
+	CHECK(!ff_marketing_failed(u.m));
+	CHECK_INT(ff_marketing_visits(u.m), ff_marketing_visits(s.m));
+	CHECK_INT(ff_marketing_converted(u.m), ff_marketing_converted(s.m));
+	bool internal[8] = { true };
+	ff_mk_counts a[FF_SRC_COUNT], b[FF_SRC_COUNT];
+	ff_marketing_sources(s.m, internal, ff_intern_count(s.hosts), a);
+	ff_marketing_sources(u.m, internal, ff_intern_count(u.hosts), b);
+	for (int i = 0; i < FF_SRC_COUNT; i++) {
+		CHECK_INT(b[i].visits, a[i].visits);
+		CHECK_INT(b[i].bounces, a[i].bounces);
+		CHECK_INT(b[i].conversions, a[i].conversions);
+	}
+	CHECK_INT(ff_marketing_keyword_count(u.m), 1);
+	CHECK_SV(ff_marketing_keyword_key(u.m, 0), "burr grinder");
+	CHECK_INT(ff_marketing_keyword_visits(u.m, 0), 1);
+	for (size_t g = 0; g < ff_marketing_goal_count(s.m); g++)
+		CHECK_INT(ff_marketing_goal_conversions(u.m, g), ff_marketing_goal_conversions(s.m, g));
+	for (size_t k = 1; k <= ff_marketing_funnel_steps(s.m, 0); k++)
+		CHECK_INT(ff_marketing_funnel_reached(u.m, 0, k), ff_marketing_funnel_reached(s.m, 0, k));
+	/* entries and exits on the shared id: every converting entry; the
+	 * exits at steps 1 and 2 */
+	CHECK_INT(ff_marketing_entry_conversions(u.m, UNKEPT), ff_marketing_converted(s.m));
+	CHECK_INT(ff_marketing_funnel_exit_count(u.m), 2);
+	uint64_t exits = 0;
+	for (size_t i = 0; i < ff_marketing_funnel_exit_count(u.m); i++) {
+		CHECK_INT(ff_marketing_funnel_exit(u.m, i).path_id, UNKEPT);
+		exits += ff_marketing_funnel_exit(u.m, i).visits;
+	}
+	CHECK_INT(exits, 3);
+	for (size_t e = 0; e < ff_marketing_experiment_count(s.m); e++) {
+		size_t na, nb;
+		ff_mk_variant *va = ff_marketing_experiment_variants(s.m, e, &na);
+		ff_mk_variant *vb = ff_marketing_experiment_variants(u.m, e, &nb);
+		CHECK_INT(nb, na);
+		for (size_t i = 0; va && vb && i < na && i < nb; i++) {
+			CHECK(ff_sv_eq(vb[i].name, va[i].name));
+			CHECK_INT(vb[i].visits, va[i].visits);
+			CHECK_INT(vb[i].conversions, va[i].conversions);
+		}
+		free(va);
+		free(vb);
+	}
+	ff_marketing_free(s.m), ff_marketing_free(u.m);
+	ff_intern_free(s.paths), ff_intern_free(s.hosts), ff_intern_free(u.paths), ff_intern_free(u.hosts);
+}
+
+/* More keys than --max-keys in marketing's own tables: the rest share
+ * the id after the last, for the reports' others rows. */
+static void test_max_keys(void)
+{
+	char err[512] = "";
+	struct sim s = { .m = make(shop_yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2) };
+	CHECK(s.m != NULL);
+	if (!s.m) {
+		ff_intern_free(s.paths), ff_intern_free(s.hosts);
+		return;
+	}
+	ff_marketing_set_max_keys(s.m, 1);
+	VISIT(&s, "", "/a?utm_source=one");
+	VISIT(&s, "", "/a?utm_source=two", "/order/complete");
+	VISIT(&s, "", "/a?utm_source=three");
+	VISIT(&s, "https://www.bing.com/?q=first", "/b");
+	VISIT(&s, "https://www.bing.com/?q=second", "/b");
+	VISIT(&s, "", "/lp/spring?variant=a");
+	VISIT(&s, "", "/lp/spring?variant=b", "/order/complete");
+	VISIT(&s, "", "/lp/spring?variant=c");
+	CHECK_INT(ff_marketing_campaign_count(s.m), 1);
+	CHECK_INT(ff_marketing_campaign_overflows(s.m), 2);
+	CHECK_INT(ff_marketing_campaign(s.m, 0).visits, 1);
+	ff_mk_counts o = ff_marketing_campaign(s.m, 1);
+	CHECK(o.visits == 2 && o.bounces == 1 && o.conversions == 1);
+	CHECK_INT(ff_marketing_keyword_count(s.m), 1);
+	CHECK_INT(ff_marketing_keyword_overflows(s.m), 1);
+	CHECK_INT(ff_marketing_keyword_visits(s.m, 1), 1);
+	CHECK_INT(ff_marketing_variant_overflows(s.m, 0), 2);
+	CHECK_INT(ff_marketing_variant_count(s.m, 0), 1);
+	size_t n;
+	ff_mk_variant *v = ff_marketing_experiment_variants(s.m, 0, &n);
+	CHECK_INT(n, 2);
+	if (v && n == 2) {
+		CHECK_SV(v[0].name, "a");
+		CHECK(v[0].control && !v[0].others);
+		CHECK(v[1].others && !v[1].control);
+		CHECK_INT(v[1].visits, 2);
+		CHECK_INT(v[1].conversions, 1);
+		CHECK(isnan(v[1].test.p_value));
+		char line[256];
+		ff_marketing_experiment_verdict(s.m, 0, v, n, line, sizeof line);
+		CHECK_STR(line, "spring: only variant a has visits");
+	}
+	free(v);
+	ff_record r = record("GET", "/px.gif?c=one&u=1");
+	CHECK_INT(ff_marketing_hit(s.m, &r, 0, 0), 0);
+	r = record("GET", "/px.gif?c=two&u=1");
+	CHECK_INT(ff_marketing_hit(s.m, &r, 0, 0), 0);
+	r = record("GET", "/px.gif?c=three&u=2");
+	CHECK_INT(ff_marketing_hit(s.m, &r, 0, 0), 0);
+	CHECK_INT(ff_marketing_pixel_campaign_count(s.m), 1);
+	CHECK_INT(ff_marketing_pixel_overflows(s.m), 2);
+	CHECK_INT(ff_marketing_pixel_opens(s.m, 1), 2);
+	CHECK_INT(ff_marketing_pixel_unique_opens(s.m, 1), 2);
+	CHECK(!ff_marketing_failed(s.m));
+	ff_marketing_free(s.m);
+	ff_intern_free(s.paths), ff_intern_free(s.hosts);
+}
+
 static void test_visits(void)
 {
 	char err[512] = "";
@@ -451,37 +623,13 @@ static void test_visits(void)
 		fprintf(stderr, "%s\n", err);
 		return;
 	}
-	CHECK_INT(ff_marketing_entry_words(s.m), 3);
+	/* campaign, two variants, three words of facts for keys not kept,
+	 * one of match bits */
+	CHECK_INT(ff_marketing_entry_words(s.m), 7);
 	/* The site's own host gets id 0, so internal[0] marks it. */
 	ff_intern_id(s.hosts, FF_SV_LIT("www.shop.test"));
 
-	/* V1: a campaign landing (percent-encoded value) with a Google
-	 * referer, then the whole funnel: source campaign whatever the
-	 * referer and the internal pages after; purchase; funnel step 4;
-	 * spring b, converting. */
-	VISIT(&s, "https://www.google.com/",
-	      "/lp/spring?variant=b&utm_source=google&utm_medium=cpc&utm_campaign=spring%20sale&utm_term=x",
-	      "/products/x", "/cart", "/checkout", "/order/complete?order=1");
-	/* V2: search with a keyword; /checkout before /cart does not
-	 * advance; /cart does (step 2); /order/complete does not match step
-	 * 3: stops at 2 with exit /order/complete; purchase all the same. */
-	VISIT(&s, "https://www.google.de/search?q=burr+grinder&oq=x", "/products/y", "/checkout", "/cart",
-	      "/order/complete");
-	/* V3: social; /cart before any product page (out of order) does not
-	 * count; then step 1 and 2; exit /cart. */
-	VISIT(&s, "https://l.facebook.com/", "/cart", "/products/z", "/cart");
-	/* V4: referral, spring a, a bounce. */
-	VISIT(&s, "https://news.ycombinator.com/item?id=1", "/lp/spring?variant=a");
-	/* V5: direct; an empty variant is no variant; a bounce. */
-	VISIT(&s, "", "/lp/spring?variant=");
-	/* V6: an internal referer: direct once the site host is known;
-	 * signup needs POST: the GET does not convert, the POST does. */
-	VISIT(&s, "https://www.shop.test/blog", "/about", "/signup", "POST /signup");
-	/* V7: direct; hero variant "blue" from the path; signup. */
-	VISIT(&s, "", "/lp/hero-blue", "POST /signup");
-	/* V8: a campaign with only utm_source, from webmail: a bounce at
-	 * funnel step 1. */
-	VISIT(&s, "https://mail.google.com/", "/products/a?utm_source=newsletter");
+	shop_visits(&s);
 
 	CHECK(!ff_marketing_failed(s.m));
 	CHECK_INT(ff_marketing_visits(s.m), 8);
@@ -778,17 +926,17 @@ static void test_words(void)
 	CHECK(m != NULL);
 	if (!m)
 		return;
-	CHECK_INT(ff_marketing_entry_words(m), 1);
-	uint32_t w[1];
+	CHECK_INT(ff_marketing_entry_words(m), 4);
+	uint32_t w[4];
 	ff_record r = record("GET", "/x?utm_sourcex=1&utm_source=");
-	CHECK_INT(ff_marketing_pageview(m, &r, w), 0);
+	CHECK_INT(ff_marketing_pageview(m, &r, NULL, w), 0);
 	CHECK(w[0] != UINT32_MAX); /* utm_source, even empty: a campaign */
 	CHECK_SV(ff_marketing_campaign_key(m, w[0]), "//");
 	r = record("GET", "/x?utm_medium=a&utm_campaign=b");
-	CHECK_INT(ff_marketing_pageview(m, &r, w), 0);
+	CHECK_INT(ff_marketing_pageview(m, &r, NULL, w), 0);
 	CHECK_INT(w[0], UINT32_MAX); /* no utm_source: no campaign */
 	r = record("GET", "/x?utm_campaign=c&utm_source=s&utm_source=t&utm_medium=m#utm_source=u");
-	CHECK_INT(ff_marketing_pageview(m, &r, w), 0);
+	CHECK_INT(ff_marketing_pageview(m, &r, NULL, w), 0);
 	CHECK_SV(ff_marketing_campaign_key(m, w[0]), "s/m/c");
 	/* Nothing to count, nothing failed; pixels unconfigured. */
 	r = record("GET", "/px.gif?c=x");
@@ -895,6 +1043,8 @@ int main(void)
 	test_user_lists();
 	test_config_errors();
 	test_visits();
+	test_unkept();
+	test_max_keys();
 	test_experiment_stats();
 	test_words();
 	test_documented();

@@ -1,7 +1,7 @@
 /* test_report.c — the table model under the renderers: the row order of
  * SPEC §13.22 (ranked, by key, stable), the --top cut with its "others"
- * row (sums, re-derived rates, nulls), derived rates, and the report's
- * tables, notes and kept strings. */
+ * row (sums, re-derived rates, nulls, counts of keys never kept), derived
+ * rates, and the report's tables, notes and kept strings. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,6 +337,48 @@ static void test_cut(void)
 	ff_table_free(&t);
 }
 
+/* Counts of keys never kept (a capped key table) make the others row,
+ * whatever --top is. */
+static void test_unkept(void)
+{
+	ff_cell sums[N_COLS] = { [C_HITS] = ff_cell_u(7), [C_VISITS] = ff_cell_u(4), [C_BOUNCES] = ff_cell_u(1),
+				 [C_BYTES] = ff_cell_u(100), [C_MEAN] = ff_cell_d(9.0) };
+	static const size_t tops[] = { 0, 5, 1000 };
+	for (size_t i = 0; i < sizeof tops / sizeof *tops; i++) {
+		ff_table t;
+		fill_five(&t);
+		CHECK_INT(ff_table_add_unkept(&t, sums), 0);
+		CHECK_INT(ff_table_cut(&t, tops[i]), 0);
+		CHECK_INT(t.n_rows, 6);
+		CHECK(t.has_others);
+		CHECK_STR(keys(&t), "/a,/b,/c,/d,/e,<null>");
+		const ff_cell *o = ff_table_row(&t, 5);
+		CHECK_INT(o[C_HITS].v.u, 7);
+		CHECK_INT(o[C_VISITS].v.u, 4);
+		CHECK_INT(o[C_BYTES].v.u, 100);
+		CHECK(o[C_RATE].v.d == 0.25);
+		CHECK(o[C_MEAN].null);
+		ff_table_free(&t);
+	}
+	/* with a cut, the cut rows and the unkept counts are one row */
+	ff_table t;
+	fill_five(&t);
+	CHECK_INT(ff_table_add_unkept(&t, sums), 0);
+	CHECK_INT(ff_table_add_unkept(&t, sums), 0);
+	CHECK_INT(ff_table_cut(&t, 2), 0);
+	CHECK_STR(keys(&t), "/a,/b,<null>");
+	CHECK_INT(ff_table_row(&t, 2)[C_HITS].v.u, 60 + 14);
+	CHECK_INT(ff_table_row(&t, 2)[C_VISITS].v.u, 30 + 8);
+	ff_table_free(&t);
+	/* an empty table with only unkept counts */
+	ff_table_init(&t, "e", "E", cols, N_COLS);
+	CHECK_INT(ff_table_add_unkept(&t, sums), 0);
+	CHECK_INT(ff_table_cut(&t, 0), 0);
+	CHECK_STR(keys(&t), "<null>");
+	CHECK_INT(ff_table_row(&t, 0)[C_HITS].v.u, 7);
+	ff_table_free(&t);
+}
+
 static void test_derive(void)
 {
 	ff_table t;
@@ -447,6 +489,7 @@ int main(void)
 	test_sort_by_key();
 	test_stability();
 	test_cut();
+	test_unkept();
 	test_derive();
 	test_report();
 	return CHECK_DONE("test_report");
