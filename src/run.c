@@ -71,6 +71,7 @@ struct run {
 	FILE *out;
 	char *tmp_path;
 	bool direct; /* -o names a device or pipe: no temporary file */
+	bool no_report; /* nothing was rendered: -o keeps its old file */
 };
 
 static int pick_out_format(struct run *r, char *err, size_t errsz)
@@ -199,6 +200,13 @@ static int close_output(struct run *r)
 	if (fclose(r->out) != 0 && !failed)
 		failed = 1, saved = errno;
 	r->out = NULL;
+	if (r->no_report) {
+		/* an empty file must not replace the last good report */
+		unlink(r->tmp_path);
+		free(r->tmp_path);
+		r->tmp_path = NULL;
+		return 0;
+	}
 	if (!failed && rename(r->tmp_path, r->o->output) != 0)
 		failed = 1, saved = errno;
 	if (failed) {
@@ -903,6 +911,7 @@ static void render(struct run *r)
 	if (rc != 0) {
 		ff_diag(r->err, "out of memory while building the reports");
 		r->status = FF_EXIT_IO;
+		r->no_report = true;
 		ff_report_free(&rep);
 		return;
 	}
