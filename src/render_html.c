@@ -478,23 +478,6 @@ static void fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char out
 	out[0] = 0;
 }
 
-static double cell_value(const ff_column *col, const ff_cell *c)
-{
-	if (c->null)
-		return 0;
-	switch (col->kind) {
-	case FF_COL_INT:
-	case FF_COL_BYTES:
-		return (double)c->v.u;
-	case FF_COL_RATE:
-	case FF_COL_REAL:
-	case FF_COL_SECONDS:
-		return isfinite(c->v.d) && c->v.d > 0 ? c->v.d : 0;
-	default:
-		return 0;
-	}
-}
-
 static bool is_numeric(const ff_column *col)
 {
 	return col->kind != FF_COL_TEXT && col->kind != FF_COL_BOOL;
@@ -709,7 +692,7 @@ static double summary_number(const ff_report *r, const char *name)
 {
 	const ff_column *col;
 	const ff_cell *c = summary_cell(r, name, &col);
-	return c ? cell_value(col, c) : 0;
+	return c ? ff_cell_magnitude(col, c) : 0;
 }
 
 /* label, value and sub are program text: numbers we formatted. */
@@ -922,8 +905,8 @@ static struct day *collect_days(const ff_table *t, int pv, int vis, size_t *n_ou
 		} else {
 			d[i].key = c[0].null ? FF_SV_NULL : c[0].v.s;
 		}
-		d[i].pv += pv > 0 ? cell_value(&t->cols[pv], &c[pv]) : 0;
-		d[i].vis += vis > 0 ? cell_value(&t->cols[vis], &c[vis]) : 0;
+		d[i].pv += pv > 0 ? ff_cell_magnitude(&t->cols[pv], &c[pv]) : 0;
+		d[i].vis += vis > 0 ? ff_cell_magnitude(&t->cols[vis], &c[vis]) : 0;
 	}
 	*n_out = n;
 	return d;
@@ -1119,7 +1102,7 @@ static void chart_hours(struct page *p, const ff_table *t, bool full)
 		const ff_cell *c = ff_table_row(t, r);
 		if (t->cols[0].kind != FF_COL_INT || c[0].null || c[0].v.u > 23)
 			continue;
-		sl[c[0].v.u].v += cell_value(&t->cols[m], &c[m]);
+		sl[c[0].v.u].v += ff_cell_magnitude(&t->cols[m], &c[m]);
 	}
 	char title[80], what[48];
 	snprintf(title, sizeof title, "%s by hour of day", col_title(&t->cols[m]));
@@ -1142,7 +1125,7 @@ static void chart_weekdays(struct page *p, const ff_table *t, bool full)
 			sl[r].key = c[0].v.s;
 		else
 			fmt_cell(&t->cols[0], &c[0], false, sl[r].label);
-		sl[r].v = cell_value(&t->cols[m], &c[m]);
+		sl[r].v = ff_cell_magnitude(&t->cols[m], &c[m]);
 		sl[r].labelled = true;
 	}
 	char title[80], what[48];
@@ -1159,7 +1142,7 @@ static void chart_hbars(struct page *p, const ff_table *t, bool full)
 	int m = metric_col(t, "visits");
 	double max = 0, total = 0;
 	for (size_t r = 0; r < t->n_rows; r++) {
-		double v = cell_value(&t->cols[m], &ff_table_row(t, r)[m]);
+		double v = ff_cell_magnitude(&t->cols[m], &ff_table_row(t, r)[m]);
 		max = fmax(max, v);
 		total += v;
 	}
@@ -1177,7 +1160,7 @@ static void chart_hbars(struct page *p, const ff_table *t, bool full)
 	for (size_t r = 0; r < t->n_rows; r++) {
 		const ff_cell *c = ff_table_row(t, r);
 		bool others = t->has_others && r + 1 == t->n_rows;
-		double v = cell_value(&t->cols[m], &c[m]);
+		double v = ff_cell_magnitude(&t->cols[m], &c[m]);
 		if (funnel && step_col > 0 && !c[step_col].null && c[step_col].v.u == 1)
 			base = v;
 		if (funnel)
@@ -1228,7 +1211,7 @@ static bool has_value(const ff_table *t, int c)
 	if (c <= 0)
 		return false;
 	for (size_t r = 0; r < t->n_rows; r++)
-		if (cell_value(&t->cols[c], &ff_table_row(t, r)[c]) > 0)
+		if (ff_cell_magnitude(&t->cols[c], &ff_table_row(t, r)[c]) > 0)
 			return true;
 	return false;
 }

@@ -315,23 +315,6 @@ static bool cell_is_others_key(const ff_table *t, size_t r, size_t c)
 	return c == 0 && t->has_others && r + 1 == t->n_rows;
 }
 
-static double bar_value(const ff_column *col, const ff_cell *c)
-{
-	if (c->null)
-		return 0;
-	switch (col->kind) {
-	case FF_COL_INT:
-	case FF_COL_BYTES:
-		return (double)c->v.u;
-	case FF_COL_RATE:
-	case FF_COL_REAL:
-	case FF_COL_SECONDS:
-		return isfinite(c->v.d) && c->v.d > 0 ? c->v.d : 0;
-	default:
-		return 0;
-	}
-}
-
 /* One pass over the cells: the natural width of every column, and the
  * bar total.  Text is measured only up to cap (the terminal width unless
  * --wide), so a huge cell costs no more than it can show. */
@@ -369,7 +352,7 @@ static void measure(const ff_table *t, const ff_render_opts *opt, size_t cap, st
 				cw[c].w = w;
 		}
 		if (t->bar_col > 0 && (size_t)t->bar_col < t->n_cols)
-			*bar_total += bar_value(&t->cols[t->bar_col], &row[t->bar_col]);
+			*bar_total += ff_cell_magnitude(&t->cols[t->bar_col], &row[t->bar_col]);
 	}
 	for (size_t c = 0; c < t->n_cols; c++)
 		if (t->cols[c].kind == FF_COL_BYTES && cw[c].numw + 1 + cw[c].humw > cw[c].w)
@@ -478,7 +461,7 @@ static void render_row(struct out *o, const ff_table *t, size_t r, const struct 
 	}
 	if (bar) {
 		o->pad += GAP;
-		put_bar(o, bar_value(&t->cols[t->bar_col], &row[t->bar_col]), bar_total);
+		put_bar(o, ff_cell_magnitude(&t->cols[t->bar_col], &row[t->bar_col]), bar_total);
 	}
 	if (others && opt->color)
 		out_ctl(o, SGR_RESET);

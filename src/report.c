@@ -4,6 +4,7 @@
 #include "report.h"
 #include "summary.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,4 +282,21 @@ void ff_report_free(ff_report *r)
 		free(r->notes[i]);
 	free(r->notes);
 	memset(r, 0, sizeof *r);
+}
+
+double ff_cell_magnitude(const ff_column *col, const ff_cell *c)
+{
+	if (c->null)
+		return 0;
+	switch (col->kind) {
+	case FF_COL_INT:
+	case FF_COL_BYTES:
+		return (double)c->v.u;
+	case FF_COL_RATE:
+	case FF_COL_REAL:
+	case FF_COL_SECONDS:
+		return isfinite(c->v.d) && c->v.d > 0 ? c->v.d : 0;
+	default:
+		return 0;
+	}
 }

@@ -116,6 +116,9 @@ int ff_table_cut(ff_table *t, size_t top);
  * table's "others" row.  Call before ff_table_cut.  -1 when out of
  * memory. */
 int ff_table_add_unkept(ff_table *t, const ff_cell *sums);
+/* A cell as a non-negative magnitude for bars and charts: integers as they
+ * are, finite positive reals, 0 for null, text and anything else. */
+double ff_cell_magnitude(const ff_column *col, const ff_cell *c);
 /* Fills derived rate columns of every row. */
 void ff_table_derive_rates(ff_table *t);
 void ff_table_free(ff_table *t);
