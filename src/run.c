@@ -331,31 +331,32 @@ struct verdict {
 	ff_hit_class hc;
 };
 
-static void judge(struct run *r, const ff_record *rec, bool *class_broken, struct verdict *v)
+static void judge(struct run *r, const ff_record *rec, struct verdict *v)
 {
 	*v = (struct verdict){ .passed = true };
-	if (r->analysis && !*class_broken) {
+	if (r->analysis && !r->analysis_failed) {
 		if (ff_analysis_classify(r->analysis, rec, &v->hc) == 0)
 			v->classified = true;
 		else
-			v->class_failed = *class_broken = true;
+			v->class_failed = true;
 	}
 	if (r->filter)
 		v->passed = ff_filter_pass(r->filter, rec, v->classified && v->hc.bot);
 }
 
-/* The counting side of a valid line.  line is the whole line (records
- * that wait for their visit keep a copy). */
-static void on_valid(struct run *r, const ff_record *rec, const struct verdict *v, ff_sv line, uint64_t number,
-		     size_t fact_idx)
+/* A valid line.  line is the whole line (records that wait for their
+ * visit keep a copy). */
+static void on_valid(struct run *r, const ff_record *rec, ff_sv line, uint64_t number, size_t fact_idx)
 {
 	ff_input_facts *facts = &r->facts[fact_idx];
 	ff_summary_add_valid(&r->summary, rec);
-	if (v->class_failed && !r->analysis_failed)
+	struct verdict v;
+	judge(r, rec, &v);
+	if (v.class_failed)
 		out_of_memory(r, number, facts);
-	bool classified = v->classified && !r->analysis_failed;
-	const ff_hit_class *hc = &v->hc;
-	if (!v->passed) {
+	bool classified = v.classified;
+	const ff_hit_class *hc = &v.hc;
+	if (!v.passed) {
 		if (classified && ff_analysis_tick(r->analysis, rec) != 0)
 			out_of_memory(r, number, facts);
 		return;
@@ -689,6 +690,22 @@ static void on_input_error(struct run *r, size_t source, const char *message)
 	r->status = FF_EXIT_IO;
 }
 
+/* One line of the merged input, from either read path: text is the line
+ * (for an invalid line, possibly only its first bytes). */
+static void on_line(struct run *r, size_t source, enum ff_parse_result result, const ff_record *rec, ff_sv text,
+		    uint64_t number, bool overlong)
+{
+	size_t fact_idx = r->fact_of_source[source];
+	r->facts[fact_idx].lines++;
+	r->seq++;
+	if (result == FF_PARSE_OK) {
+		on_valid(r, rec, text, number, fact_idx);
+	} else {
+		struct bad_line bad = { result, overlong, source, number, text };
+		on_invalid(r, &bad, &r->facts[fact_idx]);
+	}
+}
+
 /* Every line on this thread, in merged order. */
 static void read_serial(struct run *r)
 {
@@ -700,19 +717,8 @@ static void read_serial(struct run *r)
 			on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
 			continue;
 		}
-		size_t fact_idx = r->fact_of_source[ev.source];
-		r->facts[fact_idx].lines++;
-		r->seq++;
-		if (ev.result == FF_PARSE_OK) {
-			struct verdict v;
-			bool stop = r->analysis_failed;
-			judge(r, ev.rec, &stop, &v);
-			on_valid(r, ev.rec, &v, ff_sv_make(ev.line->p, ev.line->n), ev.line->number, fact_idx);
-		} else {
-			struct bad_line bad = { ev.result, ev.line->overlong, ev.source, ev.line->number,
-						ff_sv_make(ev.line->p, ev.line->n) };
-			on_invalid(r, &bad, &r->facts[fact_idx]);
-		}
+		on_line(r, ev.source, ev.result, ev.rec, ff_sv_make(ev.line->p, ev.line->n), ev.line->number,
+			ev.line->overlong);
 	}
 }
 
@@ -764,18 +770,7 @@ static void count_batches(struct run *r)
 				on_input_error(r, it->source, message);
 				continue;
 			}
-			size_t fact_idx = r->fact_of_source[it->source];
-			r->facts[fact_idx].lines++;
-			r->seq++;
-			if (it->result == FF_PARSE_OK) {
-				struct verdict v;
-				bool stop = r->analysis_failed;
-				judge(r, &it->rec, &stop, &v);
-				on_valid(r, &it->rec, &v, it->text, it->number, fact_idx);
-			} else {
-				struct bad_line bad = { it->result, it->overlong, it->source, it->number, it->text };
-				on_invalid(r, &bad, &r->facts[fact_idx]);
-			}
+			on_line(r, it->source, it->result, &it->rec, it->text, it->number, it->overlong);
 		}
 		uint64_t read = b->bytes_read;
 		ff_handoff_recycle(r->handoff, b);
