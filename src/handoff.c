@@ -1,21 +1,19 @@
 /* handoff.c — a ring of batches between one reading and one counting
  * thread, under one mutex.  Locking happens once per batch (thousands of
- * lines), never per line. */
+ * lines), never per line; the lines' bytes stay where the input read them.
+ *
+ * Batches are numbered as they start filling; `released` counts the
+ * batches given back, which are given back in order, so every line in a
+ * batch numbered up to `released` is done with.  The inputs ask for that
+ * before they reuse a buffer (the keeper). */
 #include "handoff.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "input.h"
-
 #define BATCHES 4
 #define BATCH_ITEMS 2048
-/* Twice the longest line: a record's views lie inside its line, and what
- * does not is no longer than the line. */
-#define BATCH_ARENA (2u * FF_LINE_MAX + 4096u)
-/* Invalid lines keep this much for the message that shows them. */
-#define INVALID_KEPT 512
 
 struct ff_handoff {
 	pthread_mutex_t lock;
@@ -23,95 +21,15 @@ struct ff_handoff {
 	ff_batch batches[BATCHES];
 	ff_batch *empty[BATCHES], *full[BATCHES];
 	size_t n_empty, full_head, n_full;
+	uint64_t released;  /* batches given back by the consumer */
 	bool closed;
-	bool sync_ready;  /* the mutex and condition exist */
+	bool sync_ready;    /* the mutex and condition exist */
+
+	/* producer only */
+	ff_batch *filling;
+	uint64_t numbered;  /* batches started so far */
+	uint64_t bytes_read;
 };
-
-/* ---- batches ---- */
-
-static char *arena_take(ff_batch *b, size_t n)
-{
-	if (n > b->arena_cap - b->used)
-		return NULL;
-	char *p = b->arena + b->used;
-	b->used += n;
-	return p;
-}
-
-/* Points v into the arena: at the same offset in the line's copy when it
- * lies in the line, else at a copy of its own.  False when that copy does
- * not fit. */
-static bool relocate(ff_batch *b, ff_sv *v, const ff_line *line, const char *copy)
-{
-	if (!v->n) {
-		v->p = "";
-		return true;
-	}
-	uintptr_t off = (uintptr_t)v->p - (uintptr_t)line->p;
-	if (off <= line->n && v->n <= line->n - off) {
-		v->p = copy + off;
-		return true;
-	}
-	char *p = arena_take(b, v->n);
-	if (!p)
-		return false;
-	memcpy(p, v->p, v->n);
-	v->p = p;
-	return true;
-}
-
-ff_item *ff_batch_add(ff_batch *b, const ff_event *ev)
-{
-	if (b->n == b->cap)
-		return NULL;
-	const ff_line *line = ev->line;
-	bool valid = ev->result == FF_PARSE_OK;
-	size_t keep = valid || line->n < INVALID_KEPT ? line->n : INVALID_KEPT;
-	size_t used = b->used;
-	char *copy = arena_take(b, keep);
-	if (!copy)
-		return NULL;
-	if (keep)
-		memcpy(copy, line->p, keep);
-	ff_item *it = &b->items[b->n];
-	it->kind = FF_EV_LINE;
-	it->result = ev->result;
-	it->source = (uint32_t)ev->source;
-	it->number = line->number;
-	it->overlong = line->overlong;
-	it->text = ff_sv_make(copy, keep);
-	if (valid) {
-		ff_record *rec = &it->rec;
-		*rec = *ev->rec;
-		ff_sv *views[] = { &rec->client, &rec->ident, &rec->user, &rec->request, &rec->method,
-				   &rec->target, &rec->path, &rec->query, &rec->protocol, &rec->referer,
-				   &rec->user_agent, &rec->vhost };
-		for (size_t i = 0; i < sizeof views / sizeof *views; i++) {
-			if (!relocate(b, views[i], line, copy)) {
-				b->used = used;
-				return NULL;
-			}
-		}
-	}
-	b->n++;
-	return it;
-}
-
-ff_item *ff_batch_add_error(ff_batch *b, size_t source, const char *message)
-{
-	size_t n = strlen(message);
-	if (n > INVALID_KEPT)
-		n = INVALID_KEPT;
-	if (b->n == b->cap || n > b->arena_cap - b->used)
-		return NULL;
-	char *copy = arena_take(b, n);
-	memcpy(copy, message, n); /* NOLINT(bugprone-not-null-terminated-result): a view, not a C string */
-	ff_item *it = &b->items[b->n++];
-	*it = (ff_item){ .kind = FF_EV_INPUT_ERROR, .source = (uint32_t)source, .text = ff_sv_make(copy, n) };
-	return it;
-}
-
-/* ---- the ring ---- */
 
 ff_handoff *ff_handoff_new(void)
 {
@@ -121,11 +39,9 @@ ff_handoff *ff_handoff_new(void)
 	for (size_t i = 0; i < BATCHES; i++) {
 		ff_batch *b = &h->batches[i];
 		b->items = malloc(BATCH_ITEMS * sizeof *b->items);
-		b->arena = malloc(BATCH_ARENA);
 		b->cap = BATCH_ITEMS;
-		b->arena_cap = BATCH_ARENA;
 		h->empty[h->n_empty++] = b;
-		if (!b->items || !b->arena) {
+		if (!b->items) {
 			ff_handoff_free(h);
 			return NULL;
 		}
@@ -148,7 +64,7 @@ void ff_handoff_free(ff_handoff *h)
 	if (!h)
 		return;
 	for (size_t i = 0; i < BATCHES; i++)
-		free(h->batches[i].items), free(h->batches[i].arena);
+		free(h->batches[i].items);
 	if (h->sync_ready) {
 		pthread_cond_destroy(&h->changed);
 		pthread_mutex_destroy(&h->lock);
@@ -156,7 +72,9 @@ void ff_handoff_free(ff_handoff *h)
 	free(h);
 }
 
-ff_batch *ff_handoff_empty(ff_handoff *h)
+/* ---- producer ---- */
+
+static ff_batch *start_batch(ff_handoff *h)
 {
 	pthread_mutex_lock(&h->lock);
 	while (!h->n_empty)
@@ -164,25 +82,90 @@ ff_batch *ff_handoff_empty(ff_handoff *h)
 	ff_batch *b = h->empty[--h->n_empty];
 	pthread_mutex_unlock(&h->lock);
 	b->n = 0;
-	b->used = 0;
+	b->number = ++h->numbered;
 	return b;
 }
 
-void ff_handoff_publish(ff_handoff *h, ff_batch *b)
+static void hand_over(ff_handoff *h)
 {
+	ff_batch *b = h->filling;
+	h->filling = NULL;
+	b->bytes_read = h->bytes_read;
 	pthread_mutex_lock(&h->lock);
 	h->full[(h->full_head + h->n_full++) % BATCHES] = b;
 	pthread_cond_broadcast(&h->changed);
 	pthread_mutex_unlock(&h->lock);
 }
 
+static ff_item *next_item(ff_handoff *h)
+{
+	if (h->filling && h->filling->n == h->filling->cap)
+		hand_over(h);
+	if (!h->filling)
+		h->filling = start_batch(h);
+	return &h->filling->items[h->filling->n++];
+}
+
+void ff_handoff_add(ff_handoff *h, const ff_event *ev, const char *error)
+{
+	ff_item *it = next_item(h);
+	it->kind = ev->kind;
+	it->source = (uint32_t)ev->source;
+	if (ev->kind == FF_EV_INPUT_ERROR) {
+		it->text = ff_sv_make(error, strlen(error));
+		return;
+	}
+	const ff_line *line = ev->line;
+	it->result = ev->result;
+	it->overlong = line->overlong;
+	it->number = line->number;
+	it->text = ff_sv_make(line->p, line->n);
+	if (ev->result == FF_PARSE_OK)
+		it->rec = *ev->rec;
+}
+
+void ff_handoff_note_read(ff_handoff *h, uint64_t bytes_read)
+{
+	h->bytes_read = bytes_read;
+}
+
 void ff_handoff_close(ff_handoff *h)
 {
+	if (h->filling)
+		hand_over(h);
 	pthread_mutex_lock(&h->lock);
 	h->closed = true;
 	pthread_cond_broadcast(&h->changed);
 	pthread_mutex_unlock(&h->lock);
 }
+
+/* The mark covering every line handed out so far: the batch being filled,
+ * or the next one when none is. */
+static uint64_t keeper_now(void *ctx)
+{
+	ff_handoff *h = ctx;
+	return h->filling ? h->filling->number : h->numbered + 1;
+}
+
+static bool keeper_release(void *ctx, uint64_t mark)
+{
+	ff_handoff *h = ctx;
+	/* The consumer cannot give back a batch it has not got. */
+	if (h->filling && h->filling->number <= mark)
+		hand_over(h);
+	pthread_mutex_lock(&h->lock);
+	while (h->released < mark && h->released < h->numbered)
+		pthread_cond_wait(&h->changed, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+	return true;
+}
+
+ff_line_keeper ff_handoff_keeper(ff_handoff *h)
+{
+	return (ff_line_keeper){ .now = keeper_now, .release = keeper_release, .ctx = h };
+}
+
+/* ---- consumer ---- */
 
 ff_batch *ff_handoff_take(ff_handoff *h)
 {
@@ -203,6 +186,7 @@ void ff_handoff_recycle(ff_handoff *h, ff_batch *b)
 {
 	pthread_mutex_lock(&h->lock);
 	h->empty[h->n_empty++] = b;
+	h->released = b->number;
 	pthread_cond_broadcast(&h->changed);
 	pthread_mutex_unlock(&h->lock);
 }

@@ -23,6 +23,10 @@
  * longer) and still has a whole block of room to read into after it. */
 #define FF_BUF_CAP (FF_LINE_MAX + 2u + FF_BLOCK)
 
+/* Buffers a reader that keeps its lines cycles through: one being read
+ * into while the consumer works through the others. */
+#define FF_RING 4
+
 /* A run of bytes that is certainly longer than FF_LINE_MAX once a CR
  * before the LF is discounted. */
 #define FF_OVERLONG_AT ((size_t)FF_LINE_MAX + 2u)
@@ -47,6 +51,13 @@ struct ff_input {
 	bool skipping;     /* inside an overlong line, after its prefix */
 
 	char *buf;   /* FF_BUF_CAP bytes of decompressed content */
+	/* Keeping lines (ff_input_keep_lines): buf is ring[cur]; marks[i]
+	 * covers the lines handed out of ring[i] (0: none yet). */
+	bool keeping;
+	ff_line_keeper keeper;
+	char *ring[FF_RING];
+	uint64_t marks[FF_RING];
+	unsigned cur;
 	size_t start; /* first byte not yet handed out */
 	size_t scan;  /* bytes in [start, scan) are known to hold no LF */
 	size_t end;   /* end of the bytes read */
@@ -360,10 +371,51 @@ static size_t fill_plain(ff_input *in, char *dst, size_t room)
 	return (size_t)got;
 }
 
+void ff_input_keep_lines(ff_input *in, const ff_line_keeper *keeper)
+{
+	in->keeper = *keeper;
+	if (!in->keeping) {
+		in->ring[0] = in->buf;
+		in->cur = 0;
+		in->keeping = true;
+	}
+}
+
+/* Keeping lines: moves the pending partial line to the next buffer of the
+ * ring once its lines are released, leaving the lines handed out of this
+ * one in place.  False when the reader failed. */
+static bool next_buffer(ff_input *in)
+{
+	unsigned next = (in->cur + 1) % FF_RING;
+	in->marks[in->cur] = in->keeper.now(in->keeper.ctx);
+	if (!in->ring[next] && !(in->ring[next] = malloc(FF_BUF_CAP))) {
+		fail(in, "out of memory", NULL);
+		return false;
+	}
+	if (in->marks[next] && !in->keeper.release(in->keeper.ctx, in->marks[next])) {
+		fail(in, "out of memory", NULL);
+		return false;
+	}
+	size_t keep = in->end - in->start;
+	if (keep)
+		memcpy(in->ring[next], in->buf + in->start, keep);
+	in->buf = in->ring[next];
+	in->cur = next;
+	in->scan -= in->start;
+	in->end = keep;
+	in->start = 0;
+	return true;
+}
+
 /* Makes room after the pending partial line and reads one more block. */
 static void fill(ff_input *in)
 {
-	if (in->start > 0) {
+	if (in->keeping) {
+		/* Bytes after end were never handed out, so reading there
+		 * is safe while a whole block fits. */
+		if (FF_BUF_CAP - in->end < FF_BLOCK && !next_buffer(in))
+			return;
+	} else if (in->start > 0) {
 		size_t keep = in->end - in->start;
 		if (keep)
 			memmove(in->buf, in->buf + in->start, keep);
@@ -478,7 +530,12 @@ void ff_input_close(ff_input *in)
 	if (in->fd != 0)
 		close(in->fd);
 	free(in->zin);
-	free(in->buf);
+	if (in->keeping) {
+		for (unsigned i = 0; i < FF_RING; i++)
+			free(in->ring[i]);
+	} else {
+		free(in->buf);
+	}
 	free(in->name);
 	free(in);
 }

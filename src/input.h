@@ -58,6 +58,23 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz);
 
 enum ff_input_status ff_input_next(ff_input *in, ff_line *line);
 
+/* Lines kept past the next call, for a consumer on another thread.  The
+ * keeper tells the reader where the consumer is: `now` is a mark covering
+ * every line handed out so far, and `release` returns once the consumer
+ * is done with every line handed out up to `mark` (false: it never will,
+ * and the reader fails with "out of memory"). */
+typedef struct ff_line_keeper {
+	uint64_t (*now)(void *ctx);
+	bool (*release)(void *ctx, uint64_t mark);
+	void *ctx;
+} ff_line_keeper;
+
+/* From this call on, a line handed out stays valid until the keeper
+ * releases its mark: the reader fills a ring of buffers and waits for a
+ * buffer's lines to be released before reading into it again (buffers
+ * are allocated as needed; keeper is copied). */
+void ff_input_keep_lines(ff_input *in, const ff_line_keeper *keeper);
+
 /* The reason for FF_INPUT_ERROR, without the file name: "truncated gzip
  * stream", "corrupt gzip data: incorrect data check", "trailing garbage
  * after gzip data" or strerror text; "" before any error. */

@@ -26,6 +26,7 @@ struct ff_merge {
 	size_t heap_len;
 	size_t *pending; /* sources whose next line is still to be read */
 	size_t pending_len;
+	bool keep_lines;
 };
 
 int ff_replay_push(ff_replay *r, const ff_line *line)
@@ -176,7 +177,7 @@ static enum ff_input_status advance(ff_merge *m, struct source *s)
 		s->line.overlong = s->replay.overlong[i];
 		st = FF_INPUT_LINE;
 	} else {
-		if (s->replay.count)
+		if (s->replay.count && !m->keep_lines)
 			ff_replay_free(&s->replay), s->replay_pos = 0;
 		st = ff_input_next(s->in, &s->line);
 	}
@@ -230,6 +231,13 @@ int ff_merge_next(ff_merge *m, ff_event *ev)
 		return 0;
 	fill(m, heap_pop(m), ev);
 	return 1;
+}
+
+void ff_merge_keep_lines(ff_merge *m, const ff_line_keeper *keeper)
+{
+	m->keep_lines = true;
+	for (size_t i = 0; i < m->count; i++)
+		ff_input_keep_lines(m->src[i].in, keeper);
 }
 
 const ff_input *ff_merge_input(const ff_merge *m, size_t source)

@@ -51,6 +51,11 @@ long ff_merge_add(ff_merge *m, ff_input *in, ff_replay *replay);
 /* 1 with *ev filled, 0 when every source is exhausted. */
 int ff_merge_next(ff_merge *m, ff_event *ev);
 
+/* Every source keeps its lines until keeper releases them (see
+ * ff_input_keep_lines), and lines read ahead stay until ff_merge_free, so
+ * events stay valid past the next call. */
+void ff_merge_keep_lines(ff_merge *m, const ff_line_keeper *keeper);
+
 const ff_input *ff_merge_input(const ff_merge *m, size_t source);
 size_t ff_merge_count(const ff_merge *m);
 

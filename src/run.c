@@ -61,7 +61,6 @@ struct run {
 	ff_filter *filter;       /* NULL when no filter is active */
 	ff_rowqueue *rows;       /* records waiting for their visit */
 	ff_handoff *handoff;     /* between the reading and counting threads */
-	bool reader_failed;      /* the reading thread could not go on */
 	bool anonymize;
 	/* progress on standard error */
 	bool progress;
@@ -728,31 +727,15 @@ static void *reader_main(void *arg)
 {
 	struct run *r = arg;
 	ff_handoff *h = r->handoff;
-	ff_batch *b = ff_handoff_empty(h);
 	ff_event ev;
-	while (b && ff_merge_next(r->merge, &ev)) {
-		ff_item *it;
-		for (;;) {
-			if (ev.kind == FF_EV_INPUT_ERROR)
-				it = ff_batch_add_error(b, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
-			else
-				it = ff_batch_add(b, &ev);
-			if (it || b->n == 0)
-				break;
-			b->bytes_read = bytes_read(r);
-			ff_handoff_publish(h, b);
-			if (!(b = ff_handoff_empty(h)))
-				break;
-		}
-		if (!it) {
-			r->reader_failed = b != NULL;
-			break;
-		}
+	uint64_t lines = 0;
+	while (ff_merge_next(r->merge, &ev)) {
+		if (r->progress && (++lines & 0x3fff) == 0)
+			ff_handoff_note_read(h, bytes_read(r));
+		const char *error = ev.kind == FF_EV_INPUT_ERROR ? ff_input_error(ff_merge_input(r->merge, ev.source)) : NULL;
+		ff_handoff_add(h, &ev, error);
 	}
-	if (b) {
-		b->bytes_read = bytes_read(r);
-		ff_handoff_publish(h, b);
-	}
+	ff_handoff_note_read(h, bytes_read(r));
 	ff_handoff_close(h);
 	return NULL;
 }
@@ -790,10 +773,29 @@ static bool want_threads(const struct run *r)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
+static uint64_t no_mark(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static bool released_at_once(void *ctx, uint64_t mark)
+{
+	(void)ctx, (void)mark;
+	return true;
+}
+
 static void read_threaded(struct run *r)
 {
 	pthread_t reader;
-	if (!(r->handoff = ff_handoff_new()) || pthread_create(&reader, NULL, reader_main, r) != 0) {
+	if ((r->handoff = ff_handoff_new())) {
+		ff_line_keeper keeper = ff_handoff_keeper(r->handoff);
+		ff_merge_keep_lines(r->merge, &keeper);
+	}
+	if (!r->handoff || pthread_create(&reader, NULL, reader_main, r) != 0) {
+		/* One thread after all: a line is done with before the next. */
+		ff_line_keeper serial = { .now = no_mark, .release = released_at_once };
+		ff_merge_keep_lines(r->merge, &serial);
 		ff_handoff_free(r->handoff);
 		r->handoff = NULL;
 		read_serial(r);
@@ -803,11 +805,6 @@ static void read_threaded(struct run *r)
 	pthread_join(reader, NULL);
 	ff_handoff_free(r->handoff);
 	r->handoff = NULL;
-	if (r->reader_failed) {
-		ff_diag(r->err, "out of memory while passing lines between threads");
-		r->analysis_failed = true;
-		r->status = FF_EXIT_IO;
-	}
 }
 
 static void read_all(struct run *r)
