@@ -30,6 +30,9 @@
 #define UA_DEPTH_LIMIT 10000u
 #define UA_HEAP_LIMIT_KIB 20480u
 
+/* A rule is JIT-compiled when it runs for this many agents. */
+#define UA_JIT_AFTER 16u
+
 #define UA_MAX_FIELDS 5
 #define UA_LIT_MAX 48       /* longest literal kept for the pre-filter */
 #define UA_LIT_MIN 2        /* a single byte is in nearly every agent */
@@ -78,6 +81,7 @@ struct arena {
 
 struct ua_rule {
 	pcre2_code *re;
+	uint32_t tries;                   /* matches run, up to UA_JIT_AFTER */
 	const char *rep[UA_MAX_FIELDS];   /* NULL: take the default group */
 	size_t rep_len[UA_MAX_FIELDS];
 	bool rep_subst[UA_MAX_FIELDS];    /* holds a $N to substitute */
@@ -905,8 +909,6 @@ static bool load_rule(ff_ua *ua, enum ua_section sec, yaml_document_t *doc, yaml
 			 path, (unsigned)regex->start_mark.line + 1, (size_t)eoff, (const char *)msg);
 		return false;
 	}
-	/* Without JIT the interpreter still gives the same answers. */
-	(void)pcre2_jit_compile(r.re, PCRE2_JIT_COMPLETE);
 
 	/* Numbered within the section for now; the sections' bases are
 	 * added once all are loaded. */
@@ -1171,9 +1173,15 @@ static bool classify_section(ff_ua *ua, enum ua_section sec, ff_sv agent, const 
 	size_t base = ua->rule_base[sec];
 
 	for (size_t i = 0; i < l->n; i++) {
-		const struct ua_rule *r = &l->v[i];
+		struct ua_rule *r = &l->v[i];
 		if (mask && !(mask[(base + i) / 64] >> ((base + i) % 64) & 1))
 			continue;
+		/* JIT-compiling all rules would take half of start-up, and
+		 * most rules run a few times a run, if ever (each distinct
+		 * agent is classified once).  Without JIT the interpreter
+		 * gives the same answers. */
+		if (r->tries < UA_JIT_AFTER && ++r->tries == UA_JIT_AFTER)
+			(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
 		int rc = pcre2_match(r->re, (PCRE2_SPTR)agent.p, agent.n, 0, 0, ua->md, ua->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
