@@ -52,6 +52,16 @@ static void local_parts(ff_time t, int64_t *day, unsigned *hour, unsigned *weekd
 	*weekday = (unsigned)(w < 0 ? w + 7 : w);
 }
 
+static uint32_t day_id_cached(ff_analysis *a, int64_t day)
+{
+	if (a->last_day_id != UINT32_MAX && day == a->last_day)
+		return a->last_day_id;
+	uint32_t id = day_id(a, day);
+	a->last_day = day;
+	a->last_day_id = id;
+	return id;
+}
+
 static bool pair_seen(ff_hmap *set, uint32_t a, uint32_t b, bool *failed)
 {
 	bool inserted;
@@ -180,9 +190,20 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 	int64_t day;
 	unsigned hour, wday;
 	local_parts(pv->time, &day, &hour, &wday);
-	uint32_t did = day_id(a, day);
-	if (did != UINT32_MAX && !pair_seen(a->day_visitors, did, pv->visitor, &a->failed))
-		AT(a->days, did, struct day_stat)->uniq++;
+	uint32_t did = day_id_cached(a, day);
+	if (did != UINT32_MAX) {
+		/* Most pageviews are the visitor's second or later of the
+		 * day: one look at the visitor's last day spares the pair
+		 * set a lookup. */
+		uint32_t *last = AT(a->visitor_day, pv->visitor, uint32_t);
+		if (!last) {
+			a->failed = true;
+		} else if (*last != did + 1) {
+			if (!pair_seen(a->day_visitors, did, pv->visitor, &a->failed))
+				AT(a->days, did, struct day_stat)->uniq++;
+			*last = did + 1;
+		}
+	}
 	if (!pair_seen(a->page_visitors, pv->path_id, pv->visitor, &a->failed))
 		AT(a->pages, pv->path_id, struct page_stat)->uniq++;
 
@@ -360,6 +381,7 @@ void ff_analysis_free(ff_analysis *a)
 	ff_hmap_free(a->day_ids);
 	ff_hmap_free(a->page_visitors);
 	ff_hmap_free(a->day_visitors);
+	ff_vec_free(&a->visitor_day);
 	ff_hmap_free(a->durations);
 	for (uint32_t i = 0; i < a->lists_n; i++)
 		free(AT(a->lists, i, struct page_list)->ids);
@@ -454,16 +476,6 @@ static int referer_ids(ff_analysis *a, ff_sv ref, uint32_t *referer, uint32_t *r
 	*ref_host = h;
 	*referer = h == UINT32_MAX ? UINT32_MAX : id;
 	return 0;
-}
-
-static uint32_t day_id_cached(ff_analysis *a, int64_t day)
-{
-	if (a->last_day_id != UINT32_MAX && day == a->last_day)
-		return a->last_day_id;
-	uint32_t id = day_id(a, day);
-	a->last_day = day;
-	a->last_day_id = id;
-	return id;
 }
 
 int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const ff_hit_class *hc)

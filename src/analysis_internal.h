@@ -69,6 +69,8 @@ struct ff_analysis {
 	uint32_t last_method, last_protocol; /* the previous line's ids */
 	ff_hmap *page_visitors;    /* (path, visitor) pairs seen */
 	ff_hmap *day_visitors;     /* (day id, visitor) pairs seen */
+	struct vec visitor_day;    /* by visitor: 1 + the day id of its last
+				      pair in day_visitors, 0 before any */
 	ff_hmap *durations;        /* visit duration -> index in duration_counts */
 	struct vec duration_counts; /* struct { int64 seconds; uint64 count } */
 	struct vec infer_counts;   /* pageviews per referer host, first lines */
