@@ -56,10 +56,39 @@ static inline bool ff_sv_starts_with(ff_sv a, ff_sv prefix)
 	return a.n >= prefix.n && (prefix.n == 0 || memcmp(a.p, prefix.p, prefix.n) == 0);
 }
 
+/* The first byte c in [p, end), or NULL.  Log fields are mostly a few
+ * bytes long, where calling memchr costs more than the search: the first
+ * 32 bytes are looked at here, eight at a time, and memchr takes the rest. */
+static inline const char *ff_find_byte(const char *p, const char *end, char c)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+	const uint64_t pattern = ones * (unsigned char)c;
+	const char *stop = end - p > 32 ? p + 32 : end;
+	for (; stop - p >= 8; p += 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		w ^= pattern;
+		/* exact: a high bit is set for each zero byte and, above the
+		 * first zero byte, possibly others; the lowest set is the first */
+		uint64_t zero = (w - ones) & ~w & highs;
+		if (zero) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return p + (__builtin_ctzll(zero) >> 3);
+#else
+			break;
+#endif
+		}
+	}
+	for (; p < stop; p++)
+		if (*p == c)
+			return p;
+	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+}
+
 /* First index of byte c in a, or a.n when absent. */
 static inline size_t ff_sv_find(ff_sv a, char c)
 {
-	const char *q = a.n ? memchr(a.p, c, a.n) : NULL;
+	const char *q = a.n ? ff_find_byte(a.p, a.p + a.n, c) : NULL;
 	return q ? (size_t)(q - a.p) : a.n;
 }
 
