@@ -122,6 +122,55 @@ static void list_push(ff_analysis *a, struct page_list *l, uint32_t id)
 	l->ids[l->n++] = id;
 }
 
+/* Unique visitors by page: a finished visit's distinct pages (sorted) join
+ * its visitor's, and a page new to the visitor counts the visitor once.
+ * Sorted arrays per visitor take an eighth of the memory of a set of
+ * (page, visitor) pairs, and the visitor's array is all a visit touches. */
+static void add_visitor_pages(ff_analysis *a, uint32_t visitor, const uint32_t *ids, uint32_t n)
+{
+	struct visitor_pages *vp = AT(a->visitor_pages, visitor, struct visitor_pages);
+	if (!vp) {
+		a->failed = true;
+		return;
+	}
+	size_t fresh = 0;
+	for (uint32_t i = 0, j = 0; i < n; i++) {
+		while (j < vp->n && vp->ids[j] < ids[i])
+			j++;
+		if (j == vp->n || vp->ids[j] != ids[i])
+			fresh++;
+	}
+	if (!fresh)
+		return;
+	size_t need = vp->n + fresh;
+	if (need > vp->cap) {
+		size_t cap = vp->cap ? vp->cap : 4;
+		while (cap < need)
+			cap *= 2;
+		uint32_t *grown = cap <= UINT32_MAX ? realloc(vp->ids, cap * sizeof *grown) : NULL;
+		if (!grown) {
+			a->failed = true;
+			return;
+		}
+		vp->ids = grown;
+		vp->cap = (uint32_t)cap;
+	}
+	/* merged from the back, in place */
+	size_t i = n, j = vp->n, k = need;
+	while (i > 0) {
+		if (j > 0 && vp->ids[j - 1] >= ids[i - 1]) {
+			if (vp->ids[j - 1] == ids[i - 1])
+				i--;
+			vp->ids[--k] = vp->ids[--j];
+		} else {
+			uint32_t id = ids[--i];
+			vp->ids[--k] = id;
+			AT(a->pages, id, struct page_stat)->uniq++;
+		}
+	}
+	vp->n = (uint32_t)need;
+}
+
 static int cmp_u32(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
@@ -204,8 +253,6 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 			*last = did + 1;
 		}
 	}
-	if (!pair_seen(a->page_visitors, pv->path_id, pv->visitor, &a->failed))
-		AT(a->pages, pv->path_id, struct page_stat)->uniq++;
 
 	if (visit->pageviews == 1) {
 		visit->user[0] = x.agent | ((uint64_t)x.host << 32);
@@ -278,9 +325,14 @@ static void on_visit(void *ctx, const ff_visit *v)
 	uint32_t li = (uint32_t)(v->user[3] - 1);
 	struct page_list *l = AT(a->lists, li, struct page_list);
 	qsort(l->ids, l->n, sizeof *l->ids, cmp_u32);
-	for (uint32_t i = 0; i < l->n; i++)
-		if (i == 0 || l->ids[i] != l->ids[i - 1])
+	uint32_t distinct = 0;
+	for (uint32_t i = 0; i < l->n; i++) {
+		if (i == 0 || l->ids[i] != l->ids[i - 1]) {
 			AT(a->pages, l->ids[i], struct page_stat)->visits++;
+			l->ids[distinct++] = l->ids[i];
+		}
+	}
+	add_visitor_pages(a, v->visitor, l->ids, distinct);
 	l->next_free = a->lists_free;
 	a->lists_free = li + 1;
 }
@@ -332,11 +384,10 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	a->visitor_ids = ff_hmap_new(s ^ 9);
 	a->host_keys = o->anonymize ? ff_intern_new(s ^ 14) : NULL;
 	a->day_ids = ff_hmap_new(s ^ 10);
-	a->page_visitors = ff_hmap_new(s ^ 11);
 	a->day_visitors = ff_hmap_new(s ^ 12);
 	a->durations = ff_hmap_new(s ^ 13);
 	if (!a->names || !a->paths || !a->clients || !a->vhosts || !a->methods || !a->protocols ||
-	    !a->ref_hosts || !a->referers || !a->visitor_ids || (o->anonymize && !a->host_keys) || !a->day_ids || !a->page_visitors ||
+	    !a->ref_hosts || !a->referers || !a->visitor_ids || (o->anonymize && !a->host_keys) || !a->day_ids ||
 	    !a->day_visitors || !a->durations)
 		goto oom;
 	a->cls = ff_classifier_new(ua, a->names, cfg, s ^ 16, err, errsz);
@@ -379,7 +430,8 @@ void ff_analysis_free(ff_analysis *a)
 		ff_intern_free(interns[i]);
 	ff_hmap_free(a->visitor_ids);
 	ff_hmap_free(a->day_ids);
-	ff_hmap_free(a->page_visitors);
+	for (size_t i = 0; i < a->visitor_pages.cap; i++)
+		free(AT(a->visitor_pages, i, struct visitor_pages)->ids);
 	ff_hmap_free(a->day_visitors);
 	ff_vec_free(&a->visitor_day);
 	ff_hmap_free(a->durations);
@@ -388,7 +440,7 @@ void ff_analysis_free(ff_analysis *a)
 	struct vec *vecs[] = { &a->pages, &a->hosts, &a->vhost_stats, &a->method_hits, &a->protocol_hits,
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
 			       &a->unkept_referers, &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
-			       &a->extras, &a->extra_words, &a->lists };
+			       &a->extras, &a->extra_words, &a->lists, &a->visitor_pages };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		ff_vec_free(vecs[i]);
 	free(a);

@@ -39,6 +39,11 @@ struct pv_extra {
 	enum ff_device_type device_type;
 	bool post;
 };
+/* The distinct paths of a visitor's finished visits, ascending. */
+struct visitor_pages {
+	uint32_t *ids;
+	uint32_t n, cap;
+};
 struct page_list {
 	uint32_t *ids;
 	uint32_t n, cap;
@@ -67,7 +72,7 @@ struct ff_analysis {
 	int64_t last_day;          /* the previous line's day and its id */
 	uint32_t last_day_id;
 	uint32_t last_method, last_protocol; /* the previous line's ids */
-	ff_hmap *page_visitors;    /* (path, visitor) pairs seen */
+	struct vec visitor_pages;  /* struct visitor_pages by visitor id */
 	ff_hmap *day_visitors;     /* (day id, visitor) pairs seen */
 	struct vec visitor_day;    /* by visitor: 1 + the day id of its last
 				      pair in day_visitors, 0 before any */
