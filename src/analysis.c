@@ -234,12 +234,16 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 	 * callback does. */
 	const uint32_t *words = vec_get(&a->extra_words, xi, a->mk_words * sizeof *words);
 	extra_release(a, xi);
-	marketing_pageview(a, visit, pv, &x, words);
+	if (COUNTS(a, FF_G_MARKETING))
+		marketing_pageview(a, visit, pv, &x, words);
 
-	int64_t day;
-	unsigned hour, wday;
-	local_parts(pv->time, &day, &hour, &wday);
-	uint32_t did = day_id_cached(a, day);
+	int64_t day = 0;
+	unsigned hour = 0, wday = 0;
+	uint32_t did = UINT32_MAX;
+	if (COUNTS(a, FF_G_TIME)) {
+		local_parts(pv->time, &day, &hour, &wday);
+		did = day_id_cached(a, day);
+	}
 	if (did != UINT32_MAX) {
 		/* Most pageviews are the visitor's second or later of the
 		 * day: one look at the visitor's last day spares the pair
@@ -257,16 +261,21 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 	if (visit->pageviews == 1) {
 		visit->user[0] = x.agent | ((uint64_t)x.host << 32);
 		visit->user[1] = (uint64_t)(x.ref_host + 1) | ((uint64_t)(x.referer + 1) << 32);
-		a->hours[hour].visits++;
-		a->weekdays[wday].visits++;
-		if (did != UINT32_MAX)
-			AT(a->days, did, struct day_stat)->visits++;
-		AT(a->hosts, x.host, struct host_stat)->visits++;
+		if (COUNTS(a, FF_G_TIME)) {
+			a->hours[hour].visits++;
+			a->weekdays[wday].visits++;
+			if (did != UINT32_MAX)
+				AT(a->days, did, struct day_stat)->visits++;
+		}
+		if (COUNTS(a, FF_G_HOSTS))
+			AT(a->hosts, x.host, struct host_stat)->visits++;
 		if (x.vhost != UINT32_MAX)
 			AT(a->vhost_stats, x.vhost, struct host_stat)->visits++;
-		AT(a->browsers, x.browser, struct hv_stat)->visits++;
-		AT(a->oses, x.os, struct hv_stat)->visits++;
-		a->devices[x.device_type].visits++;
+		if (COUNTS(a, FF_G_AGENTS)) {
+			AT(a->browsers, x.browser, struct hv_stat)->visits++;
+			AT(a->oses, x.os, struct hv_stat)->visits++;
+			a->devices[x.device_type].visits++;
+		}
 		if (x.ref_host != UINT32_MAX) {
 			AT(a->ref_host_stats, x.ref_host, struct hv_stat)->visits++;
 			if (ff_intern_is_overflow(a->referers, x.referer))
@@ -274,12 +283,14 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 			else
 				AT(a->referer_stats, x.referer, struct hv_stat)->visits++;
 		}
-		uint32_t li = list_alloc(a);
-		if (li == UINT32_MAX) {
-			a->failed = true;
-			return;
+		if (COUNTS(a, FF_G_PAGES)) {
+			uint32_t li = list_alloc(a);
+			if (li == UINT32_MAX) {
+				a->failed = true;
+				return;
+			}
+			visit->user[3] = (uint64_t)li + 1;
 		}
-		visit->user[3] = (uint64_t)li + 1;
 	}
 	if (visit->user[3])
 		list_push(a, AT(a->lists, visit->user[3] - 1, struct page_list), pv->path_id);
@@ -312,11 +323,13 @@ static void on_visit(void *ctx, const ff_visit *v)
 		}
 	}
 
-	struct page_stat *entry = AT(a->pages, v->entry_path, struct page_stat);
-	entry->entries++;
-	if (v->pageviews == 1)
-		entry->entry_bounces++;
-	AT(a->pages, v->exit_path, struct page_stat)->exits++;
+	if (COUNTS(a, FF_G_PAGES)) {
+		struct page_stat *entry = AT(a->pages, v->entry_path, struct page_stat);
+		entry->entries++;
+		if (v->pageviews == 1)
+			entry->entry_bounces++;
+		AT(a->pages, v->exit_path, struct page_stat)->exits++;
+	}
 	if (v->user[2])
 		ff_marketing_visit_close(a->mk, (uint32_t)(v->user[2] - 1), v->pageviews, v->entry_path, v->exit_path);
 
@@ -372,6 +385,10 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	if (!a)
 		goto oom;
 	a->opt = *o;
+	/* Sources, campaigns, goals, funnels and experiments are worked out
+	 * from the entry page and its referer. */
+	if (COUNTS(a, FF_G_MARKETING))
+		a->opt.skip &= ~(unsigned)(FF_G_PAGES | FF_G_REFERRERS);
 	uint64_t s = o->seed;
 	a->names = ff_intern_new(s ^ 1);
 	a->paths = ff_intern_new(s ^ 2);
@@ -530,57 +547,38 @@ static int referer_ids(ff_analysis *a, ff_sv ref, uint32_t *referer, uint32_t *r
 	return 0;
 }
 
-int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const ff_hit_class *hc)
+/* The per-hit counts of the hours, weekdays and days reports. */
+static int count_time(ff_analysis *a, const ff_record *rec, bool pv)
 {
-	a->valid_seen++;
-	uint32_t agent = hc->agent_id;
-	const ff_agent *ag = hc->agent;
-	bool pv = hc->pageview;
-
 	int64_t day;
 	unsigned hour, wday;
 	local_parts(rec->time, &day, &hour, &wday);
 	uint32_t did = day_id_cached(a, day);
-	uint32_t path = ff_intern_id(a->paths, rec->path);
-	uint32_t client = ff_intern_id(a->clients, rec->client);
-	if (did == UINT32_MAX || path == FF_INTERN_NONE || client == FF_INTERN_NONE)
+	struct day_stat *ds = did == UINT32_MAX ? NULL : AT(a->days, did, struct day_stat);
+	if (!ds)
 		return -1;
-	uint32_t host = host_key(a, rec->client, client);
-	if (host == FF_INTERN_NONE)
-		return -1;
-	/* Pixels count every hit, bots and errors included (SPEC §7). */
-	if (ff_marketing_hit(a->mk, rec, client, agent) < 0)
-		return -1;
-	uint32_t vhost = UINT32_MAX;
-	if (rec->has & FF_HAS(FF_F_VHOST)) {
-		vhost = ff_intern_id(a->vhosts, rec->vhost);
-		if (vhost == FF_INTERN_NONE)
-			return -1;
-	}
-
-	struct page_stat *ps = AT(a->pages, path, struct page_stat);
-	struct host_stat *hs = AT(a->hosts, host, struct host_stat);
-	struct day_stat *ds = AT(a->days, did, struct day_stat);
-	if (!ps || !hs || !ds)
-		return -1;
-	ps->hits++;
-	if (rec->status == 404)
-		ps->not_found++;
-	hs->hits++;
-	hs->bytes = ff_add_sat(hs->bytes, rec->bytes);
 	ds->hits++;
 	ds->bytes = ff_add_sat(ds->bytes, rec->bytes);
 	a->hours[hour].hits++;
 	a->weekdays[wday].hits++;
-	a->devices[ag->device_type].hits++;
-	AT(a->browsers, ag->browser, struct hv_stat)->hits++;
-	AT(a->oses, ag->os, struct hv_stat)->hits++;
-	if (ag->bot) {
-		a->bot_hits++;
-		AT(a->bots, ag->bot_name, struct hv_stat)->hits++;
+	if (pv) {
+		ds->pageviews++;
+		a->hours[hour].pageviews++;
+		a->weekdays[wday].pageviews++;
 	}
-	if (vhost != UINT32_MAX) {
-		struct host_stat *vs = AT(a->vhost_stats, vhost, struct host_stat);
+	return 0;
+}
+
+/* The per-hit counts of the vhosts, methods and protocols reports;
+ * *vhost_out is the virtual host's id or UINT32_MAX. */
+static int count_request(ff_analysis *a, const ff_record *rec, bool pv, uint32_t *vhost_out)
+{
+	uint32_t vhost = UINT32_MAX;
+	if (rec->has & FF_HAS(FF_F_VHOST)) {
+		vhost = ff_intern_id(a->vhosts, rec->vhost);
+		struct host_stat *vs = vhost == FF_INTERN_NONE ? NULL : AT(a->vhost_stats, vhost, struct host_stat);
+		if (!vs)
+			return -1;
 		vs->hits++;
 		vs->bytes = ff_add_sat(vs->bytes, rec->bytes);
 		if (pv)
@@ -588,45 +586,101 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	}
 	if (rec->method.n) {
 		uint32_t id = repeated_id(a->methods, rec->method, &a->last_method);
-		if (id == FF_INTERN_NONE)
+		uint64_t *n = id == FF_INTERN_NONE ? NULL : AT(a->method_hits, id, uint64_t);
+		if (!n)
 			return -1;
-		AT(a->method_hits, id, uint64_t)[0]++;
+		(*n)++;
 	}
 	if (rec->protocol.n) {
 		uint32_t id = repeated_id(a->protocols, rec->protocol, &a->last_protocol);
-		if (id == FF_INTERN_NONE)
+		uint64_t *n = id == FF_INTERN_NONE ? NULL : AT(a->protocol_hits, id, uint64_t);
+		if (!n)
 			return -1;
-		AT(a->protocol_hits, id, uint64_t)[0]++;
+		(*n)++;
+	}
+	*vhost_out = vhost;
+	return 0;
+}
+
+int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const ff_hit_class *hc)
+{
+	a->valid_seen++;
+	uint32_t agent = hc->agent_id;
+	const ff_agent *ag = hc->agent;
+	bool pv = hc->pageview;
+	if (ag->bot)
+		a->bot_hits++;
+
+	/* The visitor's client: always, visits need it. */
+	uint32_t client = ff_intern_id(a->clients, rec->client);
+	if (client == FF_INTERN_NONE)
+		return -1;
+
+	uint32_t path = 0;
+	struct page_stat *ps = NULL;
+	if (COUNTS(a, FF_G_PAGES)) {
+		path = ff_intern_id(a->paths, rec->path);
+		if (path == FF_INTERN_NONE || !(ps = AT(a->pages, path, struct page_stat)))
+			return -1;
+		ps->hits++;
+		if (rec->status == 404)
+			ps->not_found++;
+		if (pv)
+			ps->pageviews++;
+	}
+	uint32_t host = 0;
+	if (COUNTS(a, FF_G_HOSTS)) {
+		host = host_key(a, rec->client, client);
+		struct host_stat *hs = host == FF_INTERN_NONE ? NULL : AT(a->hosts, host, struct host_stat);
+		if (!hs)
+			return -1;
+		hs->hits++;
+		hs->bytes = ff_add_sat(hs->bytes, rec->bytes);
+		if (pv)
+			hs->pageviews++;
+	}
+	/* Pixels count every hit, bots and errors included (SPEC §7). */
+	if (COUNTS(a, FF_G_MARKETING) && ff_marketing_hit(a->mk, rec, client, agent) < 0)
+		return -1;
+	if (COUNTS(a, FF_G_TIME) && count_time(a, rec, pv) != 0)
+		return -1;
+	uint32_t vhost = UINT32_MAX;
+	if (COUNTS(a, FF_G_REQUESTS) && count_request(a, rec, pv, &vhost) != 0)
+		return -1;
+	if (COUNTS(a, FF_G_AGENTS)) {
+		a->devices[ag->device_type].hits++;
+		AT(a->browsers, ag->browser, struct hv_stat)->hits++;
+		AT(a->oses, ag->os, struct hv_stat)->hits++;
+		if (ag->bot)
+			AT(a->bots, ag->bot_name, struct hv_stat)->hits++;
 	}
 
 	uint32_t ref_host = UINT32_MAX, referer = UINT32_MAX;
 	char host_buf[FF_HOST_MAX + 1];
 	size_t host_n = 0;
-	if (rec->referer.n && referer_ids(a, rec->referer, &referer, &ref_host, host_buf, &host_n) != 0)
-		return -1;
-	bool referer_kept = !ff_intern_is_overflow(a->referers, referer);
-	if (ref_host != UINT32_MAX) {
-		AT(a->ref_host_stats, ref_host, struct hv_stat)->hits++;
-		/* referers not kept are told apart by host, so that the site's
-		 * own, known only at the end, can be left out of referrers */
-		if (referer_kept)
-			AT(a->referer_stats, referer, struct hv_stat)->hits++;
-		else
-			AT(a->unkept_referers, ref_host, struct hv_stat)->hits++;
-		if (pv && a->valid_seen <= INFER_LINES)
-			(*AT(a->infer_counts, ref_host, uint64_t))++;
+	bool referer_kept = true;
+	if (COUNTS(a, FF_G_REFERRERS)) {
+		if (rec->referer.n && referer_ids(a, rec->referer, &referer, &ref_host, host_buf, &host_n) != 0)
+			return -1;
+		referer_kept = !ff_intern_is_overflow(a->referers, referer);
+		if (ref_host != UINT32_MAX) {
+			AT(a->ref_host_stats, ref_host, struct hv_stat)->hits++;
+			/* referers not kept are told apart by host, so that the
+			 * site's own, known only at the end, can be left out of
+			 * referrers */
+			if (referer_kept)
+				AT(a->referer_stats, referer, struct hv_stat)->hits++;
+			else
+				AT(a->unkept_referers, ref_host, struct hv_stat)->hits++;
+			if (pv && a->valid_seen <= INFER_LINES)
+				(*AT(a->infer_counts, ref_host, uint64_t))++;
+		}
 	}
 
 	if (!pv)
 		return ff_visits_tick(a->visits, rec->time) < 0 ? -1 : 0;
 
 	a->pageviews++;
-	ps->pageviews++;
-	hs->pageviews++;
-	ds->pageviews++;
-	a->hours[hour].pageviews++;
-	a->weekdays[wday].pageviews++;
-
 	bool inserted;
 	uint32_t *vslot = ff_hmap_u64_find_or_insert(a->visitor_ids, ((uint64_t)client << 32) | agent, &inserted);
 	if (!vslot)
@@ -642,18 +696,21 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		.browser = ag->browser, .os = ag->os, .device_type = ag->device_type,
 		.post = ff_sv_eq(rec->method, FF_SV_LIT("POST")),
 	};
-	/* What marketing will look up by id when the visit is assigned, it
-	 * works out now for the keys not kept: they have no id to look up. */
-	ff_mk_unkept unkept = { .path = ff_intern_is_overflow(a->paths, path) };
-	if (ref_host != UINT32_MAX && (!referer_kept || ff_intern_is_overflow(a->ref_hosts, ref_host))) {
-		if (!host_n)
-			host_n = ff_referer_host(rec->referer, host_buf);
-		unkept.referer = true;
-		unkept.host = ff_sv_make(host_buf, host_n);
+	if (COUNTS(a, FF_G_MARKETING)) {
+		/* What marketing will look up by id when the visit is
+		 * assigned, it works out now for the keys not kept: they have
+		 * no id to look up. */
+		ff_mk_unkept unkept = { .path = ff_intern_is_overflow(a->paths, path) };
+		if (ref_host != UINT32_MAX && (!referer_kept || ff_intern_is_overflow(a->ref_hosts, ref_host))) {
+			if (!host_n)
+				host_n = ff_referer_host(rec->referer, host_buf);
+			unkept.referer = true;
+			unkept.host = ff_sv_make(host_buf, host_n);
+		}
+		uint32_t *words = ff_vec_at(&a->extra_words, xi, a->mk_words * sizeof *words);
+		if (!words || ff_marketing_pageview(a->mk, rec, &unkept, words) < 0)
+			return -1;
 	}
-	uint32_t *words = ff_vec_at(&a->extra_words, xi, a->mk_words * sizeof *words);
-	if (!words || ff_marketing_pageview(a->mk, rec, &unkept, words) < 0)
-		return -1;
 	ff_pageview view = { .time = rec->time, .seq = seq, .data = xi, .visitor = visitor, .path_id = path };
 	if (ff_visits_add_pageview(a->visits, &view) < 0 || a->failed)
 		return -1;

@@ -31,6 +31,8 @@ typedef struct ff_analysis_options {
 	size_t max_keys;              /* distinct keys kept per report key
 					 table, the rest summed as others
 					 (--max-keys); 0: no limit */
+	unsigned skip;                /* enum ff_count_group: counts no report
+					 shown needs (0: count everything) */
 	/* Called as each pageview joins its visit (in time order, up to
 	 * reorder_window after its line was given): seq is the line's, visit_id
 	 * the visit's stable id, visit_start true for its first pageview,
@@ -39,6 +41,22 @@ typedef struct ff_analysis_options {
 	void (*on_assign)(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_start, const char *source);
 	void *assign_ctx;
 } ff_analysis_options;
+
+/* Counts that reports share.  A run that shows only some reports skips
+ * the groups none of them needs; the summary's counts are always kept. */
+enum ff_count_group {
+	FF_G_PAGES = 1u << 0,     /* paths: hits, pageviews, visits, unique
+				     visitors, entries, exits, 404s */
+	FF_G_REFERRERS = 1u << 1, /* referers, their hosts, the inferred site */
+	FF_G_TIME = 1u << 2,      /* hours, weekdays, days */
+	FF_G_AGENTS = 1u << 3,    /* browsers, systems, devices, bots */
+	FF_G_HOSTS = 1u << 4,     /* clients (the hosts report) */
+	FF_G_REQUESTS = 1u << 5,  /* virtual hosts, methods, protocols */
+	FF_G_MARKETING = 1u << 6, /* sources, keywords, campaigns, goals,
+				     funnels, experiments, pixels (these need
+				     pages and referrers too) */
+	FF_G_ALL = (1u << 7) - 1
+};
 
 /* What one hit was: classification, for filters and records output. */
 typedef struct ff_hit_class {
@@ -81,6 +99,7 @@ typedef struct ff_report_options {
 typedef struct ff_report_info {
 	const char *name;
 	const char *description;
+	unsigned groups; /* enum ff_count_group: what the report is built from */
 } ff_report_info;
 extern const ff_report_info ff_report_list[];
 

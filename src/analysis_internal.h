@@ -50,6 +50,9 @@ struct page_list {
 	uint32_t next_free;
 };
 
+/* Whether the run counts group g (enum ff_count_group). */
+#define COUNTS(a, g) (((a)->opt.skip & (unsigned)(g)) == 0)
+
 #define AT(vec, i, type) ((type *)ff_vec_at(&(vec), (i), sizeof(type)))
 
 struct ff_analysis {

@@ -939,35 +939,35 @@ static void cap_notes(struct builder *b)
 }
 
 const ff_report_info ff_report_list[] = {
-	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration" },
-	{ "pages", "paths with pageviews: hits, pageviews, visits, unique visitors" },
-	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate, conversions" },
-	{ "exit_pages", "last pages of visits" },
-	{ "referring_sites", "external referer hosts: entry visits and hits" },
-	{ "referrers", "external referer URLs: entry visits and hits" },
-	{ "sources", "visits by source (campaign, search, social, referral, direct): bounces, conversions" },
-	{ "search_keywords", "search keywords carried by the entry referer of search visits" },
-	{ "campaigns", "utm_source/utm_medium/utm_campaign of entry pages: visits, bounces, conversions" },
-	{ "hours", "hits, pageviews and visits by hour of day (0-23)" },
-	{ "weekdays", "hits, pageviews and visits by weekday (Mon-Sun)" },
-	{ "days", "hits, pageviews, visits and unique visitors by day" },
-	{ "browsers", "browser families (uap-core): visits and hits" },
-	{ "operating_systems", "operating system families (uap-core): visits and hits" },
-	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits and hits" },
-	{ "status", "hits by HTTP status code" },
-	{ "not_found", "paths answered 404" },
-	{ "bots", "bots by name: hits" },
-	{ "hosts", "clients: hits, pageviews, visits, bytes" },
-	{ "vhosts", "virtual hosts: hits, pageviews, visits, bytes" },
-	{ "methods", "hits by request method" },
-	{ "protocols", "hits by protocol" },
-	{ "bandwidth", "bytes by day" },
-	{ "goals", "configured goals: converting visits and conversion rate" },
-	{ "funnels", "configured funnels: visits reaching each step, conversion, drop-off" },
-	{ "funnel_exits", "exit pages of the visits that stopped at each funnel step" },
-	{ "experiments", "A/B experiments: visits, conversions, difference to the control, p-values" },
-	{ "pixels", "tracking pixel opens and unique opens by campaign" },
-	{ NULL, NULL },
+	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration", 0 },
+	{ "pages", "paths with pageviews: hits, pageviews, visits, unique visitors", FF_G_PAGES },
+	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate, conversions", FF_G_PAGES | FF_G_MARKETING },
+	{ "exit_pages", "last pages of visits", FF_G_PAGES },
+	{ "referring_sites", "external referer hosts: entry visits and hits", FF_G_REFERRERS },
+	{ "referrers", "external referer URLs: entry visits and hits", FF_G_REFERRERS },
+	{ "sources", "visits by source (campaign, search, social, referral, direct): bounces, conversions", FF_G_MARKETING },
+	{ "search_keywords", "search keywords carried by the entry referer of search visits", FF_G_MARKETING },
+	{ "campaigns", "utm_source/utm_medium/utm_campaign of entry pages: visits, bounces, conversions", FF_G_MARKETING },
+	{ "hours", "hits, pageviews and visits by hour of day (0-23)", FF_G_TIME },
+	{ "weekdays", "hits, pageviews and visits by weekday (Mon-Sun)", FF_G_TIME },
+	{ "days", "hits, pageviews, visits and unique visitors by day", FF_G_TIME },
+	{ "browsers", "browser families (uap-core): visits and hits", FF_G_AGENTS },
+	{ "operating_systems", "operating system families (uap-core): visits and hits", FF_G_AGENTS },
+	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits and hits", FF_G_AGENTS },
+	{ "status", "hits by HTTP status code", 0 },
+	{ "not_found", "paths answered 404", FF_G_PAGES },
+	{ "bots", "bots by name: hits", FF_G_AGENTS },
+	{ "hosts", "clients: hits, pageviews, visits, bytes", FF_G_HOSTS },
+	{ "vhosts", "virtual hosts: hits, pageviews, visits, bytes", FF_G_REQUESTS },
+	{ "methods", "hits by request method", FF_G_REQUESTS },
+	{ "protocols", "hits by protocol", FF_G_REQUESTS },
+	{ "bandwidth", "bytes by day", FF_G_TIME },
+	{ "goals", "configured goals: converting visits and conversion rate", FF_G_MARKETING },
+	{ "funnels", "configured funnels: visits reaching each step, conversion, drop-off", FF_G_MARKETING },
+	{ "funnel_exits", "exit pages of the visits that stopped at each funnel step", FF_G_MARKETING },
+	{ "experiments", "A/B experiments: visits, conversions, difference to the control, p-values", FF_G_MARKETING },
+	{ "pixels", "tracking pixel opens and unique opens by campaign", FF_G_MARKETING },
+	{ NULL, NULL, 0 },
 };
 
 int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format,
@@ -976,32 +976,52 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	struct builder b = { .a = a, .r = r, .top = o->top };
 	r->with_summary = true;
 	build_summary(&b, sum, format);
-	build_pages(&b);
-	bool *internal = site_hosts(&b);
+	/* Reports of groups not counted are not built: none was asked for,
+	 * and their notes would speak of counts never made. */
+	if (COUNTS(a, FF_G_PAGES))
+		build_pages(&b);
+	bool *internal = COUNTS(a, FF_G_REFERRERS) ? site_hosts(&b) : NULL;
 	if (internal) {
 		build_referrers(&b, internal);
-		build_sources(&b, internal);
+		if (COUNTS(a, FF_G_MARKETING))
+			build_sources(&b, internal);
 		free(internal);
 	}
-	build_keywords(&b);
-	build_campaigns(&b);
-	build_time(&b);
-	build_hv(&b, "browsers", "Browsers", browser_cols, NCOLS(browser_cols), a->names, &a->browsers, true);
-	build_hv(&b, "operating_systems", "Operating systems", os_cols, NCOLS(os_cols), a->names, &a->oses, true);
-	build_devices(&b);
+	bool marketing = COUNTS(a, FF_G_MARKETING), time = COUNTS(a, FF_G_TIME), agents = COUNTS(a, FF_G_AGENTS);
+	bool requests = COUNTS(a, FF_G_REQUESTS);
+	if (marketing) {
+		build_keywords(&b);
+		build_campaigns(&b);
+	}
+	if (time)
+		build_time(&b);
+	if (agents) {
+		build_hv(&b, "browsers", "Browsers", browser_cols, NCOLS(browser_cols), a->names, &a->browsers, true);
+		build_hv(&b, "operating_systems", "Operating systems", os_cols, NCOLS(os_cols), a->names, &a->oses,
+			 true);
+		build_devices(&b);
+	}
 	build_status(&b, sum);
-	build_not_found(&b);
-	build_hv(&b, "bots", "Bots", bot_cols, NCOLS(bot_cols), a->names, &a->bots, false);
-	build_hosts(&b, "hosts", "Hosts", host_cols, a->host_keys ? a->host_keys : a->clients, &a->hosts);
-	build_hosts(&b, "vhosts", "Virtual hosts", vhost_cols, a->vhosts, &a->vhost_stats);
-	build_counts(&b, "methods", "Methods", method_cols, a->methods, &a->method_hits);
-	build_counts(&b, "protocols", "Protocols", protocol_cols, a->protocols, &a->protocol_hits);
-	build_bandwidth(&b);
-	build_goals(&b);
-	build_funnels(&b);
-	build_funnel_exits(&b);
-	build_experiments(&b);
-	build_pixels(&b);
+	if (COUNTS(a, FF_G_PAGES))
+		build_not_found(&b);
+	if (agents)
+		build_hv(&b, "bots", "Bots", bot_cols, NCOLS(bot_cols), a->names, &a->bots, false);
+	if (COUNTS(a, FF_G_HOSTS))
+		build_hosts(&b, "hosts", "Hosts", host_cols, a->host_keys ? a->host_keys : a->clients, &a->hosts);
+	if (requests) {
+		build_hosts(&b, "vhosts", "Virtual hosts", vhost_cols, a->vhosts, &a->vhost_stats);
+		build_counts(&b, "methods", "Methods", method_cols, a->methods, &a->method_hits);
+		build_counts(&b, "protocols", "Protocols", protocol_cols, a->protocols, &a->protocol_hits);
+	}
+	if (time)
+		build_bandwidth(&b);
+	if (marketing) {
+		build_goals(&b);
+		build_funnels(&b);
+		build_funnel_exits(&b);
+		build_experiments(&b);
+		build_pixels(&b);
+	}
 	cap_notes(&b);
 	uint64_t limits = ff_marketing_limit_hits(a->mk);
 	if (limits)

@@ -506,6 +506,23 @@ static int setup_filter(struct run *r, const ff_config *cfg)
 	return FF_EXIT_OK;
 }
 
+/* The groups of counts no report shown needs: with --report, a run
+ * counts only what those reports are built from. */
+static unsigned uncounted_groups(const struct run *r)
+{
+	if (r->o->records || !r->o->reports)
+		return 0;
+	unsigned needed = 0;
+	ff_sv rest = ff_sv_cstr(r->o->reports);
+	while (rest.n) {
+		ff_sv name = ff_sv_next_item(&rest, ',');
+		for (const ff_report_info *ri = ff_report_list; ri->name; ri++)
+			if (ff_sv_eq_cstr(name, ri->name))
+				needed |= ri->groups;
+	}
+	return FF_G_ALL & ~needed;
+}
+
 static int setup_analysis(struct run *r, const ff_config *cfg)
 {
 	char err[512];
@@ -537,6 +554,7 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		.seed = seed,
 		.anonymize = r->anonymize,
 		.max_keys = (size_t)(r->o->max_keys_set ? r->o->max_keys : cfg->max_keys),
+		.skip = uncounted_groups(r),
 		.on_assign = r->rows ? on_assign : NULL,
 		.assign_ctx = r,
 	};
