@@ -9,6 +9,7 @@
 #include "handoff.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,8 @@ struct ff_handoff {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	ff_batch *empty[BATCHES], *full[BATCHES];
-	size_t n_empty, full_head, n_full;
+	size_t n_empty, full_head;
+	_Atomic size_t n_full;  /* changed under the lock, read without it */
 	uint64_t released;  /* batches given back by the consumer */
 	bool closed;
 	bool sync_ready;    /* the mutex and condition exist */
@@ -144,15 +146,21 @@ void ff_handoff_add(ff_handoff *h, const ff_event *ev, const char *error)
 		it->text = ff_sv_make(error, strlen(error));
 	} else {
 		const ff_line *line = ev->line;
+		it->parsed = ev->parsed;
 		it->result = ev->result;
 		it->overlong = line->overlong;
 		it->number = line->number;
 		it->text = ff_sv_make(line->p, line->n);
-		if (ev->result == FF_PARSE_OK)
+		if (ev->parsed && ev->result == FF_PARSE_OK)
 			it->rec = *ev->rec;
 	}
 	if (++h->staged == STAGE)
 		flush_stage(h);
+}
+
+bool ff_handoff_consumer_idle(ff_handoff *h)
+{
+	return atomic_load_explicit(&h->n_full, memory_order_relaxed) == 0;
 }
 
 void ff_handoff_note_read(ff_handoff *h, uint64_t bytes_read)

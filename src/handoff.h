@@ -25,12 +25,13 @@
 
 typedef struct ff_item {
 	enum ff_event_kind kind;
-	enum ff_parse_result result;  /* FF_EV_LINE */
+	enum ff_parse_result result;  /* FF_EV_LINE and parsed */
 	uint32_t source;
 	bool overlong;
+	bool parsed;                  /* false: the consumer parses text */
 	uint64_t number;              /* line number in its source */
 	ff_sv text;                   /* the line; input errors: the message */
-	ff_record rec;                /* valid lines */
+	ff_record rec;                /* parsed valid lines */
 } ff_item;
 
 typedef struct ff_batch {
@@ -52,6 +53,9 @@ ff_line_keeper ff_handoff_keeper(ff_handoff *h);
 /* Producer: adds the line or input error of ev (an error's message must
  * outlive the handoff), handing the batch over when it is full. */
 void ff_handoff_add(ff_handoff *h, const ff_event *ev, const char *error);
+/* Producer: whether the consumer has run out of batches to count, so
+ * that work the consumer can do as well (parsing) is better left to it. */
+bool ff_handoff_consumer_idle(ff_handoff *h);
 /* Producer: what the inputs have read so far, carried by the next batch
  * handed over (for progress). */
 void ff_handoff_note_read(ff_handoff *h, uint64_t bytes_read);

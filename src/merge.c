@@ -15,6 +15,7 @@ struct source {
 	ff_line line;
 	ff_record rec;
 	enum ff_parse_result result;
+	bool parsed;
 	enum source_state state;
 };
 
@@ -27,6 +28,7 @@ struct ff_merge {
 	size_t *pending; /* sources whose next line is still to be read */
 	size_t pending_len;
 	bool keep_lines;
+	bool defer_parse;
 };
 
 int ff_replay_push(ff_replay *r, const ff_line *line)
@@ -183,9 +185,12 @@ static enum ff_input_status advance(ff_merge *m, struct source *s)
 	}
 	if (st != FF_INPUT_LINE)
 		return st;
+	s->parsed = true;
 	if (s->line.overlong) {
 		s->result = FF_PARSE_INVALID;
 		memset(&s->rec, 0, sizeof s->rec);
+	} else if (m->defer_parse && m->count == 1) {
+		s->parsed = false;
 	} else {
 		s->result = ff_format_parse(m->fmt, s->line.p, s->line.n, &s->rec);
 	}
@@ -198,8 +203,9 @@ static void fill(ff_merge *m, size_t idx, ff_event *ev)
 	ev->kind = FF_EV_LINE;
 	ev->source = idx;
 	ev->line = &s->line;
+	ev->parsed = s->parsed;
 	ev->result = s->result;
-	ev->rec = s->result == FF_PARSE_OK ? &s->rec : NULL;
+	ev->rec = s->parsed && s->result == FF_PARSE_OK ? &s->rec : NULL;
 	s->state = SRC_PENDING;
 	m->pending[m->pending_len++] = idx;
 }
@@ -211,7 +217,7 @@ int ff_merge_next(ff_merge *m, ff_event *ev)
 		struct source *s = &m->src[idx];
 		enum ff_input_status st = advance(m, s);
 		if (st == FF_INPUT_LINE) {
-			if (s->result != FF_PARSE_OK) {
+			if (!s->parsed || s->result != FF_PARSE_OK) {
 				fill(m, idx, ev);
 				return 1;
 			}
@@ -231,6 +237,11 @@ int ff_merge_next(ff_merge *m, ff_event *ev)
 		return 0;
 	fill(m, heap_pop(m), ev);
 	return 1;
+}
+
+void ff_merge_defer_parse(ff_merge *m)
+{
+	m->defer_parse = true;
 }
 
 void ff_merge_keep_lines(ff_merge *m, const ff_line_keeper *keeper)

@@ -37,6 +37,10 @@ typedef struct ff_event {
 	enum ff_event_kind kind;
 	size_t source;                /* index in the order sources were added */
 	const ff_line *line;          /* FF_EV_LINE */
+	bool parsed;                  /* FF_EV_LINE: false when the line was
+					 left for the caller to parse (see
+					 ff_merge_defer_parse); then result
+					 and rec mean nothing */
 	enum ff_parse_result result;  /* FF_EV_LINE: FF_PARSE_OK when valid */
 	const ff_record *rec;         /* FF_EV_LINE and FF_PARSE_OK */
 } ff_event;
@@ -50,6 +54,12 @@ long ff_merge_add(ff_merge *m, ff_input *in, ff_replay *replay);
 
 /* 1 with *ev filled, 0 when every source is exhausted. */
 int ff_merge_next(ff_merge *m, ff_event *ev);
+
+/* With a single source there is no order to work out, so its lines may
+ * be handed out unparsed, for the caller to parse where it suits it (an
+ * overlong line is still handed out parsed, as invalid).  Several sources
+ * are always parsed: their times decide the order. */
+void ff_merge_defer_parse(ff_merge *m);
 
 /* Every source keeps its lines until keeper releases them (see
  * ff_input_keep_lines), and lines read ahead stay until ff_merge_free, so

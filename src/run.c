@@ -61,6 +61,8 @@ struct run {
 	ff_filter *filter;       /* NULL when no filter is active */
 	ff_rowqueue *rows;       /* records waiting for their visit */
 	ff_handoff *handoff;     /* between the reading and counting threads */
+	ff_format *count_fmt;    /* the counting thread's copy of fmt, for the
+				    lines the reading thread left unparsed */
 	bool anonymize;
 	/* progress on standard error */
 	bool progress;
@@ -727,12 +729,17 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 static void read_serial(struct run *r)
 {
 	ff_event ev;
+	ff_record rec;
 	while (ff_merge_next(r->merge, &ev)) {
 		if (r->progress && (r->seq & 0x3fff) == 0)
 			progress(r, bytes_read(r), false);
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
 			continue;
+		}
+		if (!ev.parsed) { /* the second thread could not be started */
+			ev.result = ff_format_parse(r->fmt, ev.line->p, ev.line->n, &rec);
+			ev.rec = &rec;
 		}
 		on_line(r, ev.source, ev.result, ev.rec, ff_sv_make(ev.line->p, ev.line->n), ev.line->number,
 			ev.line->overlong);
@@ -747,9 +754,18 @@ static void *reader_main(void *arg)
 	ff_handoff *h = r->handoff;
 	ff_event ev;
 	uint64_t lines = 0;
+	ff_record rec;
 	while (ff_merge_next(r->merge, &ev)) {
 		if (r->progress && (++lines & 0x3fff) == 0)
 			ff_handoff_note_read(h, bytes_read(r));
+		/* Parsing goes to whichever thread has time for it: when the
+		 * counting thread has nothing queued, it parses the line
+		 * itself.  Either way the line is parsed the same. */
+		if (ev.kind == FF_EV_LINE && !ev.parsed && !ff_handoff_consumer_idle(h)) {
+			ev.result = ff_format_parse(r->fmt, ev.line->p, ev.line->n, &rec);
+			ev.rec = ev.result == FF_PARSE_OK ? &rec : NULL;
+			ev.parsed = true;
+		}
 		const char *error = ev.kind == FF_EV_INPUT_ERROR ? ff_input_error(ff_merge_input(r->merge, ev.source)) : NULL;
 		ff_handoff_add(h, &ev, error);
 	}
@@ -762,6 +778,7 @@ static void *reader_main(void *arg)
 static void count_batches(struct run *r)
 {
 	ff_batch *b;
+	ff_record rec;
 	while ((b = ff_handoff_take(r->handoff))) {
 		for (size_t i = 0; i < b->n; i++) {
 			const ff_item *it = &b->items[i];
@@ -769,6 +786,11 @@ static void count_batches(struct run *r)
 				char message[600];
 				snprintf(message, sizeof message, "%.*s", (int)it->text.n, it->text.p);
 				on_input_error(r, it->source, message);
+				continue;
+			}
+			if (!it->parsed) {
+				enum ff_parse_result result = ff_format_parse(r->count_fmt, it->text.p, it->text.n, &rec);
+				on_line(r, it->source, result, &rec, it->text, it->number, it->overlong);
 				continue;
 			}
 			on_line(r, it->source, it->result, &it->rec, it->text, it->number, it->overlong);
@@ -809,6 +831,11 @@ static void read_threaded(struct run *r)
 	if ((r->handoff = ff_handoff_new())) {
 		ff_line_keeper keeper = ff_handoff_keeper(r->handoff);
 		ff_merge_keep_lines(r->merge, &keeper);
+		/* A format keeps per-line caches, so each thread parses with
+		 * its own; without a copy the reading thread parses all. */
+		char err[512];
+		if (ff_merge_count(r->merge) == 1 && (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err)))
+			ff_merge_defer_parse(r->merge);
 	}
 	if (!r->handoff || pthread_create(&reader, NULL, reader_main, r) != 0) {
 		/* One thread after all: a line is done with before the next. */
@@ -864,9 +891,10 @@ static void read_all(struct run *r)
 	if (r->filter && ff_filter_limit_hits(r->filter))
 		ff_diag(r->err, "%lu filter matches reached the regex match limit and counted as not matching",
 			ff_filter_limit_hits(r->filter));
-	if (ff_format_limit_hits(r->fmt))
-		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid",
-			ff_format_limit_hits(r->fmt), ff_format_limit_hits(r->fmt) == 1 ? "line reached" : "lines reached");
+	uint64_t limit_hits = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0);
+	if (limit_hits)
+		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid", limit_hits,
+			limit_hits == 1 ? "line reached" : "lines reached");
 	if (!r->o->quiet && r->invalid_seen > INVALID_SHOWN)
 		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
 }
@@ -966,6 +994,7 @@ static void cleanup(struct run *r)
 	}
 	ff_merge_free(r->merge);
 	ff_format_free(r->fmt);
+	ff_format_free(r->count_fmt);
 	ff_analysis_free(r->analysis);
 	ff_ua_free(r->ua);
 	ff_filter_free(r->filter);

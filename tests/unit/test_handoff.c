@@ -23,12 +23,14 @@ static void test_one_thread(void)
 	rec.client = ff_sv_make(text, 8);
 	rec.path = ff_sv_make(text + 13, 2);
 	rec.status = 200;
-	ff_event ev = { .kind = FF_EV_LINE, .source = 3, .line = &ln, .result = FF_PARSE_OK, .rec = &rec };
+	ff_event ev = { .kind = FF_EV_LINE, .source = 3, .line = &ln, .parsed = true, .result = FF_PARSE_OK, .rec = &rec };
 	ff_handoff_add(h, &ev, NULL);
-	ff_event bad = { .kind = FF_EV_LINE, .source = 1, .line = &ln, .result = FF_PARSE_INVALID };
+	ff_event bad = { .kind = FF_EV_LINE, .source = 1, .line = &ln, .parsed = true, .result = FF_PARSE_INVALID };
 	ff_handoff_add(h, &bad, NULL);
 	ff_event err = { .kind = FF_EV_INPUT_ERROR, .source = 2 };
 	ff_handoff_add(h, &err, "truncated gzip stream");
+	ff_event raw = { .kind = FF_EV_LINE, .source = 0, .line = &ln, .parsed = false };
+	ff_handoff_add(h, &raw, NULL);
 	ff_handoff_note_read(h, 4242);
 	ff_handoff_close(h);
 
@@ -36,7 +38,7 @@ static void test_one_thread(void)
 	CHECK(b != NULL);
 	if (!b)
 		return;
-	CHECK_INT(b->n, 3);
+	CHECK_INT(b->n, 4);
 	CHECK_INT(b->number, 1);
 	CHECK_INT(b->bytes_read, 4242);
 	const ff_item *it = &b->items[0];
@@ -51,6 +53,9 @@ static void test_one_thread(void)
 	CHECK_INT(b->items[1].source, 1);
 	CHECK(b->items[2].kind == FF_EV_INPUT_ERROR);
 	CHECK_SV(b->items[2].text, "truncated gzip stream");
+	/* left for the consumer to parse: the line, no record */
+	CHECK(!b->items[3].parsed && b->items[0].parsed);
+	CHECK_SV(b->items[3].text, "10.0.0.1 GET /a?b=c HTTP/1.1");
 	ff_handoff_recycle(h, b);
 	CHECK(ff_handoff_take(h) == NULL);
 	ff_handoff_free(h);
@@ -99,7 +104,7 @@ static void *produce(void *arg)
 	while (ff_input_next(p->in, &ln) == FF_INPUT_LINE) {
 		memset(&rec, 0, sizeof rec);
 		rec.path = ff_sv_make(ln.p, ln.n);
-		ff_event ev = { .kind = FF_EV_LINE, .line = &ln, .result = FF_PARSE_OK, .rec = &rec };
+		ff_event ev = { .kind = FF_EV_LINE, .line = &ln, .parsed = true, .result = FF_PARSE_OK, .rec = &rec };
 		ff_handoff_add(p->h, &ev, NULL);
 	}
 	ff_handoff_close(p->h);

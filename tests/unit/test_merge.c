@@ -1,6 +1,8 @@
 /* test_merge.c — inputs merged by time: every line handed out exactly
  * once, valid lines in time order with ties to the earlier source,
- * invalid lines as soon as they come up, read-ahead lines first. */
+ * invalid lines as soon as they come up, read-ahead lines first; with
+ * deferred parsing a single source's lines come unparsed, in order, while
+ * several sources are still parsed to be ordered. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -21,7 +23,8 @@ static ff_input *open_text(const char *name, const char *text)
 
 #define LINE(hms, path) "10.0.0.1 - - [02/Mar/2026:" hms " +0100] \"GET " path " HTTP/1.1\" 200 1 \"-\" \"-\"\n"
 
-/* Collects the paths (or "!" for invalid, "E" for an error) in order. */
+/* Collects the paths (or "!" for invalid, "E" for an error, "?" for a
+ * line left unparsed) in order. */
 static void run(ff_merge *m, char *out, size_t outsz)
 {
 	ff_event ev;
@@ -30,7 +33,10 @@ static void run(ff_merge *m, char *out, size_t outsz)
 	while (ff_merge_next(m, &ev)) {
 		const char *piece = "E";
 		char buf[64];
-		if (ev.kind == FF_EV_LINE && ev.result == FF_PARSE_OK) {
+		if (ev.kind == FF_EV_LINE && !ev.parsed) {
+			snprintf(buf, sizeof buf, "?%.*s", (int)(ev.line->n > 4 ? 4 : ev.line->n), ev.line->p);
+			piece = buf;
+		} else if (ev.kind == FF_EV_LINE && ev.result == FF_PARSE_OK) {
 			snprintf(buf, sizeof buf, "%.*s", (int)ev.rec->path.n, ev.rec->path.p);
 			piece = buf;
 		} else if (ev.kind == FF_EV_LINE) {
@@ -104,6 +110,28 @@ int main(void)
 	ff_merge_add(m, open_text("y", LINE("10:00:00", "/y1")), NULL);
 	run(m, got, sizeof got);
 	CHECK_STR(got, "/x1 /x2 /y1");
+	ff_merge_free(m);
+
+	/* deferred parsing: one source's lines come unparsed (the invalid
+	 * one too), read-ahead lines first */
+	m = ff_merge_new(fmt);
+	ff_merge_defer_parse(m);
+	in = open_text("d", LINE("10:00:00", "/d1") "junk\n" LINE("09:00:00", "/d2"));
+	replay = (ff_replay){ 0 };
+	CHECK(ff_input_next(in, &line) == FF_INPUT_LINE);
+	CHECK(ff_replay_push(&replay, &line) == 0);
+	ff_merge_add(m, in, &replay);
+	run(m, got, sizeof got);
+	CHECK_STR(got, "?10.0 ?junk ?10.0");
+	ff_merge_free(m);
+
+	/* ...but two sources are parsed, to be ordered */
+	m = ff_merge_new(fmt);
+	ff_merge_defer_parse(m);
+	ff_merge_add(m, open_text("p", LINE("10:00:02", "/p1")), NULL);
+	ff_merge_add(m, open_text("q", LINE("10:00:01", "/q1")), NULL);
+	run(m, got, sizeof got);
+	CHECK_STR(got, "/q1 /p1");
 	ff_merge_free(m);
 
 	ff_format_free(fmt);
