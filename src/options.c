@@ -109,7 +109,7 @@ static const struct opt_desc opt_table[] = {
 	  .help = "text: do not shorten long strings" },
 	{ .name = "threads", .id = OPT_THREADS, .arg = "N",
 	  .help = "1: read and count on one thread; 2 (the default with two or more\n"
-		  "processors): parse on one thread while another counts" },
+		  "processors): read on one thread while another counts" },
 	{ .name = "progress", .id = OPT_PROGRESS,
 	  .help = "show progress on standard error even when it is not a terminal" },
 	{ .name = "quiet", .id = OPT_QUIET,
