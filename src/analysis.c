@@ -469,14 +469,40 @@ int ff_analysis_tick(ff_analysis *a, const ff_record *rec)
 	return ff_visits_tick(a->visits, rec->time) < 0 ? -1 : 0;
 }
 
-int ff_analysis_classify(ff_analysis *a, const ff_record *rec, ff_hit_class *out)
+void ff_analysis_hashers(const ff_analysis *a, ff_key_hashers *out)
 {
-	uint32_t agent = ff_classify_agent(a->cls, rec->user_agent);
+	out->agent = ff_classifier_hash_key(a->cls);
+	out->client = ff_intern_hash_key(a->clients);
+	out->path = ff_intern_hash_key(a->paths);
+	out->referer = ff_intern_hash_key(a->referers);
+}
+
+void ff_key_hashes_of(const ff_key_hashers *k, const ff_record *rec, ff_key_hashes *out)
+{
+	out->agent = ff_hash_bytes(&k->agent, rec->user_agent.p, rec->user_agent.n);
+	out->client = ff_hash_bytes(&k->client, rec->client.p, rec->client.n);
+	out->path = ff_hash_bytes(&k->path, rec->path.p, rec->path.n);
+	out->referer = ff_hash_bytes(&k->referer, rec->referer.p, rec->referer.n);
+}
+
+void ff_analysis_prefetch(const ff_analysis *a, const ff_key_hashes *h)
+{
+	ff_classifier_prefetch(a->cls, h->agent);
+	ff_intern_prefetch(a->clients, h->client);
+	ff_intern_prefetch(a->paths, h->path);
+	ff_intern_prefetch(a->referers, h->referer);
+}
+
+int ff_analysis_classify(ff_analysis *a, const ff_record *rec, const ff_key_hashes *hashes, ff_hit_class *out)
+{
+	uint32_t agent = hashes ? ff_classify_agent_hashed(a->cls, rec->user_agent, hashes->agent)
+				: ff_classify_agent(a->cls, rec->user_agent);
 	if (agent == UINT32_MAX)
 		return -1;
 	const ff_agent *ag = ff_classifier_agent(a->cls, agent);
 	out->agent_id = agent;
 	out->agent = ag;
+	out->hashes = hashes;
 	out->bot = ag->bot;
 	out->is_static = ff_classify_static(a->cls, rec->path);
 	out->pageview = ff_is_pageview(rec, ag->bot, out->is_static);
@@ -487,7 +513,7 @@ int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_c
 {
 	ff_hit_class local;
 	ff_hit_class *hc = out ? out : &local;
-	if (ff_analysis_classify(a, rec, hc) != 0)
+	if (ff_analysis_classify(a, rec, NULL, hc) != 0)
 		return -1;
 	return ff_analysis_count(a, rec, seq, hc);
 }
@@ -517,11 +543,12 @@ static uint32_t repeated_id(ff_intern *in, ff_sv s, uint32_t *last)
  * every line for the referers not kept (--max-keys): their shared id has
  * no host.  host (FF_HOST_MAX + 1 bytes) receives the host's name when it
  * was worked out on this line: *host_n is its length, else 0. */
-static int referer_ids(ff_analysis *a, ff_sv ref, uint32_t *referer, uint32_t *ref_host, char *host, size_t *host_n)
+static int referer_ids(ff_analysis *a, ff_sv ref, const ff_key_hashes *kh, uint32_t *referer, uint32_t *ref_host,
+		       char *host, size_t *host_n)
 {
 	*host_n = 0;
 	size_t known = ff_intern_count(a->referers);
-	uint32_t id = ff_intern_id(a->referers, ref);
+	uint32_t id = kh ? ff_intern_id_hashed(a->referers, ref, kh->referer) : ff_intern_id(a->referers, ref);
 	if (id == FF_INTERN_NONE)
 		return -1;
 	uint32_t *cached = NULL;
@@ -611,15 +638,17 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	if (ag->bot)
 		a->bot_hits++;
 
+	const ff_key_hashes *kh = hc->hashes;
 	/* The visitor's client: always, visits need it. */
-	uint32_t client = ff_intern_id(a->clients, rec->client);
+	uint32_t client = kh ? ff_intern_id_hashed(a->clients, rec->client, kh->client)
+			     : ff_intern_id(a->clients, rec->client);
 	if (client == FF_INTERN_NONE)
 		return -1;
 
 	uint32_t path = 0;
 	struct page_stat *ps = NULL;
 	if (COUNTS(a, FF_G_PAGES)) {
-		path = ff_intern_id(a->paths, rec->path);
+		path = kh ? ff_intern_id_hashed(a->paths, rec->path, kh->path) : ff_intern_id(a->paths, rec->path);
 		if (path == FF_INTERN_NONE || !(ps = AT(a->pages, path, struct page_stat)))
 			return -1;
 		ps->hits++;
@@ -660,7 +689,7 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	size_t host_n = 0;
 	bool referer_kept = true;
 	if (COUNTS(a, FF_G_REFERRERS)) {
-		if (rec->referer.n && referer_ids(a, rec->referer, &referer, &ref_host, host_buf, &host_n) != 0)
+		if (rec->referer.n && referer_ids(a, rec->referer, kh, &referer, &ref_host, host_buf, &host_n) != 0)
 			return -1;
 		referer_kept = !ff_intern_is_overflow(a->referers, referer);
 		if (ref_host != UINT32_MAX) {

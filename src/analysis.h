@@ -58,11 +58,32 @@ enum ff_count_group {
 	FF_G_ALL = (1u << 7) - 1
 };
 
+/* The hashes of a line's most looked-up keys, for the tables that look
+ * them up, worked out where the line's bytes are at hand: with two threads
+ * the reading thread hashes while it parses, and the counting thread only
+ * looks up (ff_key_hashes_of, ff_analysis_prefetch). */
+typedef struct ff_key_hashes {
+	uint64_t agent, client, path, referer;
+} ff_key_hashes;
+
+/* The tables' hash keys, copied: they never change, so another thread
+ * may hash with them while the analysis runs. */
+typedef struct ff_key_hashers {
+	ff_hash_key agent, client, path, referer;
+} ff_key_hashers;
+
+void ff_analysis_hashers(const ff_analysis *a, ff_key_hashers *out);
+void ff_key_hashes_of(const ff_key_hashers *k, const ff_record *rec, ff_key_hashes *out);
+/* Starts loading the table slots those hashes will probe, a few lines
+ * ahead of counting them. */
+void ff_analysis_prefetch(const ff_analysis *a, const ff_key_hashes *h);
+
 /* What one hit was: classification, for filters and records output. */
 typedef struct ff_hit_class {
 	bool bot, is_static, pageview;
 	uint32_t agent_id;
 	const ff_agent *agent;
+	const ff_key_hashes *hashes; /* as given to ff_analysis_classify */
 } ff_hit_class;
 
 /* ua and cfg are borrowed.  NULL with a reason in err. */
@@ -70,8 +91,9 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 void ff_analysis_free(ff_analysis *a);
 
 /* Classifies a valid line (SPEC §3) without counting it, so filters can
- * look at the result.  -1 when memory ran out. */
-int ff_analysis_classify(ff_analysis *a, const ff_record *rec, ff_hit_class *out);
+ * look at the result.  hashes: the line's, or NULL to work them out as
+ * needed.  -1 when memory ran out. */
+int ff_analysis_classify(ff_analysis *a, const ff_record *rec, const ff_key_hashes *hashes, ff_hit_class *out);
 /* Counts a classified line that passed the filters, in merged input order.
  * Returns -1 when memory ran out (the run must stop). */
 int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const ff_hit_class *hc);

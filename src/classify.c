@@ -32,6 +32,7 @@ struct ff_classifier {
 	ff_ua *ua;
 	ff_intern *names;
 	ff_intern *agents;     /* user agent strings -> agent id */
+	ff_hash_key agents_key;
 	ff_agent *facts;       /* by agent id */
 	size_t facts_cap;
 	pcre2_code **bots;
@@ -76,6 +77,8 @@ ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *c
 	c->ua = ua;
 	c->names = names;
 	c->agents = ff_intern_new(seed);
+	if (c->agents)
+		c->agents_key = ff_intern_hash_key(c->agents);
 	c->md = pcre2_match_data_create(4, NULL);
 	c->mctx = pcre2_match_context_create(NULL);
 	if (!c->agents || !c->md || !c->mctx)
@@ -239,8 +242,23 @@ static int compute(ff_classifier *c, uint32_t id, ff_sv agent)
 
 uint32_t ff_classify_agent(ff_classifier *c, ff_sv user_agent)
 {
+	return ff_classify_agent_hashed(c, user_agent, ff_hash_bytes(&c->agents_key, user_agent.p, user_agent.n));
+}
+
+ff_hash_key ff_classifier_hash_key(const ff_classifier *c)
+{
+	return c->agents_key;
+}
+
+void ff_classifier_prefetch(const ff_classifier *c, uint64_t hash)
+{
+	ff_intern_prefetch(c->agents, hash);
+}
+
+uint32_t ff_classify_agent_hashed(ff_classifier *c, ff_sv user_agent, uint64_t hash)
+{
 	size_t before = ff_intern_count(c->agents);
-	uint32_t id = ff_intern_id(c->agents, user_agent);
+	uint32_t id = ff_intern_id_hashed(c->agents, user_agent, hash);
 	if (id == FF_INTERN_NONE)
 		return UINT32_MAX;
 	if (id >= before && compute(c, id, ff_intern_get(c->agents, id)) != 0)

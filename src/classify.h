@@ -52,6 +52,12 @@ void ff_classifier_free(ff_classifier *c);
 /* The agent id of a user agent (dense, from 0); the facts are computed the
  * first time.  UINT32_MAX when out of memory. */
 uint32_t ff_classify_agent(ff_classifier *c, ff_sv user_agent);
+/* The same, with the agent's hash by ff_classifier_hash_key worked out
+ * already (perhaps on another thread: the key never changes). */
+uint32_t ff_classify_agent_hashed(ff_classifier *c, ff_sv user_agent, uint64_t hash);
+ff_hash_key ff_classifier_hash_key(const ff_classifier *c);
+/* Starts loading what a lookup of that hash will read first. */
+void ff_classifier_prefetch(const ff_classifier *c, uint64_t hash);
 const ff_agent *ff_classifier_agent(const ff_classifier *c, uint32_t agent_id);
 /* The user agent string of an agent id. */
 ff_sv ff_classifier_agent_string(const ff_classifier *c, uint32_t agent_id);

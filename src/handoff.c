@@ -137,10 +137,11 @@ static void hand_over(ff_handoff *h)
 		publish(h);
 }
 
-void ff_handoff_add(ff_handoff *h, const ff_event *ev, const char *error)
+void ff_handoff_add(ff_handoff *h, const ff_event *ev, const char *error, const ff_key_hashes *hashes)
 {
 	ff_item *it = &h->stage[h->staged];
 	it->kind = ev->kind;
+	it->hashed = false;
 	it->source = (uint32_t)ev->source;
 	if (ev->kind == FF_EV_INPUT_ERROR) {
 		it->text = ff_sv_make(error, strlen(error));
@@ -151,8 +152,13 @@ void ff_handoff_add(ff_handoff *h, const ff_event *ev, const char *error)
 		it->overlong = line->overlong;
 		it->number = line->number;
 		it->text = ff_sv_make(line->p, line->n);
-		if (ev->parsed && ev->result == FF_PARSE_OK)
+		if (ev->parsed && ev->result == FF_PARSE_OK) {
 			it->rec = *ev->rec;
+			if (hashes) {
+				it->hashes = *hashes;
+				it->hashed = true;
+			}
+		}
 	}
 	if (++h->staged == STAGE)
 		flush_stage(h);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis.h"
 #include "input.h"
 #include "logformat.h"
 #include "merge.h"
@@ -32,6 +33,8 @@ typedef struct ff_item {
 	uint64_t number;              /* line number in its source */
 	ff_sv text;                   /* the line; input errors: the message */
 	ff_record rec;                /* parsed valid lines */
+	ff_key_hashes hashes;         /* parsed valid lines: rec's, when given */
+	bool hashed;
 } ff_item;
 
 typedef struct ff_batch {
@@ -51,8 +54,9 @@ void ff_handoff_free(ff_handoff *h);
 ff_line_keeper ff_handoff_keeper(ff_handoff *h);
 
 /* Producer: adds the line or input error of ev (an error's message must
- * outlive the handoff), handing the batch over when it is full. */
-void ff_handoff_add(ff_handoff *h, const ff_event *ev, const char *error);
+ * outlive the handoff), handing the batch over when it is full.  hashes:
+ * the parsed valid line's key hashes, or NULL. */
+void ff_handoff_add(ff_handoff *h, const ff_event *ev, const char *error, const ff_key_hashes *hashes);
 /* Producer: whether the consumer has run out of batches to count, so
  * that work the consumer can do as well (parsing) is better left to it. */
 bool ff_handoff_consumer_idle(ff_handoff *h);

@@ -355,6 +355,16 @@ int ff_hmap_reserve(ff_hmap *m, size_t n)
 
 /* The lookup every interned string goes through: probe's walk, without
  * the insertion point it would also report. */
+void ff_hmap_prefetch(const ff_hmap *m, uint64_t hash)
+{
+#if defined(__GNUC__)
+	if (m->cap)
+		__builtin_prefetch(&m->slots[(size_t)hash & (m->cap - 1)]);
+#else
+	(void)m, (void)hash;
+#endif
+}
+
 uint32_t *ff_hmap_find(const ff_hmap *m, uint64_t hash, ff_hmap_eq_fn eq, const void *ctx)
 {
 	if (m->count == 0)

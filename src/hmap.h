@@ -136,6 +136,10 @@ ff_hash_key ff_hmap_hash_key(const ff_hmap *m);
 /* The map's keyed hash of a byte string. */
 uint64_t ff_hmap_hash(const ff_hmap *m, ff_sv key);
 
+/* Starts loading the slot a lookup of hash begins at, so that a lookup
+ * a little later need not wait for memory. */
+void ff_hmap_prefetch(const ff_hmap *m, uint64_t hash);
+
 /* The value of the entry with this hash for which eq(ctx, value) holds, or
  * NULL.  eq NULL means the tag alone identifies the entry. */
 uint32_t *ff_hmap_find(const ff_hmap *m, uint64_t hash, ff_hmap_eq_fn eq, const void *ctx);

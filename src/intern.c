@@ -131,10 +131,33 @@ static uint64_t hash_parts(const ff_intern *in, const ff_sv *parts, size_t npart
 	return ff_hasher_final(&h);
 }
 
+static uint32_t id_of(ff_intern *in, const ff_sv *parts, size_t nparts, uint64_t hash, size_t total);
+
 uint32_t ff_intern_id_parts(ff_intern *in, const ff_sv *parts, size_t nparts)
 {
-	struct lookup k = { .in = in, .parts = parts, .nparts = nparts };
-	uint64_t hash = hash_parts(in, parts, nparts, &k.total);
+	size_t total;
+	uint64_t hash = hash_parts(in, parts, nparts, &total);
+	return id_of(in, parts, nparts, hash, total);
+}
+
+uint32_t ff_intern_id_hashed(ff_intern *in, ff_sv bytes, uint64_t hash)
+{
+	return id_of(in, &bytes, 1, hash, bytes.n);
+}
+
+ff_hash_key ff_intern_hash_key(const ff_intern *in)
+{
+	return ff_hmap_hash_key(in->map);
+}
+
+void ff_intern_prefetch(const ff_intern *in, uint64_t hash)
+{
+	ff_hmap_prefetch(in->map, hash);
+}
+
+static uint32_t id_of(ff_intern *in, const ff_sv *parts, size_t nparts, uint64_t hash, size_t total)
+{
+	struct lookup k = { .in = in, .parts = parts, .nparts = nparts, .total = total };
 
 	uint32_t *found = ff_hmap_find(in->map, hash, same_bytes, &k);
 	if (found)

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmap.h"
 #include "str.h"
 
 /* Returned instead of an id when memory ran out (nothing was added). */
@@ -35,6 +36,15 @@ uint32_t ff_intern_id(ff_intern *in, ff_sv bytes);
 /* The id of the concatenation of parts[0..nparts), without building it:
  * same id as ff_intern_id on the joined bytes. */
 uint32_t ff_intern_id_parts(ff_intern *in, const ff_sv *parts, size_t nparts);
+
+/* ff_intern_id of bytes whose hash was worked out already, by
+ * ff_hash_bytes with this table's key (ff_intern_hash_key).  The key is
+ * fixed when the table is made, so the hash may come from another
+ * thread. */
+uint32_t ff_intern_id_hashed(ff_intern *in, ff_sv bytes, uint64_t hash);
+ff_hash_key ff_intern_hash_key(const ff_intern *in);
+/* Starts loading the part of the table a lookup of hash reads first. */
+void ff_intern_prefetch(const ff_intern *in, uint64_t hash);
 
 /* The id of bytes if present, else FF_INTERN_NONE; never adds. */
 uint32_t ff_intern_find(const ff_intern *in, ff_sv bytes);

@@ -332,11 +332,11 @@ struct verdict {
 	ff_hit_class hc;
 };
 
-static void judge(struct run *r, const ff_record *rec, struct verdict *v)
+static void judge(struct run *r, const ff_record *rec, const ff_key_hashes *hashes, struct verdict *v)
 {
 	*v = (struct verdict){ .passed = true };
 	if (r->analysis && !r->analysis_failed) {
-		if (ff_analysis_classify(r->analysis, rec, &v->hc) == 0)
+		if (ff_analysis_classify(r->analysis, rec, hashes, &v->hc) == 0)
 			v->classified = true;
 		else
 			v->class_failed = true;
@@ -347,12 +347,13 @@ static void judge(struct run *r, const ff_record *rec, struct verdict *v)
 
 /* A valid line.  line is the whole line (records that wait for their
  * visit keep a copy). */
-static void on_valid(struct run *r, const ff_record *rec, ff_sv line, uint64_t number, size_t fact_idx)
+static void on_valid(struct run *r, const ff_record *rec, const ff_key_hashes *hashes, ff_sv line, uint64_t number,
+		     size_t fact_idx)
 {
 	ff_input_facts *facts = &r->facts[fact_idx];
 	ff_summary_add_valid(&r->summary, rec);
 	struct verdict v;
-	judge(r, rec, &v);
+	judge(r, rec, hashes, &v);
 	if (v.class_failed)
 		out_of_memory(r, number, facts);
 	bool classified = v.classified;
@@ -711,14 +712,14 @@ static void on_input_error(struct run *r, size_t source, const char *message)
 
 /* One line of the merged input, from either read path: text is the line
  * (for an invalid line, possibly only its first bytes). */
-static void on_line(struct run *r, size_t source, enum ff_parse_result result, const ff_record *rec, ff_sv text,
-		    uint64_t number, bool overlong)
+static void on_line(struct run *r, size_t source, enum ff_parse_result result, const ff_record *rec,
+		    const ff_key_hashes *hashes, ff_sv text, uint64_t number, bool overlong)
 {
 	size_t fact_idx = r->fact_of_source[source];
 	r->facts[fact_idx].lines++;
 	r->seq++;
 	if (result == FF_PARSE_OK) {
-		on_valid(r, rec, text, number, fact_idx);
+		on_valid(r, rec, hashes, text, number, fact_idx);
 	} else {
 		struct bad_line bad = { result, overlong, source, number, text };
 		on_invalid(r, &bad, &r->facts[fact_idx]);
@@ -741,7 +742,7 @@ static void read_serial(struct run *r)
 			ev.result = ff_format_parse(r->fmt, ev.line->p, ev.line->n, &rec);
 			ev.rec = &rec;
 		}
-		on_line(r, ev.source, ev.result, ev.rec, ff_sv_make(ev.line->p, ev.line->n), ev.line->number,
+		on_line(r, ev.source, ev.result, ev.rec, NULL, ff_sv_make(ev.line->p, ev.line->n), ev.line->number,
 			ev.line->overlong);
 	}
 }
@@ -755,6 +756,12 @@ static void *reader_main(void *arg)
 	ff_event ev;
 	uint64_t lines = 0;
 	ff_record rec;
+	/* A parsed line's keys are hashed here, while its bytes are in this
+	 * thread's cache; the counting thread only looks them up. */
+	ff_key_hashers hashers;
+	ff_key_hashes hashes;
+	if (r->analysis)
+		ff_analysis_hashers(r->analysis, &hashers);
 	while (ff_merge_next(r->merge, &ev)) {
 		if (r->progress && (++lines & 0x3fff) == 0)
 			ff_handoff_note_read(h, bytes_read(r));
@@ -766,13 +773,24 @@ static void *reader_main(void *arg)
 			ev.rec = ev.result == FF_PARSE_OK ? &rec : NULL;
 			ev.parsed = true;
 		}
-		const char *error = ev.kind == FF_EV_INPUT_ERROR ? ff_input_error(ff_merge_input(r->merge, ev.source)) : NULL;
-		ff_handoff_add(h, &ev, error);
+		const char *error = NULL;
+		bool hashed = false;
+		if (ev.kind == FF_EV_INPUT_ERROR) {
+			error = ff_input_error(ff_merge_input(r->merge, ev.source));
+		} else if (ev.parsed && ev.result == FF_PARSE_OK && r->analysis) {
+			ff_key_hashes_of(&hashers, ev.rec, &hashes);
+			hashed = true;
+		}
+		ff_handoff_add(h, &ev, error, hashed ? &hashes : NULL);
 	}
 	ff_handoff_note_read(h, bytes_read(r));
 	ff_handoff_close(h);
 	return NULL;
 }
+
+/* Lines ahead of the one being counted whose table slots are being
+ * loaded: far enough for memory to answer, near enough to stay cached. */
+#define PREFETCH_AHEAD 4
 
 /* The counting side of the two threads: the batches in order. */
 static void count_batches(struct run *r)
@@ -782,6 +800,8 @@ static void count_batches(struct run *r)
 	while ((b = ff_handoff_take(r->handoff))) {
 		for (size_t i = 0; i < b->n; i++) {
 			const ff_item *it = &b->items[i];
+			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].hashed)
+				ff_analysis_prefetch(r->analysis, &b->items[i + PREFETCH_AHEAD].hashes);
 			if (it->kind == FF_EV_INPUT_ERROR) {
 				char message[600];
 				snprintf(message, sizeof message, "%.*s", (int)it->text.n, it->text.p);
@@ -790,10 +810,11 @@ static void count_batches(struct run *r)
 			}
 			if (!it->parsed) {
 				enum ff_parse_result result = ff_format_parse(r->count_fmt, it->text.p, it->text.n, &rec);
-				on_line(r, it->source, result, &rec, it->text, it->number, it->overlong);
+				on_line(r, it->source, result, &rec, NULL, it->text, it->number, it->overlong);
 				continue;
 			}
-			on_line(r, it->source, it->result, &it->rec, it->text, it->number, it->overlong);
+			on_line(r, it->source, it->result, &it->rec, it->hashed ? &it->hashes : NULL, it->text, it->number,
+				it->overlong);
 		}
 		uint64_t read = b->bytes_read;
 		ff_handoff_recycle(r->handoff, b);

@@ -72,7 +72,7 @@ static inline const char *ff_find_byte(const char *p, const char *end, char c)
 		 * first zero byte, possibly others; the lowest set is the first */
 		uint64_t zero = (w - ones) & ~w & highs;
 		if (zero) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 			return p + (__builtin_ctzll(zero) >> 3);
 #else
 			break;

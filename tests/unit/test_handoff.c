@@ -24,13 +24,14 @@ static void test_one_thread(void)
 	rec.path = ff_sv_make(text + 13, 2);
 	rec.status = 200;
 	ff_event ev = { .kind = FF_EV_LINE, .source = 3, .line = &ln, .parsed = true, .result = FF_PARSE_OK, .rec = &rec };
-	ff_handoff_add(h, &ev, NULL);
+	ff_key_hashes hashes = { .agent = 1, .client = 2, .path = 3, .referer = 4 };
+	ff_handoff_add(h, &ev, NULL, &hashes);
 	ff_event bad = { .kind = FF_EV_LINE, .source = 1, .line = &ln, .parsed = true, .result = FF_PARSE_INVALID };
-	ff_handoff_add(h, &bad, NULL);
+	ff_handoff_add(h, &bad, NULL, &hashes);
 	ff_event err = { .kind = FF_EV_INPUT_ERROR, .source = 2 };
-	ff_handoff_add(h, &err, "truncated gzip stream");
+	ff_handoff_add(h, &err, "truncated gzip stream", NULL);
 	ff_event raw = { .kind = FF_EV_LINE, .source = 0, .line = &ln, .parsed = false };
-	ff_handoff_add(h, &raw, NULL);
+	ff_handoff_add(h, &raw, NULL, NULL);
 	ff_handoff_note_read(h, 4242);
 	ff_handoff_close(h);
 
@@ -49,7 +50,8 @@ static void test_one_thread(void)
 	CHECK(it->rec.path.p == text + 13); /* a view, not a copy */
 	CHECK_SV(it->rec.path, "/a");
 	CHECK_SV(it->text, "10.0.0.1 GET /a?b=c HTTP/1.1");
-	CHECK(b->items[1].result == FF_PARSE_INVALID);
+	CHECK(it->hashed && it->hashes.path == 3 && it->hashes.referer == 4);
+	CHECK(b->items[1].result == FF_PARSE_INVALID && !b->items[1].hashed);
 	CHECK_INT(b->items[1].source, 1);
 	CHECK(b->items[2].kind == FF_EV_INPUT_ERROR);
 	CHECK_SV(b->items[2].text, "truncated gzip stream");
@@ -105,7 +107,7 @@ static void *produce(void *arg)
 		memset(&rec, 0, sizeof rec);
 		rec.path = ff_sv_make(ln.p, ln.n);
 		ff_event ev = { .kind = FF_EV_LINE, .line = &ln, .parsed = true, .result = FF_PARSE_OK, .rec = &rec };
-		ff_handoff_add(p->h, &ev, NULL);
+		ff_handoff_add(p->h, &ev, NULL, NULL);
 	}
 	ff_handoff_close(p->h);
 	return NULL;
