@@ -176,6 +176,9 @@ row "zcat FILE.gz" gzip "$runs" "gzip -dc $qgz >/dev/null"
 if [ -x "$FOOTFALL" ]; then
 	ffa=${FOOTFALL_ARGS:+$FOOTFALL_ARGS }
 	row "footfall ${ffa}FILE" plain "$runs" "$qff $FOOTFALL_ARGS $qlog >/dev/null"
+	# the summary alone: classification and visits, but none of the
+	# other reports' counts
+	row "footfall --report summary ${ffa}FILE" plain "$runs" "$qff --report summary $FOOTFALL_ARGS $qlog >/dev/null"
 	row "footfall --threads 1 ${ffa}FILE" plain "$runs" "$qff --threads 1 $FOOTFALL_ARGS $qlog >/dev/null"
 	row "footfall ${ffa}FILE.gz" gzip "$runs" "$qff $FOOTFALL_ARGS $qgz >/dev/null"
 	row "zcat FILE.gz | footfall ${FOOTFALL_ARGS}" gzip "$runs" "gzip -dc $qgz | $qff $FOOTFALL_ARGS >/dev/null"
