@@ -544,8 +544,8 @@ static pcre2_code *compile(struct cfgctx *c, const ff_ynode *v, const char *name
 		pcre2_get_error_message(code, msg, sizeof msg);
 		char shown[300];
 		ff_yaml_visible(s, v->len, shown, sizeof shown);
-		ff_config_error(c->cfg, v, c->err, c->errsz, "'%s' is not a valid regex: %s at offset %zu of '%s'", name,
-				(const char *)msg, (size_t)off, shown);
+		ff_config_error(c->cfg, v, c->err, c->errsz, "'%s': the regex '%s' does not compile at offset %zu: %s",
+				name, shown, (size_t)off, (const char *)msg);
 		return NULL;
 	}
 	/* Without JIT (unsupported platform) the interpreter still works. */

@@ -142,13 +142,11 @@ static int open_output(struct run *r)
 		return 0;
 	}
 	char *copy = strdup(r->o->output);
-	if (!copy)
-		return -1;
-	const char *dir = dirname(copy);
-	size_t len = strlen(dir) + 32;
-	r->tmp_path = malloc(len);
-	if (!r->tmp_path) {
+	const char *dir = copy ? dirname(copy) : NULL;
+	size_t len = dir ? strlen(dir) + 32 : 0;
+	if (!copy || !(r->tmp_path = malloc(len))) {
 		free(copy);
+		ff_diag(r->err, "out of memory");
 		return -1;
 	}
 	snprintf(r->tmp_path, len, "%s/.footfall-XXXXXX", dir);
@@ -170,8 +168,11 @@ static int open_output(struct run *r)
 	(void)fchmod(fd, 0666 & ~mask);
 	r->out = fdopen(fd, "w");
 	if (!r->out) {
+		ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(errno));
 		close(fd);
 		unlink(r->tmp_path);
+		free(r->tmp_path);
+		r->tmp_path = NULL;
 		return -1;
 	}
 	return 0;
@@ -622,28 +623,31 @@ static int setup(struct run *r, const ff_config *cfg)
 	}
 
 	ff_replay replay = { 0 };
-	int rc = choose_format(r, cfg, first, &replay, first ? ff_input_name(first) : NULL);
-	if (rc == 0 && !(r->merge = ff_merge_new(r->fmt)))
-		rc = -1;
+	int rc = choose_format(r, cfg, first, &replay, first ? ff_input_name(first) : NULL) == 0 ? FF_EXIT_OK
+													: FF_EXIT_USAGE;
+	if (rc == FF_EXIT_OK && !(r->merge = ff_merge_new(r->fmt)))
+		rc = FF_EXIT_IO;
 	for (size_t i = 0; i < n_files; i++) {
 		if (!inputs[i])
 			continue;
-		if (rc != 0) {
+		if (rc != FF_EXIT_OK) {
 			ff_input_close(inputs[i]);
 			continue;
 		}
 		long src = ff_merge_add(r->merge, inputs[i], inputs[i] == first ? &replay : NULL);
 		if (src < 0) {
 			ff_input_close(inputs[i]);
-			rc = -1;
+			rc = FF_EXIT_IO;
 			continue;
 		}
 		r->fact_of_source[src] = i;
 	}
 	ff_replay_free(&replay);
 	free(inputs);
-	if (rc != 0)
-		return FF_EXIT_USAGE;
+	if (rc == FF_EXIT_IO)
+		ff_diag(r->err, "out of memory");
+	if (rc != FF_EXIT_OK)
+		return rc;
 	if (r->o->records && !r->o->fields)
 		ff_records_default_fields(ff_format_fields(r->fmt), &r->rspec);
 	r->need_class = r->o->records && ff_records_need_class(&r->rspec);

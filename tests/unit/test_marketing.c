@@ -281,8 +281,8 @@ static void test_config_errors(void)
 		{ "goals:\n  - name: buy\n    pth: '^/x$'\n",
 		  "test.yaml:3: unknown key 'goals[0].pth' (a goal takes name, path and method)" },
 		{ "goals:\n  - name: buy\n    path: '^/order/(complete$'\n",
-		  "test.yaml:3: 'goals[0].path' is not a valid regex: missing closing parenthesis at offset 18 of "
-		  "'^/order/(complete$'" },
+		  "test.yaml:3: 'goals[0].path': the regex '^/order/(complete$' does not compile at offset 18: "
+		  "missing closing parenthesis" },
 		{ "goals:\n  - name: buy\n", "test.yaml:2: 'goals[0]' has no 'path' (a goal takes name, path and method)" },
 		{ "goals:\n  - path: '^/x$'\n", "test.yaml:2: 'goals[0]' has no 'name' (a goal takes name, path and method)" },
 		{ "goals:\n  - name: ''\n    path: x\n", "test.yaml:2: 'goals[0].name' must not be empty" },
@@ -294,8 +294,8 @@ static void test_config_errors(void)
 		  "test.yaml:2: 'goals[0]' must be a map of keys (a goal takes name, path and method), not '^/x$'" },
 		{ "goals:\n  - name: a\n    path: [x]\n", "test.yaml:3: 'goals[0].path' must be a string, not a list" },
 		{ "funnels:\n  - name: f\n    steps: ['^/a', '^/b(']\n",
-		  "test.yaml:3: 'funnels[0].steps[1]' is not a valid regex: missing closing parenthesis at offset 4 of "
-		  "'^/b('" },
+		  "test.yaml:3: 'funnels[0].steps[1]': the regex '^/b(' does not compile at offset 4: "
+		  "missing closing parenthesis" },
 		{ "funnels:\n  - name: f\n    step: ['^/a']\n",
 		  "test.yaml:3: unknown key 'funnels[0].step' (a funnel takes name and steps)" },
 		{ "funnels:\n  - name: f\n    steps: []\n",
@@ -307,8 +307,8 @@ static void test_config_errors(void)
 		  "test.yaml:7: unknown key 'experiments[0].contrl' (an experiment takes name, param or path, goal and "
 		  "control)" },
 		{ "goals:\n  - {name: buy, path: x}\nexperiments:\n  - name: e\n    path: '^/lp/(a|b$'\n    goal: buy\n",
-		  "test.yaml:5: 'experiments[0].path' is not a valid regex: missing closing parenthesis at offset 10 of "
-		  "'^/lp/(a|b$'" },
+		  "test.yaml:5: 'experiments[0].path': the regex '^/lp/(a|b$' does not compile at offset 10: "
+		  "missing closing parenthesis" },
 		{ "goals:\n  - {name: buy, path: x}\nexperiments:\n  - name: e\n    path: '^/lp/a|b$'\n    goal: buy\n",
 		  "test.yaml:5: 'experiments[0].path' needs a capture group: group 1 is the variant, as in "
 		  "'^/lp/spring/(a|b)$'" },
