@@ -596,6 +596,20 @@ static int count_time(ff_analysis *a, const ff_record *rec, bool pv)
 	return 0;
 }
 
+/* A hit on a client or a virtual host (id, or FF_INTERN_NONE when it
+ * could not be interned): -1 when memory ran out. */
+static int host_hit(struct vec *stats, uint32_t id, const ff_record *rec, bool pv)
+{
+	struct host_stat *hs = id == FF_INTERN_NONE ? NULL : AT(*stats, id, struct host_stat);
+	if (!hs)
+		return -1;
+	hs->hits++;
+	hs->bytes = ff_add_sat(hs->bytes, rec->bytes);
+	if (pv)
+		hs->pageviews++;
+	return 0;
+}
+
 /* The per-hit counts of the vhosts, methods and protocols reports;
  * *vhost_out is the virtual host's id or UINT32_MAX. */
 static int count_request(ff_analysis *a, const ff_record *rec, bool pv, uint32_t *vhost_out)
@@ -603,13 +617,8 @@ static int count_request(ff_analysis *a, const ff_record *rec, bool pv, uint32_t
 	uint32_t vhost = UINT32_MAX;
 	if (rec->has & FF_HAS(FF_F_VHOST)) {
 		vhost = ff_intern_id(a->vhosts, rec->vhost);
-		struct host_stat *vs = vhost == FF_INTERN_NONE ? NULL : AT(a->vhost_stats, vhost, struct host_stat);
-		if (!vs)
+		if (host_hit(&a->vhost_stats, vhost, rec, pv) != 0)
 			return -1;
-		vs->hits++;
-		vs->bytes = ff_add_sat(vs->bytes, rec->bytes);
-		if (pv)
-			vs->pageviews++;
 	}
 	if (rec->method.n) {
 		uint32_t id = repeated_id(a->methods, rec->method, &a->last_method);
@@ -660,13 +669,8 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	uint32_t host = 0;
 	if (COUNTS(a, FF_G_HOSTS)) {
 		host = host_key(a, rec->client, client);
-		struct host_stat *hs = host == FF_INTERN_NONE ? NULL : AT(a->hosts, host, struct host_stat);
-		if (!hs)
+		if (host_hit(&a->hosts, host, rec, pv) != 0)
 			return -1;
-		hs->hits++;
-		hs->bytes = ff_add_sat(hs->bytes, rec->bytes);
-		if (pv)
-			hs->pageviews++;
 	}
 	/* Pixels count every hit, bots and errors included (SPEC §7). */
 	if (COUNTS(a, FF_G_MARKETING) && ff_marketing_hit(a->mk, rec, client, agent) < 0)
