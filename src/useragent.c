@@ -30,9 +30,6 @@
 #define UA_DEPTH_LIMIT 10000u
 #define UA_HEAP_LIMIT_KIB 20480u
 
-/* A rule is JIT-compiled when it runs for this many agents. */
-#define UA_JIT_AFTER 16u
-
 #define UA_MAX_FIELDS 5
 #define UA_LIT_MAX 48       /* longest literal kept for the pre-filter */
 #define UA_LIT_MIN 2        /* a single byte is in nearly every agent */
@@ -81,7 +78,7 @@ struct arena {
 
 struct ua_rule {
 	pcre2_code *re;
-	uint32_t tries;                   /* matches run, up to UA_JIT_AFTER */
+	bool jitted;                      /* JIT compilation was tried */
 	const char *rep[UA_MAX_FIELDS];   /* NULL: take the default group */
 	size_t rep_len[UA_MAX_FIELDS];
 	bool rep_subst[UA_MAX_FIELDS];    /* holds a $N to substitute */
@@ -1176,12 +1173,17 @@ static bool classify_section(ff_ua *ua, enum ua_section sec, ff_sv agent, const 
 		struct ua_rule *r = &l->v[i];
 		if (mask && !(mask[(base + i) / 64] >> ((base + i) % 64) & 1))
 			continue;
-		/* JIT-compiling all rules would take half of start-up, and
-		 * most rules run a few times a run, if ever (each distinct
-		 * agent is classified once).  Without JIT the interpreter
-		 * gives the same answers. */
-		if (r->tries < UA_JIT_AFTER && ++r->tries == UA_JIT_AFTER)
+		/* Compiled for JIT when first run, not at load: compiling all
+		 * 1,166 rules took half of start-up, and a run with a few
+		 * hundred distinct agents runs a fraction of them.  Every
+		 * match still runs JIT code: the interpreter counts toward
+		 * its match limit differently (it gave up on a uap-core ReDoS
+		 * probe that JIT code classifies in 6 ms), so an agent's
+		 * result must not depend on which rules ran before. */
+		if (!r->jitted) {
 			(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+			r->jitted = true;
+		}
 		int rc = pcre2_match(r->re, (PCRE2_SPTR)agent.p, agent.n, 0, 0, ua->md, ua->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
