@@ -475,14 +475,16 @@ void ff_analysis_hashers(const ff_analysis *a, ff_key_hashers *out)
 	out->client = ff_intern_hash_key(a->clients);
 	out->path = ff_intern_hash_key(a->paths);
 	out->referer = ff_intern_hash_key(a->referers);
+	out->paths = COUNTS(a, FF_G_PAGES);
+	out->referers = COUNTS(a, FF_G_REFERRERS);
 }
 
 void ff_key_hashes_of(const ff_key_hashers *k, const ff_record *rec, ff_key_hashes *out)
 {
 	out->agent = ff_hash_bytes(&k->agent, rec->user_agent.p, rec->user_agent.n);
 	out->client = ff_hash_bytes(&k->client, rec->client.p, rec->client.n);
-	out->path = ff_hash_bytes(&k->path, rec->path.p, rec->path.n);
-	out->referer = ff_hash_bytes(&k->referer, rec->referer.p, rec->referer.n);
+	out->path = k->paths ? ff_hash_bytes(&k->path, rec->path.p, rec->path.n) : 0;
+	out->referer = k->referers ? ff_hash_bytes(&k->referer, rec->referer.p, rec->referer.n) : 0;
 }
 
 void ff_analysis_prefetch(const ff_analysis *a, const ff_key_hashes *h)

@@ -70,6 +70,7 @@ typedef struct ff_key_hashes {
  * may hash with them while the analysis runs. */
 typedef struct ff_key_hashers {
 	ff_hash_key agent, client, path, referer;
+	bool paths, referers; /* whether the run looks them up at all */
 } ff_key_hashers;
 
 void ff_analysis_hashers(const ff_analysis *a, ff_key_hashers *out);
