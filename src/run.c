@@ -142,15 +142,17 @@ static int open_output(struct run *r)
 		return 0;
 	}
 	char *copy = strdup(r->o->output);
-	const char *dir = copy ? dirname(copy) : NULL;
-	size_t len = dir ? strlen(dir) + 32 : 0;
-	if (!copy || !(r->tmp_path = malloc(len))) {
+	if (copy) {
+		const char *dir = dirname(copy);
+		size_t len = strlen(dir) + sizeof "/.footfall-XXXXXX";
+		if ((r->tmp_path = malloc(len)))
+			snprintf(r->tmp_path, len, "%s/.footfall-XXXXXX", dir);
 		free(copy);
+	}
+	if (!r->tmp_path) {
 		ff_diag(r->err, "out of memory");
 		return -1;
 	}
-	snprintf(r->tmp_path, len, "%s/.footfall-XXXXXX", dir);
-	free(copy);
 	int fd = mkstemp(r->tmp_path);
 	if (fd < 0) {
 		/* the report goes to a temporary file beside the target first:
