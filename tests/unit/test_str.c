@@ -61,10 +61,45 @@ static void test_u64(void)
 	CHECK(ff_sv_to_u64(ff_sv_cstr("007"), 10, &v) && v == 7);
 }
 
+/* ff_find_byte looks at eight bytes at a time: every length around the
+ * word and prefix boundaries, the byte at every place, bytes with the high
+ * bit set and bytes one away from the one sought, must give what a byte
+ * loop gives. */
+static void test_find_byte(void)
+{
+	unsigned char buf[80];
+	unsigned wrong = 0, runs = 0;
+	const unsigned char fills[] = { 'a', 0x00, 0x21, 0x23, 0x80, 0xa2, 0xff };
+	for (size_t fi = 0; fi < sizeof fills; fi++) {
+		for (size_t len = 0; len <= 72; len++) {
+			for (size_t at = 0; at <= len; at++) {
+				memset(buf, fills[fi], sizeof buf);
+				if (at < len)
+					buf[at] = '"';
+				if (at + 3 < len)
+					buf[at + 3] = '"'; /* a later one must not win */
+				const char *p = (const char *)buf, *end = p + len;
+				const char *want = NULL;
+				for (const char *q = p; q < end; q++)
+					if (*q == '"') {
+						want = q;
+						break;
+					}
+				wrong += ff_find_byte(p, end, '"') != want;
+				runs++;
+			}
+		}
+	}
+	CHECK_INT(wrong, 0);
+	CHECK(runs > 10000);
+	CHECK(ff_find_byte("", "", 'x') == NULL);
+}
+
 int main(void)
 {
 	test_views();
 	test_items();
 	test_u64();
+	test_find_byte();
 	return CHECK_DONE("test_str");
 }
