@@ -360,14 +360,10 @@ static int cap_tables(ff_analysis *a)
 	size_t max = a->opt.max_keys;
 	const ff_strlist *site = a->opt.site_hosts;
 	for (size_t i = 0; max && site && i < site->count; i++) {
-		char low[FF_HOST_MAX];
-		size_t n = strlen(site->items[i]);
-		if (n > sizeof low)
+		char low[FF_HOST_MAX + 1];
+		size_t n;
+		if (!ff_site_host(site->items[i], low, &n))
 			continue;
-		for (size_t k = 0; k < n; k++) {
-			char ch = site->items[i][k];
-			low[k] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-		}
 		if (ff_intern_id(a->ref_hosts, ff_sv_make(low, n)) == FF_INTERN_NONE)
 			return -1;
 	}

@@ -32,7 +32,6 @@ struct ff_classifier {
 	ff_ua *ua;
 	ff_intern *names;
 	ff_intern *agents;     /* user agent strings -> agent id */
-	ff_hash_key agents_key;
 	ff_agent *facts;       /* by agent id */
 	size_t facts_cap;
 	pcre2_code **bots;
@@ -77,8 +76,6 @@ ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *c
 	c->ua = ua;
 	c->names = names;
 	c->agents = ff_intern_new(seed);
-	if (c->agents)
-		c->agents_key = ff_intern_hash_key(c->agents);
 	c->md = pcre2_match_data_create(4, NULL);
 	c->mctx = pcre2_match_context_create(NULL);
 	if (!c->agents || !c->md || !c->mctx)
@@ -240,14 +237,26 @@ static int compute(ff_classifier *c, uint32_t id, ff_sv agent)
 	return 0;
 }
 
+/* id, the agent's id from the table that held before entries: its facts
+ * are computed the first time. */
+static uint32_t known_agent(ff_classifier *c, size_t before, uint32_t id)
+{
+	if (id == FF_INTERN_NONE)
+		return UINT32_MAX;
+	if (id >= before && compute(c, id, ff_intern_get(c->agents, id)) != 0)
+		return UINT32_MAX;
+	return id;
+}
+
 uint32_t ff_classify_agent(ff_classifier *c, ff_sv user_agent)
 {
-	return ff_classify_agent_hashed(c, user_agent, ff_hash_bytes(&c->agents_key, user_agent.p, user_agent.n));
+	size_t before = ff_intern_count(c->agents);
+	return known_agent(c, before, ff_intern_id(c->agents, user_agent));
 }
 
 ff_hash_key ff_classifier_hash_key(const ff_classifier *c)
 {
-	return c->agents_key;
+	return ff_intern_hash_key(c->agents);
 }
 
 void ff_classifier_prefetch(const ff_classifier *c, uint64_t hash)
@@ -258,12 +267,7 @@ void ff_classifier_prefetch(const ff_classifier *c, uint64_t hash)
 uint32_t ff_classify_agent_hashed(ff_classifier *c, ff_sv user_agent, uint64_t hash)
 {
 	size_t before = ff_intern_count(c->agents);
-	uint32_t id = ff_intern_id_hashed(c->agents, user_agent, hash);
-	if (id == FF_INTERN_NONE)
-		return UINT32_MAX;
-	if (id >= before && compute(c, id, ff_intern_get(c->agents, id)) != 0)
-		return UINT32_MAX;
-	return id;
+	return known_agent(c, before, ff_intern_id_hashed(c->agents, user_agent, hash));
 }
 
 const ff_agent *ff_classifier_agent(const ff_classifier *c, uint32_t agent_id)

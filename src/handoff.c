@@ -17,8 +17,9 @@
 #define BATCH_ITEMS 2048
 #define STAGE 32 /* divides BATCH_ITEMS */
 
-/* What one thread writes often must not share a cache line with what the
- * other reads: the producer bumps its batch's count on every line. */
+/* What one thread writes must not share a cache line with what the other
+ * reads at the same time: the batch the producer fills, the one the
+ * consumer counts, and the producer's own fields. */
 #define LINE_APART 128
 
 struct padded_batch {
@@ -51,10 +52,9 @@ struct ff_handoff {
 ff_handoff *ff_handoff_new(void)
 {
 	ff_handoff *h = aligned_alloc(LINE_APART, sizeof *h);
-	if (h)
-		memset(h, 0, sizeof *h);
 	if (!h)
 		return NULL;
+	memset(h, 0, sizeof *h);
 	for (size_t i = 0; i < BATCHES; i++) {
 		ff_batch *b = &h->batches[i].b;
 		b->items = malloc(BATCH_ITEMS * sizeof *b->items);
@@ -193,7 +193,7 @@ static uint64_t keeper_now(void *ctx)
 	return h->filling->number;
 }
 
-static bool keeper_release(void *ctx, uint64_t mark)
+static void keeper_release(void *ctx, uint64_t mark)
 {
 	ff_handoff *h = ctx;
 	/* The consumer cannot give back a batch it has not got. */
@@ -203,7 +203,6 @@ static bool keeper_release(void *ctx, uint64_t mark)
 	while (h->released < mark && h->released < h->numbered)
 		pthread_cond_wait(&h->changed, &h->lock);
 	pthread_mutex_unlock(&h->lock);
-	return true;
 }
 
 ff_line_keeper ff_handoff_keeper(ff_handoff *h)

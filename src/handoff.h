@@ -31,7 +31,8 @@ typedef struct ff_item {
 	bool overlong;
 	bool parsed;                  /* false: the consumer parses text */
 	uint64_t number;              /* line number in its source */
-	ff_sv text;                   /* the line; input errors: the message */
+	ff_sv text;                   /* the line; input errors: the message,
+					 NUL-terminated (ff_handoff_add's) */
 	ff_record rec;                /* parsed valid lines */
 	ff_key_hashes hashes;         /* parsed valid lines: rec's, when given */
 	bool hashed;

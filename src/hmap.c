@@ -353,8 +353,6 @@ int ff_hmap_reserve(ff_hmap *m, size_t n)
 	return resize(m, cap);
 }
 
-/* The lookup every interned string goes through: probe's walk, without
- * the insertion point it would also report. */
 void ff_hmap_prefetch(const ff_hmap *m, uint64_t hash)
 {
 #if defined(__GNUC__)
@@ -365,6 +363,8 @@ void ff_hmap_prefetch(const ff_hmap *m, uint64_t hash)
 #endif
 }
 
+/* The lookup every interned string goes through: probe's walk, without
+ * the insertion point it would also report. */
 uint32_t *ff_hmap_find(const ff_hmap *m, uint64_t hash, ff_hmap_eq_fn eq, const void *ctx)
 {
 	if (m->count == 0)

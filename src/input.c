@@ -392,10 +392,8 @@ static bool next_buffer(ff_input *in)
 		fail(in, "out of memory", NULL);
 		return false;
 	}
-	if (in->marks[next] && !in->keeper.release(in->keeper.ctx, in->marks[next])) {
-		fail(in, "out of memory", NULL);
-		return false;
-	}
+	if (in->marks[next])
+		in->keeper.release(in->keeper.ctx, in->marks[next]);
 	size_t keep = in->end - in->start;
 	if (keep)
 		memcpy(in->ring[next], in->buf + in->start, keep);

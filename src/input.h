@@ -61,11 +61,10 @@ enum ff_input_status ff_input_next(ff_input *in, ff_line *line);
 /* Lines kept past the next call, for a consumer on another thread.  The
  * keeper tells the reader where the consumer is: `now` is a mark covering
  * every line handed out so far, and `release` returns once the consumer
- * is done with every line handed out up to `mark` (false: it never will,
- * and the reader fails with "out of memory"). */
+ * is done with every line handed out up to `mark`. */
 typedef struct ff_line_keeper {
 	uint64_t (*now)(void *ctx);
-	bool (*release)(void *ctx, uint64_t mark);
+	void (*release)(void *ctx, uint64_t mark);
 	void *ctx;
 } ff_line_keeper;
 

@@ -1,5 +1,6 @@
 /* referer.c — referer URL → host, per line on the hot path: one scan, no
- * allocation, the lower-cased copy in the caller's buffer. */
+ * allocation, the lower-cased copy in the caller's buffer; and a
+ * configured site host in the same form. */
 #include "referer.h"
 
 size_t ff_referer_host(ff_sv ref, char *buf)
@@ -57,4 +58,15 @@ size_t ff_referer_host(ff_sv ref, char *buf)
 	}
 	buf[n] = 0;
 	return n;
+}
+
+bool ff_site_host(const char *name, char *buf, size_t *len)
+{
+	size_t n = strlen(name);
+	if (n > FF_HOST_MAX)
+		return false;
+	for (size_t k = 0; k < n; k++)
+		buf[k] = (char)((name[k] >= 'A' && name[k] <= 'Z') ? name[k] + 32 : name[k]);
+	*len = n;
+	return true;
 }

@@ -16,4 +16,9 @@
  * referer has no host (no "://", empty, or longer than FF_HOST_MAX). */
 size_t ff_referer_host(ff_sv referer, char *buf);
 
+/* A configured site host as referer hosts are kept: ASCII lower case,
+ * into buf (FF_HOST_MAX + 1 bytes).  False when it is longer than
+ * FF_HOST_MAX, which no referer host can match. */
+bool ff_site_host(const char *name, char *buf, size_t *len);
+
 #endif

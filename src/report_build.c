@@ -421,13 +421,9 @@ static bool *site_hosts(struct builder *b)
 	if (cfg && cfg->count) {
 		for (size_t i = 0; i < cfg->count; i++) {
 			char low[FF_HOST_MAX + 1];
-			size_t len = strlen(cfg->items[i]);
-			if (len > FF_HOST_MAX)
+			size_t len;
+			if (!ff_site_host(cfg->items[i], low, &len))
 				continue;
-			for (size_t k = 0; k < len; k++) {
-				char ch = cfg->items[i][k];
-				low[k] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-			}
 			uint32_t id = ff_intern_find(a->ref_hosts, ff_sv_make(low, len));
 			if (id != FF_INTERN_NONE)
 				internal[id] = true;

@@ -809,9 +809,7 @@ static void count_batches(struct run *r)
 			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].hashed)
 				ff_analysis_prefetch(r->analysis, &b->items[i + PREFETCH_AHEAD].hashes);
 			if (it->kind == FF_EV_INPUT_ERROR) {
-				char message[600];
-				snprintf(message, sizeof message, "%.*s", (int)it->text.n, it->text.p);
-				on_input_error(r, it->source, message);
+				on_input_error(r, it->source, it->text.p);
 				continue;
 			}
 			if (!it->parsed) {
@@ -846,10 +844,9 @@ static uint64_t no_mark(void *ctx)
 	return 0;
 }
 
-static bool released_at_once(void *ctx, uint64_t mark)
+static void released_at_once(void *ctx, uint64_t mark)
 {
 	(void)ctx, (void)mark;
-	return true;
 }
 
 static void read_threaded(struct run *r)

@@ -369,6 +369,28 @@ struct sim {
 };
 #define UNKEPT 1000u
 
+/* A marketing configuration and the caller's tables, as the analysis
+ * holds them; false (a failed check, the reason printed) when yaml does
+ * not load. */
+static bool sim_open(struct sim *s, const char *yaml, bool unkept)
+{
+	char err[512] = "";
+	*s = (struct sim){ .m = make(yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2),
+			   .unkept = unkept };
+	CHECK(s->m && s->paths && s->hosts);
+	if (s->m && s->paths && s->hosts)
+		return true;
+	fprintf(stderr, "%s\n", err);
+	ff_marketing_free(s->m), ff_intern_free(s->paths), ff_intern_free(s->hosts);
+	return false;
+}
+
+static void sim_close(struct sim *s)
+{
+	ff_marketing_free(s->m);
+	ff_intern_free(s->paths), ff_intern_free(s->hosts);
+}
+
 static ff_record record(const char *method, const char *target)
 {
 	ff_record r;
@@ -494,14 +516,11 @@ static void shop_visits(struct sim *s)
  * by the shared id. */
 static void test_unkept(void)
 {
-	char err[512] = "";
-	struct sim s = { .m = make(shop_yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2) };
-	struct sim u = { .m = make(shop_yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2),
-			 .unkept = true };
-	CHECK(s.m && u.m);
-	if (!s.m || !u.m) {
-		ff_marketing_free(s.m), ff_marketing_free(u.m);
-		ff_intern_free(s.paths), ff_intern_free(s.hosts), ff_intern_free(u.paths), ff_intern_free(u.hosts);
+	struct sim s, u;
+	if (!sim_open(&s, shop_yaml, false))
+		return;
+	if (!sim_open(&u, shop_yaml, true)) {
+		sim_close(&s);
 		return;
 	}
 	ff_intern_id(s.hosts, FF_SV_LIT("www.shop.test"));
@@ -550,21 +569,16 @@ static void test_unkept(void)
 		free(va);
 		free(vb);
 	}
-	ff_marketing_free(s.m), ff_marketing_free(u.m);
-	ff_intern_free(s.paths), ff_intern_free(s.hosts), ff_intern_free(u.paths), ff_intern_free(u.hosts);
+	sim_close(&s), sim_close(&u);
 }
 
 /* More keys than --max-keys in marketing's own tables: the rest share
  * the id after the last, for the reports' others rows. */
 static void test_max_keys(void)
 {
-	char err[512] = "";
-	struct sim s = { .m = make(shop_yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2) };
-	CHECK(s.m != NULL);
-	if (!s.m) {
-		ff_intern_free(s.paths), ff_intern_free(s.hosts);
+	struct sim s;
+	if (!sim_open(&s, shop_yaml, false))
 		return;
-	}
 	ff_marketing_set_max_keys(s.m, 1);
 	VISIT(&s, "", "/a?utm_source=one");
 	VISIT(&s, "", "/a?utm_source=two", "/order/complete");
@@ -610,19 +624,14 @@ static void test_max_keys(void)
 	CHECK_INT(ff_marketing_pixel_opens(s.m, 1), 2);
 	CHECK_INT(ff_marketing_pixel_unique_opens(s.m, 1), 2);
 	CHECK(!ff_marketing_failed(s.m));
-	ff_marketing_free(s.m);
-	ff_intern_free(s.paths), ff_intern_free(s.hosts);
+	sim_close(&s);
 }
 
 static void test_visits(void)
 {
-	char err[512] = "";
-	struct sim s = { .m = make(shop_yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2) };
-	CHECK(s.m != NULL);
-	if (!s.m) {
-		fprintf(stderr, "%s\n", err);
+	struct sim s;
+	if (!sim_open(&s, shop_yaml, false))
 		return;
-	}
 	/* campaign, two variants, three words of facts for keys not kept,
 	 * one of match bits */
 	CHECK_INT(ff_marketing_entry_words(s.m), 7);
@@ -774,9 +783,7 @@ static void test_visits(void)
 	CHECK_INT(ff_marketing_pixel_unique_opens(s.m, 1), 1);
 	CHECK_INT(ff_marketing_limit_hits(s.m), 0);
 
-	ff_marketing_free(s.m);
-	ff_intern_free(s.paths);
-	ff_intern_free(s.hosts);
+	sim_close(&s);
 }
 
 /* n visits to variant's landing page, c of them buying. */
@@ -793,13 +800,9 @@ static void variant_visits(struct sim *s, const char *landing, int n, int c)
 static void verdict_of(const char *yaml, const char *const *landings, const int *n, const int *c, size_t k,
 		       const char *want)
 {
-	char err[512] = "";
-	struct sim s = { .m = make(yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2) };
-	CHECK(s.m != NULL);
-	if (!s.m) {
-		fprintf(stderr, "%s\n", err);
+	struct sim s;
+	if (!sim_open(&s, yaml, false))
 		return;
-	}
 	for (size_t i = 0; i < k; i++)
 		variant_visits(&s, landings[i], n[i], c[i]);
 	size_t rows;
@@ -808,9 +811,7 @@ static void verdict_of(const char *yaml, const char *const *landings, const int 
 	ff_marketing_experiment_verdict(s.m, 0, v, rows, line, sizeof line);
 	CHECK_STR(line, want);
 	free(v);
-	ff_marketing_free(s.m);
-	ff_intern_free(s.paths);
-	ff_intern_free(s.hosts);
+	sim_close(&s);
 }
 
 static void test_experiment_stats(void)
@@ -818,10 +819,8 @@ static void test_experiment_stats(void)
 	static const char yaml[] = "goals: [{name: purchase, path: '^/order/complete$'}]\n"
 				   "experiments: [{name: spring, param: variant, goal: purchase, control: a}]\n";
 	static const char *const ab[] = { "/lp?variant=a", "/lp?variant=b" };
-	char err[512] = "";
-	struct sim s = { .m = make(yaml, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2) };
-	CHECK(s.m != NULL);
-	if (!s.m)
+	struct sim s;
+	if (!sim_open(&s, yaml, false))
 		return;
 	/* 200 of 1000 against 250 of 1000: z = 2.6774, p = 0.0074197;
 	 * b converts (0.25 - 0.2) / 0.2 = 25% better. */
@@ -849,9 +848,7 @@ static void test_experiment_stats(void)
 		CHECK_STR(line, "spring: variant b converts 25% better than a (p = 0.007)");
 	}
 	free(v);
-	ff_marketing_free(s.m);
-	ff_intern_free(s.paths);
-	ff_intern_free(s.hosts);
+	sim_close(&s);
 
 	/* 20 of 100 against 22 of 100: pooled p 0.21, se 0.057602,
 	 * z 0.34721, p-value erfc(0.24552) = 0.72843. */
@@ -892,9 +889,7 @@ static void test_experiment_stats(void)
 	/* Three rows with chi2_p on each, and the default control. */
 	static const char yaml2[] = "goals: [{name: purchase, path: '^/order/complete$'}]\n"
 				    "experiments: [{name: s, param: v, goal: purchase}]\n";
-	s = (struct sim){ .m = make(yaml2, err, sizeof err), .paths = ff_intern_new(1), .hosts = ff_intern_new(2) };
-	CHECK(s.m != NULL);
-	if (!s.m)
+	if (!sim_open(&s, yaml2, false))
 		return;
 	variant_visits(&s, "/lp?v=z", 100, 50);
 	variant_visits(&s, "/lp?v=x", 100, 20);
@@ -912,9 +907,7 @@ static void test_experiment_stats(void)
 		CHECK(!isnan(v[1].test.p_value));
 	}
 	free(v);
-	ff_marketing_free(s.m);
-	ff_intern_free(s.paths);
-	ff_intern_free(s.hosts);
+	sim_close(&s);
 }
 
 /* The per-pageview words for pageviews that do not start a visit, and

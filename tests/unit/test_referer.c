@@ -160,6 +160,22 @@ static void test_query_fragment_after_host(void)
 	CHECK_STR(host_of("http://example.com?a#b/c", NULL), "example.com");
 }
 
+/* A configured site host in the form referer hosts are kept: lower case,
+ * and none longer than a host can be. */
+static void test_site_host(void)
+{
+	char buf[FF_HOST_MAX + 1], name[FF_HOST_MAX + 2];
+	size_t n = 0;
+	CHECK(ff_site_host("WWW.Example.COM", buf, &n));
+	CHECK_INT(n, 15);
+	CHECK(memcmp(buf, "www.example.com", n) == 0);
+	memset(name, 'A', FF_HOST_MAX);
+	name[FF_HOST_MAX] = 0;
+	CHECK(ff_site_host(name, buf, &n) && n == FF_HOST_MAX && buf[0] == 'a');
+	name[FF_HOST_MAX] = 'A', name[FF_HOST_MAX + 1] = 0;
+	CHECK(!ff_site_host(name, buf, &n));
+}
+
 int main(void)
 {
 	test_schemes();
@@ -169,5 +185,6 @@ int main(void)
 	test_no_host();
 	test_host_length();
 	test_query_fragment_after_host();
+	test_site_host();
 	return CHECK_DONE("test_referer");
 }
