@@ -697,11 +697,11 @@ static void progress(struct run *r, uint64_t read, bool done)
 	fflush(r->err);
 }
 
-static uint64_t bytes_read(const struct run *r)
+static uint64_t bytes_read(const ff_merge *merge)
 {
 	uint64_t read = 0;
-	for (size_t i = 0; i < ff_merge_count(r->merge); i++)
-		read += ff_input_bytes_read(ff_merge_input(r->merge, i));
+	for (size_t i = 0; i < ff_merge_count(merge); i++)
+		read += ff_input_bytes_read(ff_merge_input(merge, i));
 	return read;
 }
 
@@ -739,7 +739,7 @@ static void read_serial(struct run *r)
 	ff_record rec;
 	while (ff_merge_next(r->merge, &ev)) {
 		if (r->progress && (r->seq & 0x3fff) == 0)
-			progress(r, bytes_read(r), false);
+			progress(r, bytes_read(r->merge), false);
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
 			continue;
@@ -753,52 +753,55 @@ static void read_serial(struct run *r)
 	}
 }
 
+/* What the reading thread works with.  It gets a copy and never the run:
+ * the counting thread writes the run's counts on every line, and a field
+ * read beside them would cross between the processors' caches twice a
+ * line (on some placements of the two processors that doubled both
+ * threads' time). */
+struct reader_job {
+	ff_merge *merge;
+	ff_format *fmt;
+	ff_handoff *handoff;
+	bool progress;
+	/* A parsed line's keys are hashed by the reading thread, while its
+	 * bytes are in this thread's cache; the counting thread only looks
+	 * them up. */
+	bool hash_keys;
+	ff_key_hashers hashers;
+};
+
 /* The reading thread: input, decompression, merge and parsing, a batch of
- * lines at a time.
- *
- * It reads nothing of *r per line: the counting thread writes r's counts
- * for every line, and a field of r this thread read beside them would
- * cross between the processors' caches twice a line (on some placements
- * of the two processors that doubled both threads' time). */
+ * lines at a time. */
 static void *reader_main(void *arg)
 {
-	struct run *r = arg;
-	ff_handoff *h = r->handoff;
-	ff_merge *merge = r->merge;
-	ff_format *fmt = r->fmt;
-	const bool progress = r->progress;
-	const bool analysed = r->analysis != NULL;
+	const struct reader_job job = *(const struct reader_job *)arg;
+	ff_handoff *h = job.handoff;
 	ff_event ev;
 	uint64_t lines = 0;
 	ff_record rec;
-	/* A parsed line's keys are hashed here, while its bytes are in this
-	 * thread's cache; the counting thread only looks them up. */
-	ff_key_hashers hashers;
 	ff_key_hashes hashes;
-	if (analysed)
-		ff_analysis_hashers(r->analysis, &hashers);
-	while (ff_merge_next(merge, &ev)) {
-		if (progress && (++lines & 0x3fff) == 0)
-			ff_handoff_note_read(h, bytes_read(r));
+	while (ff_merge_next(job.merge, &ev)) {
+		if (job.progress && (++lines & 0x3fff) == 0)
+			ff_handoff_note_read(h, bytes_read(job.merge));
 		/* Parsing goes to whichever thread has time for it: when the
 		 * counting thread has nothing queued, it parses the line
 		 * itself.  Either way the line is parsed the same. */
 		if (ev.kind == FF_EV_LINE && !ev.parsed && !ff_handoff_consumer_idle(h)) {
-			ev.result = ff_format_parse(fmt, ev.line->p, ev.line->n, &rec);
+			ev.result = ff_format_parse(job.fmt, ev.line->p, ev.line->n, &rec);
 			ev.rec = ev.result == FF_PARSE_OK ? &rec : NULL;
 			ev.parsed = true;
 		}
 		const char *error = NULL;
 		bool hashed = false;
 		if (ev.kind == FF_EV_INPUT_ERROR) {
-			error = ff_input_error(ff_merge_input(merge, ev.source));
-		} else if (ev.parsed && ev.result == FF_PARSE_OK && analysed) {
-			ff_key_hashes_of(&hashers, ev.rec, &hashes);
+			error = ff_input_error(ff_merge_input(job.merge, ev.source));
+		} else if (ev.parsed && ev.result == FF_PARSE_OK && job.hash_keys) {
+			ff_key_hashes_of(&job.hashers, ev.rec, &hashes);
 			hashed = true;
 		}
 		ff_handoff_add(h, &ev, error, hashed ? &hashes : NULL);
 	}
-	ff_handoff_note_read(h, bytes_read(r));
+	ff_handoff_note_read(h, bytes_read(job.merge));
 	ff_handoff_close(h);
 	return NULL;
 }
@@ -870,7 +873,13 @@ static void read_threaded(struct run *r)
 		if (ff_merge_count(r->merge) == 1 && (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err)))
 			ff_merge_defer_parse(r->merge);
 	}
-	if (!r->handoff || pthread_create(&reader, NULL, reader_main, r) != 0) {
+	struct reader_job job = {
+		.merge = r->merge, .fmt = r->fmt, .handoff = r->handoff,
+		.progress = r->progress, .hash_keys = r->analysis != NULL,
+	};
+	if (r->analysis)
+		ff_analysis_hashers(r->analysis, &job.hashers);
+	if (!r->handoff || pthread_create(&reader, NULL, reader_main, &job) != 0) {
 		/* One thread after all: a line is done with before the next. */
 		ff_line_keeper serial = { .now = no_mark, .release = released_at_once };
 		ff_merge_keep_lines(r->merge, &serial);
