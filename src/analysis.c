@@ -497,7 +497,10 @@ int ff_analysis_classify(ff_analysis *a, const ff_record *rec, const ff_key_hash
 				: ff_classify_agent(a->cls, rec->user_agent);
 	if (agent == UINT32_MAX)
 		return -1;
-	const ff_agent *ag = ff_classifier_agent(a->cls, agent);
+	/* Without a user-agent field the agent is empty, but not the `-` that
+	 * marks a script (SPEC §3): the common log format is read by people. */
+	const ff_agent *ag = (rec->has & FF_HAS(FF_F_USER_AGENT)) ? ff_classifier_agent(a->cls, agent)
+								 : ff_classifier_absent_agent(a->cls);
 	out->agent_id = agent;
 	out->agent = ag;
 	out->hashes = hashes;

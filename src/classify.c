@@ -36,6 +36,10 @@ struct ff_classifier {
 	size_t facts_cap;
 	pcre2_code **bots;
 	size_t n_bots;
+	bool builtin_bots;     /* classify.builtin_bots */
+	ff_agent absent;       /* the facts of a line whose format has no
+				  user agent: the empty agent, never a bot
+				  for being empty */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	struct static_ext *ext; /* lower-case static extensions */
@@ -67,6 +71,8 @@ static int add_ext(ff_classifier *c, const char *e, size_t n)
 	return 0;
 }
 
+static int facts_of(ff_classifier *c, ff_agent *a, ff_sv agent, bool has_agent);
+
 ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *cfg, uint64_t seed, char *err,
 				 size_t errsz)
 {
@@ -80,6 +86,7 @@ ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *c
 	c->mctx = pcre2_match_context_create(NULL);
 	if (!c->agents || !c->md || !c->mctx)
 		goto oom;
+	c->builtin_bots = cfg ? cfg->builtin_bots : true;
 	pcre2_set_match_limit(c->mctx, 1000000);
 	pcre2_set_depth_limit(c->mctx, 10000);
 	c->other_name = ff_intern_id(names, FF_SV_LIT("Other"));
@@ -118,6 +125,8 @@ ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *c
 		pcre2_jit_compile(c->bots[i], PCRE2_JIT_COMPLETE);
 		c->n_bots++;
 	}
+	if (facts_of(c, &c->absent, FF_SV_NULL, false) != 0)
+		goto oom;
 	return c;
 oom:
 	snprintf(err, errsz, "out of memory");
@@ -207,6 +216,78 @@ static bool matches_bot_pattern(ff_classifier *c, ff_sv agent)
 	return false;
 }
 
+/* SPEC §3, byte for byte: agents no person reads pages through. */
+static const char *const builtin_prefixes[] = {
+	"curl/", "Wget/", "Wget2/", "Go-http-client/", "python-requests/", "python-urllib3/",
+	"Python-urllib/", "aiohttp/", "python-httpx/", "httpx/", "libwww-perl/", "lwp-request/",
+	"Java/", "Apache-HttpClient/", "okhttp/", "node-fetch/", "axios/", "undici/", "Ruby",
+	"Guzzle/", "GuzzleHttp/", "PostmanRuntime/", "HTTPie/", "Scrapy/", "Faraday", "WinHttp",
+	"Prometheus/", "kube-probe/", "ELB-HealthChecker/", "GoogleHC/", "Consul", "Zabbix",
+	"check_http/", NULL,
+};
+static const char *const builtin_words[] = {
+	"HeadlessChrome", "PhantomJS", "UptimeRobot", "Pingdom", "StatusCake", "Site24x7",
+	"Uptime-Kuma", "BetterUptime", "Datadog", "NewRelicPinger", "PetalBot", "Bytespider",
+	"Applebot", "GPTBot", "ClaudeBot", "CCBot", "Amazonbot", "facebookexternalhit",
+	"meta-externalagent", "DataForSeoBot", NULL,
+};
+
+static bool contains_cs(ff_sv hay, const char *needle, size_t n)
+{
+	if (hay.n < n)
+		return false;
+	for (const char *p = hay.p, *end = hay.p + (hay.n - n) + 1;
+	     (p = memchr(p, needle[0], (size_t)(end - p))) != NULL; p++)
+		if (memcmp(p, needle, n) == 0)
+			return true;
+	return false;
+}
+
+bool ff_builtin_bot(ff_sv agent)
+{
+	if (agent.n == 0)
+		return true;
+	for (const char *const *w = builtin_prefixes; *w; w++) {
+		size_t n = strlen(*w);
+		if (agent.n >= n && memcmp(agent.p, *w, n) == 0)
+			return true;
+	}
+	for (const char *const *w = builtin_words; *w; w++)
+		if (contains_cs(agent, *w, strlen(*w)))
+			return true;
+	return false;
+}
+
+/* The facts of one agent.  has_agent is false for a line whose format
+ * has no user-agent field: its empty agent is not the logged `-` that
+ * marks a script. */
+static int facts_of(ff_classifier *c, ff_agent *a, ff_sv agent, bool has_agent)
+{
+	/* info may be the classifier's scratch (past its cache limit): take
+	 * what is kept as interned ids now. */
+	const ff_ua_info *info = ff_ua_classify(c->ua, agent);
+	bool builtin = c->builtin_bots && (agent.n || has_agent) && ff_builtin_bot(agent);
+	a->bot = builtin || ff_sv_eq_cstr(info->device, "Spider") || matches_bot_pattern(c, agent);
+	a->device_type = ff_device_type_of(info, agent, a->bot);
+	a->browser = ff_intern_id(c->names, info->family);
+	a->os = ff_intern_id(c->names, info->os);
+	a->browser_major = ff_intern_id(c->names, info->major);
+	a->browser_minor = ff_intern_id(c->names, info->minor);
+	a->os_major = ff_intern_id(c->names, info->os_major);
+	a->device = ff_intern_id(c->names, info->device);
+	a->bot_name = a->bot ? a->browser : c->other_name;
+	/* A bot of the built-in list is named by its family, even "Other"
+	 * (SPEC §3); one that only a configured pattern or uap-core's device
+	 * rules catch, and that uap-core does not name, by its agent. */
+	if (a->bot && !builtin && ff_sv_eq_cstr(info->family, "Other") && agent.n)
+		a->bot_name = ff_intern_id(c->names, agent);
+	if (a->browser == FF_INTERN_NONE || a->os == FF_INTERN_NONE || a->browser_major == FF_INTERN_NONE ||
+	    a->browser_minor == FF_INTERN_NONE || a->os_major == FF_INTERN_NONE || a->device == FF_INTERN_NONE ||
+	    a->bot_name == FF_INTERN_NONE)
+		return -1;
+	return 0;
+}
+
 static int compute(ff_classifier *c, uint32_t id, ff_sv agent)
 {
 	if (id >= c->facts_cap) {
@@ -219,22 +300,12 @@ static int compute(ff_classifier *c, uint32_t id, ff_sv agent)
 		c->facts = f;
 		c->facts_cap = cap;
 	}
-	ff_agent *a = &c->facts[id];
-	/* info may be the classifier's scratch (past its cache limit): take
-	 * what is kept as interned ids now. */
-	const ff_ua_info *info = ff_ua_classify(c->ua, agent);
-	a->bot = ff_sv_eq_cstr(info->device, "Spider") || matches_bot_pattern(c, agent);
-	a->device_type = ff_device_type_of(info, agent, a->bot);
-	a->browser = ff_intern_id(c->names, info->family);
-	a->os = ff_intern_id(c->names, info->os);
-	a->browser_major = ff_intern_id(c->names, info->major);
-	a->browser_minor = ff_intern_id(c->names, info->minor);
-	a->os_major = ff_intern_id(c->names, info->os_major);
-	a->device = ff_intern_id(c->names, info->device);
-	a->bot_name = a->bot ? a->browser : c->other_name;
-	if (a->bot && ff_sv_eq_cstr(info->family, "Other") && agent.n)
-		a->bot_name = ff_intern_id(c->names, agent); /* a configured bot uap-core does not name */
-	return 0;
+	return facts_of(c, &c->facts[id], agent, true);
+}
+
+const ff_agent *ff_classifier_absent_agent(const ff_classifier *c)
+{
+	return &c->absent;
 }
 
 /* id, the agent's id from the table that held before entries: its facts

@@ -42,7 +42,8 @@ typedef struct ff_agent {
 typedef struct ff_classifier ff_classifier;
 
 /* ua is borrowed (may be an empty classifier); names receives browser, OS
- * and bot names.  Bot patterns and static extensions come from cfg; seed
+ * and bot names.  Bot patterns, the built-in bot list's switch and static
+ * extensions come from cfg (NULL: the defaults); seed
  * keys the table of user agents (hmap.h).  NULL with a message
  * "classify.bot_patterns: ..." in err on a bad regex. */
 ff_classifier *ff_classifier_new(ff_ua *ua, ff_intern *names, const ff_config *cfg, uint64_t seed, char *err,
@@ -62,6 +63,16 @@ const ff_agent *ff_classifier_agent(const ff_classifier *c, uint32_t agent_id);
 /* The user agent string of an agent id. */
 ff_sv ff_classifier_agent_string(const ff_classifier *c, uint32_t agent_id);
 size_t ff_classifier_agent_count(const ff_classifier *c);
+
+/* The facts of a line whose log format has no user-agent field: those of
+ * the empty agent, except that being empty does not make it a bot (only
+ * a logged `-` does).  Valid as long as the classifier. */
+const ff_agent *ff_classifier_absent_agent(const ff_classifier *c);
+
+/* The built-in list of automated agents (SPEC §3): the empty agent, an
+ * agent starting with one of its prefixes or containing one of its words,
+ * byte for byte.  Independent of classify.builtin_bots. */
+bool ff_builtin_bot(ff_sv agent);
 
 /* The path's extension is in the static list (SPEC §3). */
 bool ff_classify_static(const ff_classifier *c, ff_sv path);

@@ -35,6 +35,8 @@ typedef struct ff_config {
 	int64_t visits_reorder_window; /* visits.reorder_window, seconds (300) */
 	char *ua_regexes;  /* ua.regexes; NULL means the built-in default path */
 	ff_strlist bot_patterns;      /* classify.bot_patterns; default none */
+	bool builtin_bots;            /* classify.builtin_bots (true): the
+					 automated agents of SPEC §3 are bots */
 	ff_strlist static_extensions; /* classify.static_extensions; empty:
 					 the built-in list (SPEC §3) */
 	bool anonymize;               /* privacy.anonymize (false) */
