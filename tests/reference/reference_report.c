@@ -186,6 +186,41 @@ static uint64_t parse_u64(const char *s, size_t line)
 enum { F_CLIENT, F_AGENT, F_TIME, F_PATH, F_STATUS, F_BYTES, F_PAGEVIEW, N_FIELDS };
 
 /* One records row; line is the row's own heap copy, kept for its fields. */
+
+/* SPEC §3's built-in list of automated agents, written out again here:
+ * the empty agent, these prefixes at the start, these words anywhere, all
+ * byte for byte. */
+static bool automated(const struct text *a)
+{
+	static const char *const prefixes[] = {
+		"curl/", "Wget/", "Wget2/", "Go-http-client/", "python-requests/",
+		"python-urllib3/", "Python-urllib/", "aiohttp/", "python-httpx/", "httpx/",
+		"libwww-perl/", "lwp-request/", "Java/", "Apache-HttpClient/", "okhttp/",
+		"node-fetch/", "axios/", "undici/", "Ruby", "Guzzle/", "GuzzleHttp/",
+		"PostmanRuntime/", "HTTPie/", "Scrapy/", "Faraday", "WinHttp", "Prometheus/",
+		"kube-probe/", "ELB-HealthChecker/", "GoogleHC/", "Consul", "Zabbix", "check_http/",
+	};
+	static const char *const words[] = {
+		"HeadlessChrome", "PhantomJS", "UptimeRobot", "Pingdom", "StatusCake", "Site24x7",
+		"Uptime-Kuma", "BetterUptime", "Datadog", "NewRelicPinger", "PetalBot", "Bytespider",
+		"Applebot", "GPTBot", "ClaudeBot", "CCBot", "Amazonbot", "facebookexternalhit",
+		"meta-externalagent", "DataForSeoBot",
+	};
+	if (a->n == 0)
+		return true;
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (a->n >= n && memcmp(a->p, prefixes[i], n) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+		size_t n = strlen(words[i]);
+		for (size_t k = 0; k + n <= a->n; k++)
+			if (memcmp(a->p + k, words[i], n) == 0)
+				return true;
+	}
+	return false;
+}
 static void parse_row(struct row *r, char *line, size_t len, size_t line_no)
 {
 	char *field[N_FIELDS];
@@ -216,10 +251,13 @@ static void parse_row(struct row *r, char *line, size_t len, size_t line_no)
 		r->pageview = true;
 	else if (strcmp(field[F_PAGEVIEW], "false") != 0)
 		die("pageview is neither true nor false", line_no);
-	/* SPEC §3: a pageview's status is 2xx or 304.  The classification
-	 * itself is footfall's; this only catches a gross slip. */
+	/* SPEC §3: a pageview's status is 2xx or 304, and its agent is no
+	 * automated agent of the built-in list.  The classification itself is
+	 * footfall's; this only catches a gross slip. */
 	if (r->pageview && !((r->status >= 200 && r->status <= 299) || r->status == 304))
 		die("a pageview whose status is not 2xx or 304", line_no);
+	if (r->pageview && automated(&r->agent))
+		die("a pageview whose user agent is on the built-in list of automated agents", line_no);
 }
 
 static struct table read_rows(FILE *in)

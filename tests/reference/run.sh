@@ -144,8 +144,12 @@ rm -f small.log
 # 3. Hand-written: awkward keys (comma, quote, leading = and -, tab, CR,
 # control bytes, DEL, C1, invalid and valid UTF-8, a backslash), gaps of
 # exactly the timeout and one second more, equal instants, one visitor's
-# lines written with different UTC offsets, two visitors behind one address.
+# lines written with different UTC offsets, two visitors behind one address,
+# and automated agents (curl, an empty agent, a monitor) that SPEC §3 makes
+# bots: reference_report refuses them as pageviews.
 ua='Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0'
+ua2='Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3.1 Safari/605.1.15'
+ua3='Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36'
 {
 	printf '10.0.0.1 - - [02/Mar/2026:10:00:00 +0000] "GET /a,b HTTP/1.1" 200 10 "-" "%s"\n' "$ua"
 	printf '10.0.0.1 - - [02/Mar/2026:10:30:00 +0000] "GET /q\\"x HTTP/1.1" 200 10 "-" "%s"\n' "$ua"
@@ -159,12 +163,15 @@ ua='Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0'
 	printf '10.0.0.1 - - [02/Mar/2026:11:11:30 +0000] "GET /a,b HTTP/1.1" 304 0 "-" "%s"\n' "$ua"
 	printf '10.0.0.1 - - [02/Mar/2026:11:12:00 +0000] "GET /a,b HTTP/1.1" 404 0 "-" "%s"\n' "$ua"
 	printf '10.0.0.1 - - [02/Mar/2026:11:12:00 +0000] "GET /style.css HTTP/1.1" 200 99 "-" "%s"\n' "$ua"
-	printf '10.0.0.1 - - [02/Mar/2026:11:12:00 +0000] "GET /a,b HTTP/1.1" 200 10 "-" "curl/8.5.0"\n'
-	printf '10.0.0.1 - - [02/Mar/2026:11:13:00 +0000] "POST /a,b HTTP/1.1" 200 10 "-" "curl/8.5.0"\n'
-	printf '10.0.0.1 - - [02/Mar/2026:11:13:00 +0000] "HEAD /a,b HTTP/1.1" 200 0 "-" "curl/8.5.0"\n'
-	printf '10.0.0.2 - - [02/Mar/2026:11:43:00 +0000] "GET /a,b HTTP/1.1" 200 10 "-" "-"\n'
-	printf '10.0.0.2 - - [02/Mar/2026:23:59:00 +0000] "GET /late-night HTTP/1.1" 200 10 "-" "-"\n'
-	printf '10.0.0.2 - - [03/Mar/2026:00:01:00 +0000] "GET /after-midnight HTTP/1.1" 200 10 "-" "-"\n'
+	printf '10.0.0.1 - - [02/Mar/2026:11:12:00 +0000] "GET /a,b HTTP/1.1" 200 10 "-" "%s"\n' "$ua2"
+	printf '10.0.0.1 - - [02/Mar/2026:11:13:00 +0000] "POST /a,b HTTP/1.1" 200 10 "-" "%s"\n' "$ua2"
+	printf '10.0.0.1 - - [02/Mar/2026:11:13:00 +0000] "HEAD /a,b HTTP/1.1" 200 0 "-" "%s"\n' "$ua2"
+	printf '10.0.0.1 - - [02/Mar/2026:11:14:00 +0000] "GET /a,b HTTP/1.1" 200 10 "-" "curl/8.5.0"\n'
+	printf '10.0.0.2 - - [02/Mar/2026:11:43:00 +0000] "GET /a,b HTTP/1.1" 200 10 "-" "%s"\n' "$ua3"
+	printf '10.0.0.2 - - [02/Mar/2026:11:44:00 +0000] "GET /a,b HTTP/1.1" 200 10 "-" "-"\n'
+	printf '10.0.0.2 - - [02/Mar/2026:11:45:00 +0000] "GET /a,b HTTP/1.1" 200 10 "-" "Mozilla/5.0 (compatible; UptimeRobot/2.0)"\n'
+	printf '10.0.0.2 - - [02/Mar/2026:23:59:00 +0000] "GET /late-night HTTP/1.1" 200 10 "-" "%s"\n' "$ua3"
+	printf '10.0.0.2 - - [03/Mar/2026:00:01:00 +0000] "GET /after-midnight HTTP/1.1" 200 10 "-" "%s"\n' "$ua3"
 } >edge.log
 compare edge edge.log
 compare edge-timeout-60 edge.log --timeout 60

@@ -1,8 +1,9 @@
 /* test_classify.c — the classification of SPEC §3: static paths, the
  * pageview rule, the device-type rule on hand-made uap-core answers, and a
  * classifier (empty rules plus configured bot patterns) giving dense,
- * stable agent ids.  With UAP_REGEXES naming uap-core's regexes.yaml the
- * real rules are checked too: Googlebot is a bot, an iPhone is mobile. */
+ * stable agent ids, the built-in list of automated agents.  With
+ * UAP_REGEXES naming uap-core's regexes.yaml the real rules are checked
+ * too: Googlebot is a bot, an iPhone is mobile, curl is named "curl". */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -222,6 +223,7 @@ static void test_classifier(void)
 	ff_config_init(&cfg);
 	static const char *const bots[] = { "(?i)^curl/", "^$", "python-requests" };
 	set_list(&cfg.bot_patterns, bots, 3);
+	cfg.builtin_bots = false; /* only the patterns: test_builtin has the list */
 	char err[256] = "";
 	ff_classifier *c = ff_classifier_new(ua, names, &cfg, 42, err, sizeof err);
 	CHECK(c != NULL);
@@ -299,9 +301,11 @@ static void test_classifier(void)
 	CHECK(!ff_classifier_agent(c, a)->bot);
 	ff_classifier_free(c);
 
-	/* without patterns only uap-core decides: curl and "" are no bots */
+	/* without patterns and the built-in list only uap-core decides: curl
+	 * and "" are no bots */
 	ff_config plain;
 	ff_config_init(&plain);
+	plain.builtin_bots = false;
 	c = ff_classifier_new(ua, names, &plain, 42, err, sizeof err);
 	CHECK(c != NULL);
 	if (c) {
@@ -313,6 +317,118 @@ static void test_classifier(void)
 	ff_classifier_free(c);
 	ff_config_free(&plain);
 out:
+	ff_config_free(&cfg);
+	ff_ua_free(ua);
+	ff_intern_free(names);
+}
+
+/* SPEC §3's list, byte for byte: prefixes at the start only, words
+ * anywhere, case counts; the empty agent. */
+static void test_builtin_list(void)
+{
+	static const char *const yes[] = {
+		"", "curl/8.5.0", "curl/", "Wget/1.21.4", "Wget2/2.1", "Go-http-client/1.1",
+		"Go-http-client/2.0", "python-requests/2.31.0", "python-urllib3/2.0", "Python-urllib/3.11",
+		"aiohttp/3.9", "python-httpx/0.27", "httpx/0.1", "libwww-perl/6.72", "lwp-request/6.0",
+		"Java/17.0.2", "Apache-HttpClient/4.5.14 (Java/17)", "okhttp/4.12.0", "node-fetch/1.0",
+		"axios/1.6.7", "undici/6", "Ruby", "RubyGems/3.4", "Guzzle/7", "GuzzleHttp/7",
+		"PostmanRuntime/7.36.3", "HTTPie/3.2.2", "Scrapy/2.11 (+https://scrapy.org)",
+		"Faraday v2.9.0", "WinHttp-Autoproxy-Service/5.1", "Prometheus/2.49",
+		"kube-probe/1.29", "ELB-HealthChecker/2.0", "GoogleHC/1.0", "Consul Health Check",
+		"Zabbix", "check_http/v2.4 (monitoring-plugins 2.4)",
+		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/122.0.0.0 Safari/537.36",
+		"Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) PhantomJS/2.1.1 Safari/538.1",
+		"Mozilla/5.0 (compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)",
+		"Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)", "StatusCake_Pagespeed_Indev",
+		"Site24x7", "Uptime-Kuma/1.23", "BetterUptime Bot", "Datadog Agent/7", "NewRelicPinger/1.0",
+		"Mozilla/5.0 (compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)",
+		"Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)",
+		"Mozilla/5.0 (Macintosh) Version/13.1.1 Safari/605.1.15 (Applebot/0.1)", "GPTBot/1.0",
+		"Mozilla/5.0 (compatible; ClaudeBot/1.0)", "CCBot/2.0 (https://commoncrawl.org/faq/)",
+		"Amazonbot/0.1", "facebookexternalhit/1.1", "meta-externalagent/1.1",
+		"Mozilla/5.0 (compatible; DataForSeoBot/1.0)",
+	};
+	static const char *const no[] = {
+		/* case counts */
+		"CURL/8.5.0", "wget/1.21", "go-http-client/1.1", "Python-Requests/2.31", "java/17",
+		"ruby", "headlesschrome", "uptimerobot", "gptbot", "FacebookExternalHit/1.1",
+		/* a prefix is at the start only */
+		" curl/8.5.0", "Mozilla/5.0 curl/8.5.0", "x-Wget/1.0", "MyJava/1.0",
+		/* a prefix needs its slash */
+		"curl", "curl 8.5.0", "Wget", "Java", "Go-http-client",
+		/* the words are whole, not parts */
+		"Headless", "Uptime", "Ping", "DataDog", "GPT", "CC",
+		/* people's browsers */
+		"Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+		"-", " ",
+	};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+		bool got = ff_builtin_bot(ff_sv_cstr(yes[i]));
+		CHECK(got);
+		if (!got)
+			fprintf(stderr, "  not a built-in bot: '%s'\n", yes[i]);
+	}
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+		bool got = ff_builtin_bot(ff_sv_cstr(no[i]));
+		CHECK(!got);
+		if (got)
+			fprintf(stderr, "  a built-in bot: '%s'\n", no[i]);
+	}
+	/* the view's length counts, not a NUL: a word cut off is no match */
+	CHECK(!ff_builtin_bot(ff_sv_make("GPTBot/1.0", 5)));
+	CHECK(ff_builtin_bot(ff_sv_make("GPTBot/1.0", 6)));
+	CHECK(!ff_builtin_bot(ff_sv_make("curl/8", 4)));
+	CHECK(ff_builtin_bot(ff_sv_make("x\0curl/\0GPTBot", 14)));
+	CHECK(ff_builtin_bot(ff_sv_make("x\0curl/", 7)) == false);
+
+	/* in a classifier: on by default, off with classify.builtin_bots:
+	 * false; the list names its bots by uap-core's family ("Other" with
+	 * empty rules), not by the agent; without a user-agent field the
+	 * empty agent is no bot */
+	ff_intern *names = ff_intern_new(9);
+	ff_ua *ua = ff_ua_empty();
+	char err[256] = "";
+	ff_classifier *c = ff_classifier_new(ua, names, NULL, 42, err, sizeof err);
+	CHECK(c != NULL);
+	if (c) {
+		uint32_t other = ff_intern_find(names, FF_SV_LIT("Other"));
+		const ff_agent *a = ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("curl/8.5.0")));
+		CHECK(a->bot);
+		CHECK_INT(a->device_type, FF_DEV_BOT);
+		CHECK_INT(a->bot_name, other);
+		a = ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("")));
+		CHECK(a->bot);
+		CHECK_INT(a->bot_name, other);
+		a = ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("Mozilla/5.0 (compatible; GPTBot/1.0)")));
+		CHECK(a->bot);
+		CHECK_INT(a->bot_name, other);
+		CHECK(!ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("CURL/8.5.0")))->bot);
+		const ff_agent *none = ff_classifier_absent_agent(c);
+		CHECK(!none->bot);
+		CHECK_INT(none->device_type, FF_DEV_OTHER);
+		CHECK_INT(none->browser, other);
+	}
+	ff_classifier_free(c);
+
+	ff_config cfg;
+	ff_config_init(&cfg);
+	CHECK(cfg.builtin_bots);
+	cfg.builtin_bots = false;
+	static const char *const pat[] = { "^Wget/" };
+	set_list(&cfg.bot_patterns, pat, 1);
+	c = ff_classifier_new(ua, names, &cfg, 42, err, sizeof err);
+	CHECK(c != NULL);
+	if (c) {
+		CHECK(!ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("curl/8.5.0")))->bot);
+		CHECK(!ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("")))->bot);
+		CHECK(!ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("GPTBot/1.0")))->bot);
+		/* the patterns still add bots, named as before by their agent */
+		const ff_agent *a = ff_classifier_agent(c, ff_classify_agent(c, FF_SV_LIT("Wget/1.21")));
+		CHECK(a->bot);
+		CHECK_SV(ff_intern_get(names, a->bot_name), "Wget/1.21");
+	}
+	ff_classifier_free(c);
 	ff_config_free(&cfg);
 	ff_ua_free(ua);
 	ff_intern_free(names);
@@ -390,9 +506,11 @@ static void test_uap_core(void)
 		  false, FF_DEV_DESKTOP, "Safari", "Mac OS X" },
 		{ "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", false,
 		  FF_DEV_DESKTOP, "Firefox", "Linux" },
-		/* SPEC §3: curl and an empty agent are no bots by default */
-		{ "curl/8.5.0", false, FF_DEV_OTHER, NULL, NULL },
-		{ "", false, FF_DEV_OTHER, NULL, NULL },
+		/* SPEC §3: the built-in list makes curl and an empty agent
+		 * bots, named by uap-core's family */
+		{ "curl/8.5.0", true, FF_DEV_BOT, "curl", NULL },
+		{ "", true, FF_DEV_BOT, "Other", NULL },
+		{ "python-requests/2.31.0", true, FF_DEV_BOT, "Python Requests", NULL },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		uint32_t id = ff_classify_agent(c, ff_sv_cstr(cases[i].agent));
@@ -427,6 +545,7 @@ int main(void)
 	test_pageview();
 	test_device_type();
 	test_classifier();
+	test_builtin_list();
 	test_bad_bot_pattern();
 	test_uap_core();
 	return CHECK_DONE("test_classify");

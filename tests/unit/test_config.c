@@ -126,6 +126,14 @@ static void test_values(void)
 	CHECK_INT(load(&cfg, "site:\n  hosts: [1, true, 'x']\nlog:\n  format: 123\n"), 0);
 	CHECK_INT(cfg.site_hosts.count, 3);
 	CHECK_STR(cfg.log_format, "123");
+	/* The built-in bot list is on unless turned off; a new load starts
+	 * from the default again. */
+	CHECK(cfg.builtin_bots);
+	CHECK_INT(load(&cfg, "classify:\n  builtin_bots: false\n"), 0);
+	CHECK(!cfg.builtin_bots);
+	CHECK_INT(load(&cfg, "classify:\n  bot_patterns: [x]\n"), 0);
+	CHECK(cfg.builtin_bots);
+	CHECK_INT(load(&cfg, "classify:\n  builtin_bots: maybe\n"), -1);
 	ff_config_free(&cfg);
 }
 
@@ -483,7 +491,7 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 17);
+	CHECK_INT(count, 18);
 	/* The command-line flag of each key is named beside it. */
 	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes",
 				"--max-keys" };
