@@ -621,20 +621,21 @@ static int count_request(ff_analysis *a, const ff_record *rec, bool pv, uint32_t
 		if (host_hit(&a->vhost_stats, vhost, rec, pv) != 0)
 			return -1;
 	}
-	if (rec->method.n) {
-		uint32_t id = repeated_id(a->methods, rec->method, &a->last_method);
-		uint64_t *n = id == FF_INTERN_NONE ? NULL : AT(a->method_hits, id, uint64_t);
-		if (!n)
-			return -1;
-		(*n)++;
-	}
-	if (rec->protocol.n) {
-		uint32_t id = repeated_id(a->protocols, rec->protocol, &a->last_protocol);
-		uint64_t *n = id == FF_INTERN_NONE ? NULL : AT(a->protocol_hits, id, uint64_t);
-		if (!n)
-			return -1;
-		(*n)++;
-	}
+	/* Hits without a method or protocol (a request line "-", binary
+	 * junk, "GET /") count under "-", so that each report's hits add up
+	 * to the summary's (SPEC §13.8). */
+	ff_sv method = rec->method.n ? rec->method : FF_SV_LIT("-");
+	uint32_t id = repeated_id(a->methods, method, &a->last_method);
+	uint64_t *n = id == FF_INTERN_NONE ? NULL : AT(a->method_hits, id, uint64_t);
+	if (!n)
+		return -1;
+	(*n)++;
+	ff_sv protocol = rec->protocol.n ? rec->protocol : FF_SV_LIT("-");
+	id = repeated_id(a->protocols, protocol, &a->last_protocol);
+	n = id == FF_INTERN_NONE ? NULL : AT(a->protocol_hits, id, uint64_t);
+	if (!n)
+		return -1;
+	(*n)++;
 	*vhost_out = vhost;
 	return 0;
 }

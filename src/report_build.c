@@ -442,8 +442,29 @@ static bool *site_hosts(struct builder *b)
 	if (best != UINT32_MAX) {
 		internal[best] = true;
 		ff_sv h = ff_intern_get(a->ref_hosts, best);
-		ff_report_add_note(b->r, "site host inferred from the referers: %.*s (set site.hosts or --site to choose)",
-				   (int)h.n, h.p);
+		/* The inferred host brings its www. twin (SPEC §13.17): a site
+		 * is reached both ways, and its pages link both ways. */
+		char twin[FF_HOST_MAX + 1];
+		size_t tn = 0;
+		if (ff_sv_starts_with(h, FF_SV_LIT("www.")) && h.n > 4) {
+			tn = h.n - 4;
+			memcpy(twin, h.p + 4, tn);
+		} else if (!ff_sv_starts_with(h, FF_SV_LIT("www.")) && h.n + 4 <= FF_HOST_MAX) {
+			memcpy(twin, "www.", 4);
+			memcpy(twin + 4, h.p, h.n);
+			tn = h.n + 4;
+		}
+		if (tn) {
+			uint32_t id = ff_intern_find(a->ref_hosts, ff_sv_make(twin, tn));
+			if (id != FF_INTERN_NONE && id < n)
+				internal[id] = true;
+			ff_report_add_note(b->r,
+					   "site host inferred from the referers: %.*s, with %.*s (set site.hosts or --site to choose)",
+					   (int)h.n, h.p, (int)tn, twin);
+		} else {
+			ff_report_add_note(b->r, "site host inferred from the referers: %.*s (set site.hosts or --site to choose)",
+					   (int)h.n, h.p);
+		}
 	}
 	return internal;
 }
