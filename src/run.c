@@ -47,6 +47,7 @@ struct run {
 	ff_format *fmt;
 	char *format_label;
 	bool format_detected;
+	const char *format_origin; /* the option or key that gave the format */
 	ff_merge *merge;
 	ff_input_facts *facts;   /* one per file argument */
 	size_t n_facts;
@@ -413,6 +414,7 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 		if (ff_format_note(r->fmt))
 			ff_diag(r->err, "%s: %s", r->o->log_format ? "--log-format" : "log.format", ff_format_note(r->fmt));
 		r->format_label = strdup(spec);
+		r->format_origin = r->o->log_format ? "--log-format" : "log.format";
 		return r->format_label ? 0 : -1;
 	}
 	ff_detection d;
@@ -1029,6 +1031,8 @@ static int add_run_notes(struct run *r, ff_report *rep)
 	int rc = 0;
 	if (r->format_detected)
 		rc |= ff_report_add_note(rep, "log format: %s (detected)", r->format_label);
+	else if (r->format_label && r->format_origin)
+		rc |= ff_report_add_note(rep, "log format: %s (%s)", r->format_label, r->format_origin);
 	for (size_t i = 0; i < r->n_facts; i++) {
 		const ff_input_facts *f = &r->facts[i];
 		if (!f->error)
