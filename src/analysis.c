@@ -41,10 +41,10 @@ static int64_t floor_div(int64_t a, int64_t b)
 }
 
 /* Wall-clock day, hour (0-23) and weekday (0 = Monday) as the log wrote
- * the time (SPEC §5). */
-static void local_parts(ff_time t, int64_t *day, unsigned *hour, unsigned *weekday)
+ * the time, or in the zone of --tz (SPEC §5). */
+static void local_parts(ff_analysis *a, ff_time t, int64_t *day, unsigned *hour, unsigned *weekday)
 {
-	int64_t local = t.t + t.offset;
+	int64_t local = t.t + (a->opt.tz ? ff_tz_offset(&a->tz, t.t) : t.offset);
 	*day = floor_div(local, 86400);
 	*hour = (unsigned)((local - *day * 86400) / 3600);
 	/* 1970-01-01 was a Thursday: weekday 3 counting Monday as 0 */
@@ -241,7 +241,7 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 	unsigned hour = 0, wday = 0;
 	uint32_t did = UINT32_MAX;
 	if (COUNTS(a, FF_G_TIME)) {
-		local_parts(pv->time, &day, &hour, &wday);
+		local_parts(a, pv->time, &day, &hour, &wday);
 		did = day_id_cached(a, day);
 	}
 	if (did != UINT32_MAX) {
@@ -381,6 +381,7 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	if (!a)
 		goto oom;
 	a->opt = *o;
+	a->tz.tz = o->tz;
 	/* Sources, campaigns, goals, funnels and experiments are worked out
 	 * from the entry page and its referer. */
 	if (COUNTS(a, FF_G_MARKETING))
@@ -580,7 +581,7 @@ static int count_time(ff_analysis *a, const ff_record *rec, bool pv)
 {
 	int64_t day;
 	unsigned hour, wday;
-	local_parts(rec->time, &day, &hour, &wday);
+	local_parts(a, rec->time, &day, &hour, &wday);
 	uint32_t did = day_id_cached(a, day);
 	struct day_stat *ds = did == UINT32_MAX ? NULL : AT(a->days, did, struct day_stat);
 	if (!ds)

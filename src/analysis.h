@@ -17,6 +17,7 @@
 #include "record.h"
 #include "report.h"
 #include "summary.h"
+#include "tz.h"
 #include "useragent.h"
 
 typedef struct ff_analysis ff_analysis;
@@ -31,6 +32,9 @@ typedef struct ff_analysis_options {
 	size_t max_keys;              /* distinct keys kept per report key
 					 table, the rest summed as others
 					 (--max-keys); 0: no limit */
+	const ff_tz *tz;              /* --tz: hours, days and weekdays in this
+					 zone; NULL: as the log wrote them.
+					 Borrowed; must outlive the analysis */
 	unsigned skip;                /* enum ff_count_group: counts no report
 					 shown needs (0: count everything) */
 	/* Called as each pageview joins its visit (in time order, up to

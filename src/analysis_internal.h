@@ -72,6 +72,7 @@ struct ff_analysis {
 				       not kept (--max-keys) */
 	struct vec days;           /* struct day_stat by day id */
 	ff_hmap *day_ids;          /* local day number -> day id */
+	ff_tz_cache tz;            /* --tz: the stretch of the last lookup */
 	int64_t last_day;          /* the previous line's day and its id */
 	uint32_t last_day_id;
 	uint32_t last_method, last_protocol; /* the previous line's ids */

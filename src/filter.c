@@ -50,6 +50,7 @@ struct ff_filter {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	unsigned long limit_hits;
+	ff_tz_cache tz; /* tz.tz NULL: the line's own offset */
 };
 
 ff_filter *ff_filter_new(void)
@@ -311,18 +312,33 @@ static ff_sv field_of(const ff_record *rec, enum field field, char *status_buf)
 	return FF_SV_NULL;
 }
 
-static int64_t bound_time(const struct bound *b, const ff_record *rec)
+static int64_t bound_time(ff_filter *f, const struct bound *b, const ff_record *rec)
 {
-	return b->has_offset ? rec->time.t : rec->time.t + rec->time.offset;
+	if (b->has_offset)
+		return rec->time.t;
+	return rec->time.t + (f->tz.tz ? ff_tz_offset(&f->tz, rec->time.t) : rec->time.offset);
+}
+
+void ff_filter_tz(ff_filter *f, const ff_tz *tz)
+{
+	f->tz = (ff_tz_cache){ .tz = tz };
+}
+
+bool ff_filter_cuts_visits(const ff_filter *f)
+{
+	for (size_t i = 0; i < f->n_matches; i++)
+		if (f->matches[i].field == F_PATH || f->matches[i].field == F_STATUS || f->matches[i].field == F_METHOD)
+			return true;
+	return false;
 }
 
 bool ff_filter_pass(ff_filter *f, const ff_record *rec, bool bot)
 {
 	if ((f->bots == FF_BOTS_NONE && bot) || (f->bots == FF_BOTS_ONLY && !bot))
 		return false;
-	if (f->since.set && bound_time(&f->since, rec) < f->since.t)
+	if (f->since.set && bound_time(f, &f->since, rec) < f->since.t)
 		return false;
-	if (f->until.set && bound_time(&f->until, rec) > f->until.t)
+	if (f->until.set && bound_time(f, &f->until, rec) > f->until.t)
 		return false;
 	for (size_t i = 0; i < f->n_matches; i++) {
 		char status[4];

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "record.h"
+#include "tz.h"
 
 typedef struct ff_filter ff_filter;
 
@@ -20,7 +21,7 @@ void ff_filter_free(ff_filter *f);
 /* "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" (or a space for T), optionally
  * followed by "Z" or "+hh:mm"/"+hhmm".  With an offset the bound is an
  * instant; without one it is compared with each line's wall-clock time as
- * written.  --since includes its bound; --until includes its bound, and a
+ * written, or in the zone ff_filter_tz names.  --since includes its bound; --until includes its bound, and a
  * date alone as --until includes that whole day.  0, or -1 with a reason
  * in err. */
 int ff_filter_since(ff_filter *f, const char *text, char *err, size_t errsz);
@@ -34,6 +35,15 @@ int ff_filter_match(ff_filter *f, const char *spec, bool exclude, char *err, siz
 int ff_filter_exclude_ip(ff_filter *f, const char *cidr, char *err, size_t errsz);
 
 void ff_filter_bots(ff_filter *f, enum ff_bot_filter mode);
+
+/* --tz: bounds without an offset are wall-clock times in tz (borrowed;
+ * must outlive f). */
+void ff_filter_tz(ff_filter *f, const ff_tz *tz);
+
+/* Whether an include or exclude looks at a field that differs between the
+ * hits of one visit (path, status, method): visits are then made of the
+ * matching hits only (SPEC §15). */
+bool ff_filter_cuts_visits(const ff_filter *f);
 
 bool ff_filter_active(const ff_filter *f);
 /* Whether the line counts as a hit; bot is its classification. */

@@ -44,6 +44,7 @@ enum opt_id {
 	OPT_PROGRESS,
 	OPT_THREADS,
 	OPT_MAX_KEYS,
+	OPT_TZ,
 };
 
 #define FF_STR_(x) #x
@@ -84,6 +85,9 @@ static const struct opt_desc opt_table[] = {
 	{ .name = "bots-only", .id = OPT_BOTS_ONLY, .help = "only bots' requests" },
 	{ .name = "anonymize", .id = OPT_ANONYMIZE,
 	  .help = "show client addresses truncated (IPv4 /24, IPv6 /48)" },
+	{ .name = "tz", .id = OPT_TZ, .arg = "ZONE",
+	  .help = "place hours, days and weekdays in this IANA zone (Europe/Berlin,\n"
+		  "UTC) instead of the time written in the log" },
 	{ .name = "site", .id = OPT_SITE, .arg = "HOSTS",
 	  .help = "the site's own host names, comma-separated (default: inferred)" },
 	{ .name = "timeout", .id = OPT_TIMEOUT, .arg = "SECONDS",
@@ -248,6 +252,7 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 			break;
 		}
 		case OPT_SITE: o->site = optarg; break;
+		case OPT_TZ: o->tz = optarg; break;
 		case OPT_SINCE: o->since = optarg; break;
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_INCLUDE:

@@ -27,6 +27,7 @@ typedef struct ff_options {
 	bool timeout_set;
 	int64_t timeout;           /* --timeout */
 	const char *site;          /* --site, comma-separated */
+	const char *tz;            /* --tz, an IANA zone name */
 	const char *ua_regexes;    /* --ua-regexes */
 	bool top_set;
 	int64_t top;               /* --top */

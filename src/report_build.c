@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "analysis_internal.h"
+#include "humanize.h"
 #include "referer.h"
 
 #define K_TEXT(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_TEXT, .from_log = true, .num = -1, .den = -1 }
@@ -602,9 +603,11 @@ static void build_goals(struct builder *b)
 	finish_ranked(b, t);
 	if (n > 1) {
 		uint64_t conv = ff_marketing_converted(mk);
-		ff_report_add_note(b->r, "goals: %llu of %llu visits (%.1f%%) converted on at least one goal",
-				   (unsigned long long)conv, (unsigned long long)visits,
-				   visits ? 100.0 * (double)conv / (double)visits : 0.0);
+		char conv_s[FF_NUM_BUF], visits_s[FF_NUM_BUF];
+		ff_fmt_u64(conv, true, conv_s);
+		ff_fmt_u64(visits, true, visits_s);
+		ff_report_add_note(b->r, "goals: %s of %s visits (%.1f%%) converted on at least one goal", conv_s,
+				   visits_s, visits ? 100.0 * (double)conv / (double)visits : 0.0);
 	}
 }
 
@@ -884,9 +887,12 @@ static void cap_note(struct builder *b, const char *reports, size_t kept, const 
 {
 	if (!count)
 		return;
-	if (ff_report_add_note(b->r, "%s: %zu distinct %s%s kept, %llu %s%s %s summed into (others) (--max-keys)",
-			       reports, kept, key, kept == 1 ? "" : "s", (unsigned long long)count, unit,
-			       count == 1 ? "" : "s", rest) != 0)
+	char kept_s[FF_NUM_BUF], count_s[FF_NUM_BUF];
+	ff_fmt_u64(kept, true, kept_s);
+	ff_fmt_u64(count, true, count_s);
+	if (ff_report_add_note(b->r, "%s: %s distinct %s%s kept, %s %s%s %s summed into (others) (--max-keys)",
+			       reports, kept_s, key, kept == 1 ? "" : "s", count_s, unit, count == 1 ? "" : "s",
+			       rest) != 0)
 		b->failed = true;
 }
 
@@ -1041,8 +1047,11 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	}
 	cap_notes(&b);
 	uint64_t limits = ff_marketing_limit_hits(a->mk);
-	if (limits)
-		ff_report_add_note(r, "%llu %s reached the regex match limit in goals, funnels or experiments and counted "
-				   "as not matching", (unsigned long long)limits, limits == 1 ? "path" : "paths");
+	if (limits) {
+		char limits_s[FF_NUM_BUF];
+		ff_fmt_u64(limits, true, limits_s);
+		ff_report_add_note(r, "%s %s reached the regex match limit in goals, funnels or experiments and counted "
+				   "as not matching", limits_s, limits == 1 ? "path" : "paths");
+	}
 	return b.failed ? -1 : 0;
 }

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "filter.h"
 #include "handoff.h"
+#include "humanize.h"
 #include "privacy.h"
 #include "rowqueue.h"
 #include "input.h"
@@ -26,6 +27,7 @@
 #include "records.h"
 #include "render.h"
 #include "summary.h"
+#include "tz.h"
 #include "useragent.h"
 
 #include <sys/random.h>
@@ -45,6 +47,7 @@ struct run {
 	ff_format *fmt;
 	char *format_label;
 	bool format_detected;
+	const char *format_origin; /* the option or key that gave the format */
 	ff_merge *merge;
 	ff_input_facts *facts;   /* one per file argument */
 	size_t n_facts;
@@ -53,6 +56,9 @@ struct run {
 	uint64_t invalid_seen;
 	uint64_t seq;            /* position of a line in the merged input */
 	ff_ua *ua;
+	bool ua_failed;          /* the uap-core rules did not load ... */
+	char *ua_error;          /* ... and why (NULL if memory ran out) */
+	ff_tz *tz;               /* --tz, report.tz; NULL: the log's own time */
 	ff_analysis *analysis;
 	bool analysis_failed;
 	ff_strlist site_hosts;   /* --site split, when given */
@@ -408,6 +414,7 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 		if (ff_format_note(r->fmt))
 			ff_diag(r->err, "%s: %s", r->o->log_format ? "--log-format" : "log.format", ff_format_note(r->fmt));
 		r->format_label = strdup(spec);
+		r->format_origin = r->o->log_format ? "--log-format" : "log.format";
 		return r->format_label ? 0 : -1;
 	}
 	ff_detection d;
@@ -487,6 +494,8 @@ static int setup_filter(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "out of memory");
 		return FF_EXIT_IO;
 	}
+	if (r->tz)
+		ff_filter_tz(r->filter, r->tz);
 	if (o->since && ff_filter_since(r->filter, o->since, err, sizeof err) != 0)
 		return ff_diag(r->err, "--since: %s", err), FF_EXIT_USAGE;
 	if (o->until && ff_filter_until(r->filter, o->until, err, sizeof err) != 0)
@@ -540,6 +549,8 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 	r->ua = ff_ua_load(path, err, sizeof err);
 	if (!r->ua) {
 		ff_diag(r->err, "%s; browsers, systems and devices show as Other and bots come only from classify.bot_patterns", err);
+		r->ua_failed = true;
+		r->ua_error = strdup(err);
 		r->ua = ff_ua_empty();
 		if (!r->ua) {
 			ff_diag(r->err, "out of memory");
@@ -559,6 +570,7 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		.site_hosts = r->o->site ? &r->site_hosts : &cfg->site_hosts,
 		.seed = seed,
 		.anonymize = r->anonymize,
+		.tz = r->tz,
 		.max_keys = (size_t)(r->o->max_keys_set ? r->o->max_keys : cfg->max_keys),
 		.skip = uncounted_groups(r),
 		.on_assign = r->rows ? on_assign : NULL,
@@ -575,6 +587,20 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 	return FF_EXIT_OK;
 }
 
+/* --tz, else report.tz: a zone the system's tzdata knows. */
+static int setup_tz(struct run *r, const ff_config *cfg)
+{
+	const char *name = r->o->tz ? r->o->tz : cfg->report_tz;
+	if (!name)
+		return 0;
+	char err[512];
+	if (!(r->tz = ff_tz_load(name, err, sizeof err))) {
+		ff_diag(r->err, "%s: %s", r->o->tz ? "--tz" : "report.tz", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int setup(struct run *r, const ff_config *cfg)
 {
 	char err[512];
@@ -583,6 +609,8 @@ static int setup(struct run *r, const ff_config *cfg)
 		return FF_EXIT_USAGE;
 	}
 	if (check_reports(r) != 0)
+		return FF_EXIT_USAGE;
+	if (setup_tz(r, cfg) != 0)
 		return FF_EXIT_USAGE;
 	if (r->o->records) {
 		r->rspec.format = r->out_format == OUT_CSV ? FF_RECORDS_CSV : r->out_format == OUT_JSONL ? FF_RECORDS_JSONL : FF_RECORDS_TSV;
@@ -977,6 +1005,67 @@ static int select_reports(struct run *r, ff_report *rep)
 	return 0;
 }
 
+/* The reports whose every number is hit-based: a filter that cuts visits
+ * changes nothing in them. */
+static bool shows_visits(const struct run *r)
+{
+	static const char *const hit_only[] = { "status", "not_found", "bots", "methods", "protocols", "bandwidth" };
+	if (!r->o->reports)
+		return true;
+	ff_sv rest = ff_sv_cstr(r->o->reports);
+	while (rest.n) {
+		ff_sv name = ff_sv_next_item(&rest, ',');
+		bool hit_based = false;
+		for (size_t i = 0; i < sizeof hit_only / sizeof *hit_only; i++)
+			hit_based = hit_based || ff_sv_eq_cstr(name, hit_only[i]);
+		if (name.n && !hit_based)
+			return true;
+	}
+	return false;
+}
+
+/* The notes the run itself knows of (SPEC §9 "Notes"); the analysis adds
+ * its own (inferred site host, caps, goals).  -1 when memory ran out. */
+static int add_run_notes(struct run *r, ff_report *rep)
+{
+	int rc = 0;
+	if (r->format_detected)
+		rc |= ff_report_add_note(rep, "log format: %s (detected)", r->format_label);
+	else if (r->format_label && r->format_origin)
+		rc |= ff_report_add_note(rep, "log format: %s (%s)", r->format_label, r->format_origin);
+	for (size_t i = 0; i < r->n_facts; i++) {
+		const ff_input_facts *f = &r->facts[i];
+		if (!f->error)
+			continue;
+		char n[FF_NUM_BUF];
+		ff_fmt_u64(f->lines, true, n);
+		const char *name = strcmp(f->name, "-") == 0 ? "(standard input)" : f->name;
+		if (f->lines)
+			rc |= ff_report_add_note(rep, "input failed: %s: %s (the %s complete %s read before it are counted)",
+						 name, f->error, n, f->lines == 1 ? "line" : "lines");
+		else
+			rc |= ff_report_add_note(rep, "input failed: %s: %s (nothing read from it)", name, f->error);
+	}
+	if (r->ua_failed)
+		rc |= ff_report_add_note(rep, "user-agent rules not loaded (%s): every browser, system and device is "
+					 "Other, and only classify.bot_patterns find bots",
+					 r->ua_error ? r->ua_error : "out of memory");
+	if (r->tz)
+		rc |= ff_report_add_note(rep, "hours, days and weekdays in time zone %s (--tz)", ff_tz_name(r->tz));
+	if (r->filter) {
+		char desc[1024];
+		ff_filter_describe(r->filter, desc, sizeof desc);
+		rc |= ff_report_add_note(rep, "filters: %s", desc);
+		if (ff_filter_cuts_visits(r->filter) && shows_visits(r))
+			rc |= ff_report_add_note(rep, "visits are made of the hits that pass the path, status or method "
+						 "filters only (their entry and exit pages, bounces and durations too); "
+						 "to count whole visits, select them with --segment instead");
+	}
+	if (r->anonymize)
+		rc |= ff_report_add_note(rep, "client addresses anonymized (IPv4 /24, IPv6 /48)");
+	return rc ? -1 : 0;
+}
+
 static void render(struct run *r)
 {
 	if (r->o->records)
@@ -995,15 +1084,13 @@ static void render(struct run *r)
 		ff_report_free(&rep);
 		return;
 	}
-	if (r->format_detected)
-		ff_report_add_note(&rep, "log format: %s (detected)", r->format_label);
-	if (r->filter) {
-		char desc[1024];
-		ff_filter_describe(r->filter, desc, sizeof desc);
-		ff_report_add_note(&rep, "filters: %s", desc);
+	if (add_run_notes(r, &rep) != 0) {
+		ff_diag(r->err, "out of memory while building the reports");
+		r->status = FF_EXIT_IO;
+		r->no_report = true;
+		ff_report_free(&rep);
+		return;
 	}
-	if (r->anonymize)
-		ff_report_add_note(&rep, "client addresses anonymized (IPv4 /24, IPv6 /48)");
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
 	bool tty = !r->tmp_path && !r->direct && isatty(fileno(r->out));
@@ -1039,6 +1126,8 @@ static void cleanup(struct run *r)
 	ff_format_free(r->count_fmt);
 	ff_analysis_free(r->analysis);
 	ff_ua_free(r->ua);
+	free(r->ua_error);
+	ff_tz_free(r->tz);
 	ff_filter_free(r->filter);
 	ff_rowqueue_free(r->rows);
 	for (size_t i = 0; i < r->site_hosts.count; i++)
@@ -1058,6 +1147,17 @@ int ff_list_reports(FILE *out)
 	return fflush(out) == 0 ? FF_EXIT_OK : FF_EXIT_IO;
 }
 
+/* When not one input could be opened there is nothing to report: a cron
+ * job's last good report must stay (SPEC §9). */
+static bool no_input_opened(struct run *r)
+{
+	for (size_t i = 0; i < r->n_facts; i++)
+		if (!r->facts[i].error)
+			return false;
+	ff_diag(r->err, "no input could be opened; no report was written");
+	return true;
+}
+
 int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 {
 	struct run r = { .o = o, .err = err, .err_tty = isatty(fileno(err)) };
@@ -1066,6 +1166,8 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 
 	r.progress = !o->quiet && (o->progress || r.err_tty);
 	int rc = setup(&r, cfg);
+	if (rc == FF_EXIT_OK && no_input_opened(&r))
+		rc = FF_EXIT_IO;
 	if (rc != FF_EXIT_OK) {
 		cleanup(&r);
 		return rc;

@@ -30,15 +30,11 @@ bool ff_summary_add_valid(ff_summary *s, const ff_record *rec)
 	bool late = false;
 	s->lines++;
 	s->valid++;
-	if (!s->has_time) {
-		s->has_time = true;
-		s->first = s->last = s->newest_read = rec->time;
+	if (!s->has_read) {
+		s->has_read = true;
+		s->newest_read = rec->time;
 		return false;
 	}
-	if (ff_time_cmp(&rec->time, &s->first) < 0)
-		s->first = rec->time;
-	if (ff_time_cmp(&rec->time, &s->last) > 0)
-		s->last = rec->time;
 	if (rec->time.t < s->newest_read.t - s->reorder_window) {
 		late = true;
 		s->late++;
@@ -54,6 +50,15 @@ void ff_summary_add_hit(ff_summary *s, const ff_record *rec)
 	s->bytes = ff_add_sat(s->bytes, rec->bytes);
 	if (rec->status < FF_STATUS_MAX)
 		s->status[rec->status]++;
+	if (!s->has_time) {
+		s->has_time = true;
+		s->first = s->last = rec->time;
+		return;
+	}
+	if (ff_time_cmp(&rec->time, &s->first) < 0)
+		s->first = rec->time;
+	if (ff_time_cmp(&rec->time, &s->last) > 0)
+		s->last = rec->time;
 }
 
 void ff_summary_merge(ff_summary *dst, const ff_summary *src)
@@ -66,19 +71,20 @@ void ff_summary_merge(ff_summary *dst, const ff_summary *src)
 	dst->bytes = ff_add_sat(dst->bytes, src->bytes);
 	for (size_t i = 0; i < FF_STATUS_MAX; i++)
 		dst->status[i] += src->status[i];
+	if (src->has_read && (!dst->has_read || ff_time_cmp(&src->newest_read, &dst->newest_read) > 0)) {
+		dst->has_read = true;
+		dst->newest_read = src->newest_read;
+	}
 	if (!src->has_time)
 		return;
 	if (!dst->has_time) {
 		dst->has_time = true;
 		dst->first = src->first;
 		dst->last = src->last;
-		dst->newest_read = src->newest_read;
 		return;
 	}
 	if (ff_time_cmp(&src->first, &dst->first) < 0)
 		dst->first = src->first;
 	if (ff_time_cmp(&src->last, &dst->last) > 0)
 		dst->last = src->last;
-	if (ff_time_cmp(&src->newest_read, &dst->newest_read) > 0)
-		dst->newest_read = src->newest_read;
 }

@@ -22,9 +22,12 @@ typedef struct ff_summary {
 	uint64_t hits;    /* valid lines that pass the filters */
 	uint64_t bytes;
 	uint64_t status[FF_STATUS_MAX]; /* hits by status code */
-	bool has_time;
-	ff_time first, last; /* earliest and latest instants, own offsets */
-	ff_time newest_read; /* the latest instant read so far (for `late`) */
+	bool has_time;       /* some hit was counted: first and last are set */
+	ff_time first, last; /* earliest and latest instants of the hits, each
+				with its own offset (SPEC §13.15) */
+	bool has_read;       /* some valid line was read: newest_read is set */
+	ff_time newest_read; /* the latest instant read so far (for `late`),
+				filters or not */
 	int64_t reorder_window;
 } ff_summary;
 
@@ -32,7 +35,8 @@ void ff_summary_init(ff_summary *s, int64_t reorder_window);
 void ff_summary_add_invalid(ff_summary *s);
 /* Counts a valid line; returns true when it is late. */
 bool ff_summary_add_valid(ff_summary *s, const ff_record *rec);
-/* Counts a valid line that passed the filters as a hit. */
+/* Counts a valid line that passed the filters as a hit; the period is
+ * that of the hits. */
 void ff_summary_add_hit(ff_summary *s, const ff_record *rec);
 /* Adds src's counts to dst (src read after dst for `late`). */
 void ff_summary_merge(ff_summary *dst, const ff_summary *src);

@@ -494,7 +494,7 @@ static void test_example(void)
 	CHECK_INT(count, 18);
 	/* The command-line flag of each key is named beside it. */
 	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes",
-				"--max-keys" };
+				"--max-keys", "--tz" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		CHECK(strstr(text, flags[i]) != NULL);
 

@@ -41,6 +41,21 @@ int main(void)
 	CHECK_INT(s.first.offset, 3600);
 	CHECK_INT(s.last.t, 1400);
 
+	/* the period is that of the hits: a valid line the filters dropped
+	 * widens nothing, though it still makes later lines late */
+	ff_summary f;
+	ff_summary_init(&f, 300);
+	ff_record dropped = at(5000, 0, 200, 1), kept = at(2000, 7200, 200, 1);
+	CHECK(!ff_summary_add_valid(&f, &dropped));
+	CHECK(!f.has_time);
+	CHECK(ff_summary_add_valid(&f, &kept));
+	ff_summary_add_hit(&f, &kept);
+	CHECK(f.has_time);
+	CHECK_INT(f.first.t, 2000);
+	CHECK_INT(f.first.offset, 7200);
+	CHECK_INT(f.last.t, 2000);
+	CHECK_INT(f.newest_read.t, 5000);
+
 	/* byte totals saturate instead of wrapping */
 	ff_summary big;
 	ff_summary_init(&big, 300);
