@@ -491,7 +491,7 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 18);
+	CHECK_INT(count, 19);
 	/* The command-line flag of each key is named beside it. */
 	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes",
 				"--max-keys", "--tz" };
