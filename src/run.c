@@ -25,6 +25,7 @@
 #include "merge.h"
 #include "records.h"
 #include "render.h"
+#include "spool.h"
 #include "summary.h"
 #include "useragent.h"
 
@@ -64,6 +65,16 @@ struct run {
 	ff_format *count_fmt;    /* the counting thread's copy of fmt, for the
 				    lines the reading thread left unparsed */
 	bool anonymize;
+	const ff_config *cfg;
+	/* Standard input in time-ordered pieces (spool.h): the first late
+	 * line stops the counting (rescan) and the counts start again from
+	 * the pieces merged by time. */
+	ff_spool *spool;
+	bool may_restart;        /* the first pass over standard input */
+	bool rescan;             /* past the first late line: only cut pieces */
+	uint64_t restart_line;   /* invalid lines before it were shown already */
+	uint64_t invalid_shown;
+	char *spool_error;       /* why standard input could not be kept */
 	/* progress on standard error */
 	bool progress;
 	uint64_t total_bytes;    /* sum of the input sizes, 0 when unknown */
@@ -262,8 +273,10 @@ static void on_invalid(struct run *r, const struct bad_line *bad, ff_input_facts
 {
 	ff_summary_add_invalid(&r->summary);
 	facts->invalid++;
-	if (r->o->quiet || ++r->invalid_seen > INVALID_SHOWN)
+	r->invalid_seen++;
+	if (r->o->quiet || r->invalid_shown >= INVALID_SHOWN || bad->number < r->restart_line)
 		return;
+	r->invalid_shown++;
 	char reason[128], shown[400];
 	const char *name = ff_input_name(ff_merge_input(r->merge, bad->source));
 	invalid_reason(bad, ff_format_kind(r->fmt), reason, sizeof reason);
@@ -354,7 +367,14 @@ static void on_valid(struct run *r, const ff_record *rec, const ff_key_hashes *h
 		     size_t fact_idx)
 {
 	ff_input_facts *facts = &r->facts[fact_idx];
-	ff_summary_add_valid(&r->summary, rec);
+	ff_time first = r->summary.first;
+	if (ff_summary_add_valid(&r->summary, rec) && r->may_restart &&
+	    ff_spool_restart(r->spool, number, &first, &r->summary.newest_read, &rec->time)) {
+		r->rescan = true;
+		r->may_restart = false;
+		r->restart_line = number;
+		return;
+	}
 	struct verdict v;
 	judge(r, rec, hashes, &v);
 	if (v.class_failed)
@@ -529,6 +549,8 @@ static unsigned uncounted_groups(const struct run *r)
 	return FF_G_ALL & ~needed;
 }
 
+static int new_analysis(struct run *r, const ff_config *cfg);
+
 static int setup_analysis(struct run *r, const ff_config *cfg)
 {
 	char err[512];
@@ -550,6 +572,14 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "out of memory");
 		return FF_EXIT_IO;
 	}
+	return new_analysis(r, cfg);
+}
+
+/* The analysis proper, made again when standard input is counted a
+ * second time. */
+static int new_analysis(struct run *r, const ff_config *cfg)
+{
+	char err[512];
 	uint64_t seed = 0;
 	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed)
 		seed = (uint64_t)getpid() * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)&seed;
@@ -573,6 +603,16 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "the source column is empty: telling referral from direct visits needs the site's own "
 				"host names (--site or site.hosts)");
 	return FF_EXIT_OK;
+}
+
+/* Standard input alone, for reports: keep it in case it comes in pieces. */
+static void start_spool(struct run *r, ff_input *in)
+{
+	char err[512];
+	r->spool = ff_spool_start(in, r->summary.reorder_window, err, sizeof err);
+	r->may_restart = r->spool != NULL;
+	if (!r->spool)
+		r->spool_error = strdup(err);
 }
 
 static int setup(struct run *r, const ff_config *cfg)
@@ -622,6 +662,8 @@ static int setup(struct run *r, const ff_config *cfg)
 		}
 		if (!first)
 			first = inputs[i];
+		if (n_files == 1 && strcmp(files[i], "-") == 0 && !r->o->records)
+			start_spool(r, inputs[i]);
 	}
 
 	ff_replay replay = { 0 };
@@ -723,6 +765,11 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 {
 	size_t fact_idx = r->fact_of_source[source];
 	r->facts[fact_idx].lines++;
+	if (r->rescan) {
+		if (result == FF_PARSE_OK)
+			ff_spool_note(r->spool, number, &rec->time);
+		return;
+	}
 	r->seq++;
 	if (result == FF_PARSE_OK) {
 		on_valid(r, rec, hashes, text, number, fact_idx);
@@ -870,7 +917,8 @@ static void read_threaded(struct run *r)
 		/* A format keeps per-line caches, so each thread parses with
 		 * its own; without a copy the reading thread parses all. */
 		char err[512];
-		if (ff_merge_count(r->merge) == 1 && (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err)))
+		if (ff_merge_count(r->merge) == 1 &&
+		    (r->count_fmt || (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err))))
 			ff_merge_defer_parse(r->merge);
 	}
 	struct reader_job job = {
@@ -892,6 +940,57 @@ static void read_threaded(struct run *r)
 	pthread_join(reader, NULL);
 	ff_handoff_free(r->handoff);
 	r->handoff = NULL;
+}
+
+/* Standard input was read to its end after its first late line: the
+ * counts start again from its time-ordered pieces, merged like files.
+ * Invalid lines shown in the first pass are not shown again. */
+static void second_pass(struct run *r)
+{
+	char err[512];
+	ff_merge *pieces = NULL;
+	size_t *map = NULL;
+	r->rescan = false;
+	if (ff_spool_merge(r->spool, r->facts[0].lines, r->fmt, &pieces, err, sizeof err) != 0 ||
+	    !(map = calloc(ff_merge_count(pieces), sizeof *map))) {
+		ff_diag(r->err, "%s: the reports stop at line %" PRIu64 " of standard input", pieces ? "out of memory" : err,
+			r->restart_line - 1);
+		ff_merge_free(pieces);
+		r->status = FF_EXIT_IO;
+		return;
+	}
+	ff_input_facts kept = r->facts[0];
+	ff_merge_free(r->merge);
+	r->merge = pieces;
+	free(r->fact_of_source);
+	r->fact_of_source = map;
+	r->facts[0].lines = r->facts[0].invalid = 0;
+	ff_summary_init(&r->summary, r->summary.reorder_window);
+	r->seq = 0;
+	r->invalid_seen = 0;
+	if (r->analysis) {
+		ff_analysis_free(r->analysis);
+		r->analysis = NULL;
+		if (new_analysis(r, r->cfg) != FF_EXIT_OK)
+			r->analysis_failed = true;
+	}
+	if (want_threads(r))
+		read_threaded(r);
+	else
+		read_serial(r);
+	r->facts[0].compression = kept.compression;
+	r->facts[0].bytes_read = kept.bytes_read;
+}
+
+/* "N late lines (X% of valid lines): ...", for stderr and the report. */
+static void late_lines(const struct run *r, char *buf, size_t bufsz)
+{
+	const ff_summary *s = &r->summary;
+	double share = s->valid ? 100.0 * (double)s->late / (double)s->valid : 0;
+	snprintf(buf, bufsz,
+		 "%" PRIu64 " late %s (%.*f%% of valid lines) more than reorder_window (%" PRId64
+		 " s) behind a line before them; their visits may differ from those of time-sorted input",
+		 s->late, s->late == 1 ? "line" : "lines", share < 1 ? 2 : 1, share, s->reorder_window);
 }
 
 static void read_all(struct run *r)
@@ -918,6 +1017,9 @@ static void read_all(struct run *r)
 		facts->compression = ff_input_compression(in) == FF_COMP_GZIP ? "gzip" : "none";
 		facts->bytes_read = ff_input_bytes_read(in);
 	}
+	r->may_restart = false;
+	if (r->rescan)
+		second_pass(r);
 	if (r->analysis && !r->analysis_failed && ff_analysis_finish(r->analysis) != 0) {
 		ff_diag(r->err, "out of memory while finishing the visits");
 		r->analysis_failed = true;
@@ -939,6 +1041,13 @@ static void read_all(struct run *r)
 			limit_hits == 1 ? "line reached" : "lines reached");
 	if (!r->o->quiet && r->invalid_seen > INVALID_SHOWN)
 		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
+	if (r->summary.late) {
+		char what[256];
+		late_lines(r, what, sizeof what);
+		ff_diag(r->err, "%s", what);
+		if (r->spool_error)
+			ff_diag(r->err, "standard input was not kept for a time-sorted pass: %s", r->spool_error);
+	}
 }
 
 /* Keeps only the tables --report names, in the order given. */
@@ -1004,6 +1113,11 @@ static void render(struct run *r)
 	}
 	if (r->anonymize)
 		ff_report_add_note(&rep, "client addresses anonymized (IPv4 /24, IPv6 /48)");
+	if (r->summary.late) {
+		char what[256];
+		late_lines(r, what, sizeof what);
+		ff_report_add_note(&rep, "%s", what);
+	}
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
 	bool tty = !r->tmp_path && !r->direct && isatty(fileno(r->out));
@@ -1035,6 +1149,8 @@ static void cleanup(struct run *r)
 		free(r->tmp_path);
 	}
 	ff_merge_free(r->merge);
+	ff_spool_free(r->spool);
+	free(r->spool_error);
 	ff_format_free(r->fmt);
 	ff_format_free(r->count_fmt);
 	ff_analysis_free(r->analysis);
@@ -1060,7 +1176,7 @@ int ff_list_reports(FILE *out)
 
 int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 {
-	struct run r = { .o = o, .err = err, .err_tty = isatty(fileno(err)) };
+	struct run r = { .o = o, .cfg = cfg, .err = err, .err_tty = isatty(fileno(err)) };
 	int64_t window = o->reorder_window_set ? o->reorder_window : cfg->visits_reorder_window;
 	ff_summary_init(&r.summary, window);
 
