@@ -1041,7 +1041,8 @@ static void read_all(struct run *r)
 			limit_hits == 1 ? "line reached" : "lines reached");
 	if (!r->o->quiet && r->invalid_seen > INVALID_SHOWN)
 		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
-	if (r->summary.late) {
+	/* Records keep input order; only their visit columns depend on it. */
+	if (r->summary.late && (!r->o->records || r->need_visits)) {
 		char what[256];
 		late_lines(r, what, sizeof what);
 		ff_diag(r->err, "%s", what);
