@@ -987,10 +987,15 @@ static void late_lines(const struct run *r, char *buf, size_t bufsz)
 {
 	const ff_summary *s = &r->summary;
 	double share = s->valid ? 100.0 * (double)s->late / (double)s->valid : 0;
+	char pct[32];
+	if (share < 0.01)
+		snprintf(pct, sizeof pct, "<0.01");
+	else
+		snprintf(pct, sizeof pct, "%.*f", share < 1 ? 2 : 1, share);
 	snprintf(buf, bufsz,
-		 "%" PRIu64 " late %s (%.*f%% of valid lines) more than reorder_window (%" PRId64
+		 "%" PRIu64 " late %s (%s%% of valid lines) more than reorder_window (%" PRId64
 		 " s) behind a line before them; their visits may differ from those of time-sorted input",
-		 s->late, s->late == 1 ? "line" : "lines", share < 1 ? 2 : 1, share, s->reorder_window);
+		 s->late, s->late == 1 ? "line" : "lines", pct, s->reorder_window);
 }
 
 static void read_all(struct run *r)

@@ -275,6 +275,7 @@ int ff_spool_merge(ff_spool *sp, uint64_t lines, ff_format *fmt, ff_merge **out,
 		return -1;
 	}
 	*out = m;
+	sp->in = NULL; /* closed with the first pass's merge */
 	return 0;
 }
 
