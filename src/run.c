@@ -367,14 +367,14 @@ static void on_valid(struct run *r, const ff_record *rec, const ff_key_hashes *h
 		     size_t fact_idx)
 {
 	ff_input_facts *facts = &r->facts[fact_idx];
-	ff_time first = r->summary.first;
-	if (ff_summary_add_valid(&r->summary, rec) && r->may_restart &&
-	    ff_spool_restart(r->spool, number, &first, &r->summary.newest_read, &rec->time)) {
+	if (r->may_restart && ff_summary_would_be_late(&r->summary, rec) &&
+	    ff_spool_restart(r->spool, number, &r->summary.first, &r->summary.newest_read, &rec->time)) {
 		r->rescan = true;
 		r->may_restart = false;
 		r->restart_line = number;
 		return;
 	}
+	ff_summary_add_valid(&r->summary, rec);
 	struct verdict v;
 	judge(r, rec, hashes, &v);
 	if (v.class_failed)
@@ -956,6 +956,10 @@ static void second_pass(struct run *r)
 		ff_diag(r->err, "%s: the reports stop at line %" PRIu64 " of standard input", pieces ? "out of memory" : err,
 			r->restart_line - 1);
 		ff_merge_free(pieces);
+		r->facts[0].lines = r->summary.lines;
+		r->facts[0].invalid = r->summary.invalid;
+		ff_spool_free(r->spool);
+		r->spool = NULL;
 		r->status = FF_EXIT_IO;
 		return;
 	}
@@ -1051,8 +1055,9 @@ static void read_all(struct run *r)
 		char what[256];
 		late_lines(r, what, sizeof what);
 		ff_diag(r->err, "%s", what);
-		if (r->spool_error)
-			ff_diag(r->err, "standard input was not kept for a time-sorted pass: %s", r->spool_error);
+		if (r->spool_error || (r->spool && ff_spool_failed(r->spool, what, sizeof what)))
+			ff_diag(r->err, "standard input was not kept for a time-sorted pass: %s",
+				r->spool_error ? r->spool_error : what);
 	}
 }
 

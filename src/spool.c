@@ -227,16 +227,21 @@ static size_t make_chains(ff_spool *sp, size_t *order, struct chain *chains)
 	return n;
 }
 
+bool ff_spool_failed(const ff_spool *sp, char *err, size_t errsz)
+{
+	int e = sp->in ? ff_input_tee_error(sp->in) : 0;
+	if (!e)
+		return false;
+	const char *dir = getenv("TMPDIR");
+	snprintf(err, errsz, "cannot keep a copy of standard input in '%s': %s", dir && *dir ? dir : "/tmp", strerror(e));
+	return true;
+}
+
 int ff_spool_merge(ff_spool *sp, uint64_t lines, ff_format *fmt, ff_merge **out, char *err, size_t errsz)
 {
 	*out = NULL;
-	int tee_err = ff_input_tee_error(sp->in);
-	if (tee_err) {
-		const char *dir = getenv("TMPDIR");
-		snprintf(err, errsz, "cannot keep a copy of standard input in '%s': %s", dir && *dir ? dir : "/tmp",
-			 strerror(tee_err));
+	if (ff_spool_failed(sp, err, errsz))
 		return -1;
-	}
 	uint64_t len = ff_input_bytes_read(sp->in);
 	if (sp->own_fd) {
 		struct stat st;

@@ -49,6 +49,9 @@ void ff_spool_note(ff_spool *sp, uint64_t number, const ff_time *t);
  * set when the copy failed or memory ran out. */
 int ff_spool_merge(ff_spool *sp, uint64_t lines, ff_format *fmt, ff_merge **out, char *err, size_t errsz);
 
+/* Whether the copy failed before ff_spool_merge (err says why). */
+bool ff_spool_failed(const ff_spool *sp, char *err, size_t errsz);
+
 void ff_spool_free(ff_spool *sp);
 
 #endif

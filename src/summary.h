@@ -30,6 +30,12 @@ typedef struct ff_summary {
 
 void ff_summary_init(ff_summary *s, int64_t reorder_window);
 void ff_summary_add_invalid(ff_summary *s);
+/* Whether a valid line at rec's instant, read next, would be late. */
+static inline bool ff_summary_would_be_late(const ff_summary *s, const ff_record *rec)
+{
+	return s->has_time && rec->time.t < s->newest_read.t - s->reorder_window;
+}
+
 /* Counts a valid line; returns true when it is late. */
 bool ff_summary_add_valid(ff_summary *s, const ff_record *rec);
 /* Counts a valid line that passed the filters as a hit. */
