@@ -74,6 +74,7 @@ struct run {
 	bool rescan;             /* past the first late line: only cut pieces */
 	uint64_t restart_line;   /* invalid lines before it were shown already */
 	uint64_t invalid_shown;
+	uint64_t limit_hits_before, filter_hits_before; /* counted again */
 	char *spool_error;       /* why standard input could not be kept */
 	/* progress on standard error */
 	bool progress;
@@ -964,6 +965,8 @@ static void second_pass(struct run *r)
 		return;
 	}
 	ff_input_facts kept = r->facts[0];
+	r->limit_hits_before = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0);
+	r->filter_hits_before = r->filter ? ff_filter_limit_hits(r->filter) : 0;
 	ff_merge_free(r->merge);
 	r->merge = pieces;
 	free(r->fact_of_source);
@@ -1041,10 +1044,11 @@ static void read_all(struct run *r)
 	if (r->analysis && ff_analysis_regex_limit_hits(r->analysis))
 		ff_diag(r->err, "%" PRIu64 " paths reached the regex match limit in goals or funnels and counted as not matching",
 			(uint64_t)ff_analysis_regex_limit_hits(r->analysis));
-	if (r->filter && ff_filter_limit_hits(r->filter))
+	if (r->filter && ff_filter_limit_hits(r->filter) > r->filter_hits_before)
 		ff_diag(r->err, "%lu filter matches reached the regex match limit and counted as not matching",
-			ff_filter_limit_hits(r->filter));
-	uint64_t limit_hits = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0);
+			ff_filter_limit_hits(r->filter) - (unsigned long)r->filter_hits_before);
+	uint64_t limit_hits = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0) -
+			      r->limit_hits_before;
 	if (limit_hits)
 		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid", limit_hits,
 			limit_hits == 1 ? "line reached" : "lines reached");
@@ -1052,7 +1056,7 @@ static void read_all(struct run *r)
 		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
 	/* Records keep input order; only their visit columns depend on it. */
 	if (r->summary.late && (!r->o->records || r->need_visits)) {
-		char what[256];
+		char what[512];
 		late_lines(r, what, sizeof what);
 		ff_diag(r->err, "%s", what);
 		if (r->spool_error || (r->spool && ff_spool_failed(r->spool, what, sizeof what)))
