@@ -67,6 +67,20 @@ if [ ! -s "$gz" ] || newer "$log" "$gz"; then
 		die "cannot write '$gz'"
 	fi
 fi
+# The same log cut into one file per day, for standard input in pieces
+# (rotated logs catenated newest first, as `zcat access.log.*` lists them).
+pieces=$log.days
+if [ ! -f "$pieces/done" ] || newer "$log" "$pieces/done"; then
+	echo "bench: cutting $log into days..." >&2
+	rm -rf "$pieces"
+	mkdir -p "$pieces" || die "cannot create '$pieces'"
+	awk -v dir="$pieces" '{
+		day = substr($4, 2, 11)
+		if (day != last) { n++; last = day; if (f) close(f); f = sprintf("%s/day-%03d", dir, n) }
+		print > f
+	}' "$log" || die "cannot cut '$log' into days"
+	: >"$pieces/done"
+fi
 bytes=$(wc -c <"$log" | tr -d ' ')
 gzbytes=$(wc -c <"$gz" | tr -d ' ')
 
@@ -182,6 +196,12 @@ if [ -x "$FOOTFALL" ]; then
 	row "footfall --threads 1 ${ffa}FILE" plain "$runs" "$qff --threads 1 $FOOTFALL_ARGS $qlog >/dev/null"
 	row "footfall ${ffa}FILE.gz" gzip "$runs" "$qff $FOOTFALL_ARGS $qgz >/dev/null"
 	row "zcat FILE.gz | footfall ${FOOTFALL_ARGS}" gzip "$runs" "gzip -dc $qgz | $qff $FOOTFALL_ARGS >/dev/null"
+	# standard input: a regular file, a pipe, and the days newest first
+	# (a second, time-sorted pass over a copy in TMPDIR)
+	row "footfall ${ffa}< FILE" plain "$runs" "$qff $FOOTFALL_ARGS < $qlog >/dev/null"
+	row "cat FILE | footfall ${FOOTFALL_ARGS}" plain "$runs" "cat $qlog | $qff $FOOTFALL_ARGS >/dev/null"
+	qdays=$(for f in $(ls -r "$pieces"/day-*); do printf '%s ' "$(q "$f")"; done)
+	row "cat DAYS newest first | footfall ${FOOTFALL_ARGS}" plain "$runs" "cat $qdays| $qff $FOOTFALL_ARGS >/dev/null"
 else
 	skip "footfall FILE" plain "not built ($FOOTFALL)"
 	skip "footfall FILE.gz" gzip "not built ($FOOTFALL)"

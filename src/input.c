@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,19 @@ struct ff_input {
 	uint64_t bytes_read;
 	uint64_t size;
 	char err[256];
+
+	/* Teeing (ff_input_tee): content bytes are also written to tee_fd;
+	 * tee_err is set once a write fails, read by another thread. */
+	bool teeing;
+	int tee_fd;
+	atomic_int tee_err;
+
+	/* A reader of byte ranges (ff_input_open_ranges): fd is borrowed. */
+	bool borrowed;
+	ff_range *ranges;
+	size_t n_ranges, range;
+	uint64_t pos;       /* next offset to read in ranges[range] */
+	bool ends_in_lf;    /* the last byte given out was an LF */
 };
 
 /* Messages are a fixed head and an optional detail (strerror, zlib's
@@ -371,6 +385,109 @@ static size_t fill_plain(ff_input *in, char *dst, size_t room)
 	return (size_t)got;
 }
 
+/* One write per block read, on the thread that reads: a failed write
+ * stops the copy and is remembered, the reading goes on. */
+static void copy_out(ff_input *in, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t put = write(in->tee_fd, p, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0) {
+			atomic_store(&in->tee_err, put < 0 ? errno : ENOSPC);
+			in->teeing = false;
+			return;
+		}
+		p += put;
+		n -= (size_t)put;
+	}
+}
+
+void ff_input_tee(ff_input *in, int fd)
+{
+	in->tee_fd = fd;
+	in->teeing = true;
+	if (in->end > in->start)
+		copy_out(in, in->buf + in->start, in->end - in->start);
+}
+
+int ff_input_tee_error(const ff_input *in)
+{
+	return atomic_load(&((ff_input *)in)->tee_err);
+}
+
+/* The next bytes of the ranges, never crossing from one range into the
+ * next in one call.  A range that does not end with LF (the last line of
+ * the original input) gets one, so that it does not run into the next. */
+static size_t fill_ranges(ff_input *in, char *dst, size_t room)
+{
+	while (in->range < in->n_ranges) {
+		const ff_range *r = &in->ranges[in->range];
+		if (in->pos >= r->end) {
+			in->range++;
+			if (in->range < in->n_ranges) {
+				in->pos = in->ranges[in->range].start;
+				if (!in->ends_in_lf) {
+					in->ends_in_lf = true;
+					*dst = '\n';
+					return 1;
+				}
+			}
+			continue;
+		}
+		if (in->pos == r->start) {
+			/* Every line before this range was handed out: the
+			 * reader asks for bytes only when none is left whole. */
+			in->lineno = r->first_line - 1;
+		}
+		uint64_t left = r->end - in->pos;
+		size_t want = left < room ? (size_t)left : room;
+		ssize_t got;
+		do
+			got = pread(in->fd, dst, want, (off_t)in->pos);
+		while (got < 0 && errno == EINTR);
+		if (got < 0) {
+			fail(in, strerror(errno), NULL);
+			return 0;
+		}
+		if (got == 0) { /* shorter than it was: the range ends here */
+			in->pos = r->end;
+			continue;
+		}
+		in->pos += (uint64_t)got;
+		in->bytes_read += (uint64_t)got;
+		in->ends_in_lf = dst[got - 1] == '\n';
+		return (size_t)got;
+	}
+	in->src = SRC_END;
+	return 0;
+}
+
+ff_input *ff_input_open_ranges(int fd, const char *name, const ff_range *ranges, size_t n, char *err, size_t errsz)
+{
+	ff_input *in = calloc(1, sizeof *in);
+	if (!in) {
+		set_err(err, errsz, "out of memory", NULL);
+		return NULL;
+	}
+	in->fd = fd;
+	in->borrowed = true;
+	in->comp = FF_COMP_NONE;
+	in->ends_in_lf = true;
+	in->name = strdup(name ? name : "");
+	in->buf = malloc(FF_BUF_CAP);
+	in->ranges = malloc((n ? n : 1) * sizeof *ranges);
+	if (!in->name || !in->buf || !in->ranges) {
+		set_err(err, errsz, "out of memory", NULL);
+		ff_input_close(in);
+		return NULL;
+	}
+	memcpy(in->ranges, ranges, n * sizeof *ranges);
+	in->n_ranges = n;
+	in->pos = n ? ranges[0].start : 0;
+	return in;
+}
+
 void ff_input_keep_lines(ff_input *in, const ff_line_keeper *keeper)
 {
 	in->keeper = *keeper;
@@ -425,7 +542,11 @@ static void fill(ff_input *in)
 	if (room > FF_BLOCK)
 		room = FF_BLOCK;
 	char *dst = in->buf + in->end;
-	in->end += in->comp == FF_COMP_GZIP ? fill_gzip(in, dst, room) : fill_plain(in, dst, room);
+	size_t got = in->ranges ? fill_ranges(in, dst, room)
+		     : in->comp == FF_COMP_GZIP ? fill_gzip(in, dst, room) : fill_plain(in, dst, room);
+	if (in->teeing && got)
+		copy_out(in, dst, got);
+	in->end += got;
 }
 
 static enum ff_input_status hand_out(ff_input *in, ff_line *line, size_t n, bool overlong)
@@ -525,8 +646,9 @@ void ff_input_close(ff_input *in)
 		return;
 	if (in->z_ready)
 		inflateEnd(&in->zs);
-	if (in->fd != 0)
+	if (in->fd != 0 && !in->borrowed)
 		close(in->fd);
+	free(in->ranges);
 	free(in->zin);
 	if (in->keeping) {
 		for (unsigned i = 0; i < FF_RING; i++)

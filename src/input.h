@@ -86,4 +86,26 @@ uint64_t ff_input_bytes_read(const ff_input *in);
 uint64_t ff_input_size(const ff_input *in);
 void ff_input_close(ff_input *in);
 
+/* From this call on, every content byte the reader reads (decompressed
+ * for gzip), including those it read at open, is also written to fd, one
+ * write per block on the thread that reads.  Call it before the first
+ * ff_input_next.  A write that fails stops the copy (the reading goes on);
+ * ff_input_tee_error then returns its errno (0 while the copy is whole),
+ * and may be asked from another thread. */
+void ff_input_tee(ff_input *in, int fd);
+int ff_input_tee_error(const ff_input *in);
+
+/* A part of a plain file: bytes [start, end), whose first line is line
+ * first_line of the original input.  A range starts at the start of a
+ * line and ends after an LF, or at the end of the original input. */
+typedef struct ff_range {
+	uint64_t start, end;
+	uint64_t first_line;
+} ff_range;
+
+/* A reader of the ranges of fd, in the order given, as one input whose
+ * lines keep their original numbers (read with pread; fd is borrowed and
+ * must outlive the reader; ranges is copied).  NULL when out of memory. */
+ff_input *ff_input_open_ranges(int fd, const char *name, const ff_range *ranges, size_t n, char *err, size_t errsz);
+
 #endif

@@ -26,6 +26,7 @@
 #include "merge.h"
 #include "records.h"
 #include "render.h"
+#include "spool.h"
 #include "summary.h"
 #include "tz.h"
 #include "useragent.h"
@@ -70,6 +71,17 @@ struct run {
 	ff_format *count_fmt;    /* the counting thread's copy of fmt, for the
 				    lines the reading thread left unparsed */
 	bool anonymize;
+	const ff_config *cfg;
+	/* Standard input in time-ordered pieces (spool.h): the first late
+	 * line stops the counting (rescan) and the counts start again from
+	 * the pieces merged by time. */
+	ff_spool *spool;
+	bool may_restart;        /* the first pass over standard input */
+	bool rescan;             /* past the first late line: only cut pieces */
+	uint64_t restart_line;   /* invalid lines before it were shown already */
+	uint64_t invalid_shown;
+	uint64_t limit_hits_before, filter_hits_before; /* counted again */
+	char *spool_error;       /* why standard input could not be kept */
 	/* progress on standard error */
 	bool progress;
 	uint64_t total_bytes;    /* sum of the input sizes, 0 when unknown */
@@ -268,8 +280,10 @@ static void on_invalid(struct run *r, const struct bad_line *bad, ff_input_facts
 {
 	ff_summary_add_invalid(&r->summary);
 	facts->invalid++;
-	if (r->o->quiet || ++r->invalid_seen > INVALID_SHOWN)
+	r->invalid_seen++;
+	if (r->o->quiet || r->invalid_shown >= INVALID_SHOWN || bad->number < r->restart_line)
 		return;
+	r->invalid_shown++;
 	char reason[128], shown[400];
 	const char *name = ff_input_name(ff_merge_input(r->merge, bad->source));
 	invalid_reason(bad, ff_format_kind(r->fmt), reason, sizeof reason);
@@ -360,6 +374,13 @@ static void on_valid(struct run *r, const ff_record *rec, const ff_key_hashes *h
 		     size_t fact_idx)
 {
 	ff_input_facts *facts = &r->facts[fact_idx];
+	if (r->may_restart && ff_summary_would_be_late(&r->summary, rec) &&
+	    ff_spool_restart(r->spool, number, &r->summary.oldest_read, &r->summary.newest_read, &rec->time)) {
+		r->rescan = true;
+		r->may_restart = false;
+		r->restart_line = number;
+		return;
+	}
 	ff_summary_add_valid(&r->summary, rec);
 	struct verdict v;
 	judge(r, rec, hashes, &v);
@@ -538,6 +559,8 @@ static unsigned uncounted_groups(const struct run *r)
 	return FF_G_ALL & ~needed;
 }
 
+static int new_analysis(struct run *r, const ff_config *cfg);
+
 static int setup_analysis(struct run *r, const ff_config *cfg)
 {
 	char err[512];
@@ -561,6 +584,14 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "out of memory");
 		return FF_EXIT_IO;
 	}
+	return new_analysis(r, cfg);
+}
+
+/* The analysis proper, made again when standard input is counted a
+ * second time. */
+static int new_analysis(struct run *r, const ff_config *cfg)
+{
+	char err[512];
 	uint64_t seed = 0;
 	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed)
 		seed = (uint64_t)getpid() * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)&seed;
@@ -599,6 +630,16 @@ static int setup_tz(struct run *r, const ff_config *cfg)
 		return -1;
 	}
 	return 0;
+}
+
+/* Standard input alone, for reports: keep it in case it comes in pieces. */
+static void start_spool(struct run *r, ff_input *in)
+{
+	char err[512];
+	r->spool = ff_spool_start(in, r->summary.reorder_window, err, sizeof err);
+	r->may_restart = r->spool != NULL;
+	if (!r->spool)
+		r->spool_error = strdup(err);
 }
 
 static int setup(struct run *r, const ff_config *cfg)
@@ -650,6 +691,8 @@ static int setup(struct run *r, const ff_config *cfg)
 		}
 		if (!first)
 			first = inputs[i];
+		if (n_files == 1 && strcmp(files[i], "-") == 0 && !r->o->records)
+			start_spool(r, inputs[i]);
 	}
 
 	ff_replay replay = { 0 };
@@ -751,6 +794,11 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 {
 	size_t fact_idx = r->fact_of_source[source];
 	r->facts[fact_idx].lines++;
+	if (r->rescan) {
+		if (result == FF_PARSE_OK)
+			ff_spool_note(r->spool, number, &rec->time);
+		return;
+	}
 	r->seq++;
 	if (result == FF_PARSE_OK) {
 		on_valid(r, rec, hashes, text, number, fact_idx);
@@ -898,7 +946,8 @@ static void read_threaded(struct run *r)
 		/* A format keeps per-line caches, so each thread parses with
 		 * its own; without a copy the reading thread parses all. */
 		char err[512];
-		if (ff_merge_count(r->merge) == 1 && (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err)))
+		if (ff_merge_count(r->merge) == 1 &&
+		    (r->count_fmt || (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err))))
 			ff_merge_defer_parse(r->merge);
 	}
 	struct reader_job job = {
@@ -920,6 +969,70 @@ static void read_threaded(struct run *r)
 	pthread_join(reader, NULL);
 	ff_handoff_free(r->handoff);
 	r->handoff = NULL;
+}
+
+/* Standard input was read to its end after its first late line: the
+ * counts start again from its time-ordered pieces, merged like files.
+ * Invalid lines shown in the first pass are not shown again. */
+static void second_pass(struct run *r)
+{
+	char err[512];
+	ff_merge *pieces = NULL;
+	size_t *map = NULL;
+	r->rescan = false;
+	if (ff_spool_merge(r->spool, r->facts[0].lines, r->fmt, &pieces, err, sizeof err) != 0 ||
+	    !(map = calloc(ff_merge_count(pieces), sizeof *map))) {
+		ff_diag(r->err, "%s: the reports stop at line %" PRIu64 " of standard input", pieces ? "out of memory" : err,
+			r->restart_line - 1);
+		ff_merge_free(pieces);
+		r->facts[0].lines = r->summary.lines;
+		r->facts[0].invalid = r->summary.invalid;
+		ff_spool_free(r->spool);
+		r->spool = NULL;
+		r->status = FF_EXIT_IO;
+		return;
+	}
+	ff_input_facts kept = r->facts[0];
+	r->limit_hits_before = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0);
+	r->filter_hits_before = r->filter ? ff_filter_limit_hits(r->filter) : 0;
+	ff_merge_free(r->merge);
+	r->merge = pieces;
+	free(r->fact_of_source);
+	r->fact_of_source = map;
+	r->facts[0].lines = r->facts[0].invalid = 0;
+	ff_summary_init(&r->summary, r->summary.reorder_window);
+	r->seq = 0;
+	r->invalid_seen = 0;
+	if (r->analysis) {
+		ff_analysis_free(r->analysis);
+		r->analysis = NULL;
+		if (new_analysis(r, r->cfg) != FF_EXIT_OK)
+			r->analysis_failed = true;
+	}
+	if (want_threads(r))
+		read_threaded(r);
+	else
+		read_serial(r);
+	r->facts[0].compression = kept.compression;
+	r->facts[0].bytes_read = kept.bytes_read;
+}
+
+/* "N late lines (X% of valid lines): ...", for stderr and the report. */
+static void late_lines(const struct run *r, char *buf, size_t bufsz)
+{
+	const ff_summary *s = &r->summary;
+	double share = s->valid ? 100.0 * (double)s->late / (double)s->valid : 0;
+	char pct[32];
+	if (share < 0.01)
+		snprintf(pct, sizeof pct, "<0.01");
+	else
+		snprintf(pct, sizeof pct, "%.*f", share < 1 ? 2 : 1, share);
+	char count[FF_NUM_BUF];
+	ff_fmt_u64(s->late, true, count);
+	snprintf(buf, bufsz,
+		 "%s late %s (%s%% of valid lines) more than reorder_window (%" PRId64
+		 " s) behind a line before them; their visits may differ from those of time-sorted input",
+		 count, s->late == 1 ? "line" : "lines", pct, s->reorder_window);
 }
 
 static void read_all(struct run *r)
@@ -946,6 +1059,9 @@ static void read_all(struct run *r)
 		facts->compression = ff_input_compression(in) == FF_COMP_GZIP ? "gzip" : "none";
 		facts->bytes_read = ff_input_bytes_read(in);
 	}
+	r->may_restart = false;
+	if (r->rescan)
+		second_pass(r);
 	if (r->analysis && !r->analysis_failed && ff_analysis_finish(r->analysis) != 0) {
 		ff_diag(r->err, "out of memory while finishing the visits");
 		r->analysis_failed = true;
@@ -958,15 +1074,25 @@ static void read_all(struct run *r)
 	if (r->analysis && ff_analysis_regex_limit_hits(r->analysis))
 		ff_diag(r->err, "%" PRIu64 " paths reached the regex match limit in goals or funnels and counted as not matching",
 			(uint64_t)ff_analysis_regex_limit_hits(r->analysis));
-	if (r->filter && ff_filter_limit_hits(r->filter))
+	if (r->filter && ff_filter_limit_hits(r->filter) > r->filter_hits_before)
 		ff_diag(r->err, "%lu filter matches reached the regex match limit and counted as not matching",
-			ff_filter_limit_hits(r->filter));
-	uint64_t limit_hits = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0);
+			ff_filter_limit_hits(r->filter) - (unsigned long)r->filter_hits_before);
+	uint64_t limit_hits = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0) -
+			      r->limit_hits_before;
 	if (limit_hits)
 		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid", limit_hits,
 			limit_hits == 1 ? "line reached" : "lines reached");
 	if (!r->o->quiet && r->invalid_seen > INVALID_SHOWN)
 		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
+	/* Records keep input order; only their visit columns depend on it. */
+	if (r->summary.late && (!r->o->records || r->need_visits)) {
+		char what[512];
+		late_lines(r, what, sizeof what);
+		ff_diag(r->err, "%s", what);
+		if (r->spool_error || (r->spool && ff_spool_failed(r->spool, what, sizeof what)))
+			ff_diag(r->err, "standard input was not kept for a time-sorted pass: %s",
+				r->spool_error ? r->spool_error : what);
+	}
 }
 
 /* Keeps only the tables --report names, in the order given. */
@@ -1091,6 +1217,11 @@ static void render(struct run *r)
 		ff_report_free(&rep);
 		return;
 	}
+	if (r->summary.late) {
+		char what[256];
+		late_lines(r, what, sizeof what);
+		ff_report_add_note(&rep, "%s", what);
+	}
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
 	bool tty = !r->tmp_path && !r->direct && isatty(fileno(r->out));
@@ -1122,6 +1253,8 @@ static void cleanup(struct run *r)
 		free(r->tmp_path);
 	}
 	ff_merge_free(r->merge);
+	ff_spool_free(r->spool);
+	free(r->spool_error);
 	ff_format_free(r->fmt);
 	ff_format_free(r->count_fmt);
 	ff_analysis_free(r->analysis);
@@ -1160,7 +1293,7 @@ static bool no_input_opened(struct run *r)
 
 int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 {
-	struct run r = { .o = o, .err = err, .err_tty = isatty(fileno(err)) };
+	struct run r = { .o = o, .cfg = cfg, .err = err, .err_tty = isatty(fileno(err)) };
 	int64_t window = o->reorder_window_set ? o->reorder_window : cfg->visits_reorder_window;
 	ff_summary_init(&r.summary, window);
 

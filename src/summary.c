@@ -32,9 +32,11 @@ bool ff_summary_add_valid(ff_summary *s, const ff_record *rec)
 	s->valid++;
 	if (!s->has_read) {
 		s->has_read = true;
-		s->newest_read = rec->time;
+		s->newest_read = s->oldest_read = rec->time;
 		return false;
 	}
+	if (ff_time_cmp(&rec->time, &s->oldest_read) < 0)
+		s->oldest_read = rec->time;
 	if (rec->time.t < s->newest_read.t - s->reorder_window) {
 		late = true;
 		s->late++;
@@ -71,10 +73,11 @@ void ff_summary_merge(ff_summary *dst, const ff_summary *src)
 	dst->bytes = ff_add_sat(dst->bytes, src->bytes);
 	for (size_t i = 0; i < FF_STATUS_MAX; i++)
 		dst->status[i] += src->status[i];
-	if (src->has_read && (!dst->has_read || ff_time_cmp(&src->newest_read, &dst->newest_read) > 0)) {
-		dst->has_read = true;
+	if (src->has_read && (!dst->has_read || ff_time_cmp(&src->newest_read, &dst->newest_read) > 0))
 		dst->newest_read = src->newest_read;
-	}
+	if (src->has_read && (!dst->has_read || ff_time_cmp(&src->oldest_read, &dst->oldest_read) < 0))
+		dst->oldest_read = src->oldest_read;
+	dst->has_read |= src->has_read;
 	if (!src->has_time)
 		return;
 	if (!dst->has_time) {

@@ -25,14 +25,22 @@ typedef struct ff_summary {
 	bool has_time;       /* some hit was counted: first and last are set */
 	ff_time first, last; /* earliest and latest instants of the hits, each
 				with its own offset (SPEC §13.15) */
-	bool has_read;       /* some valid line was read: newest_read is set */
+	bool has_read;       /* some valid line was read: the two below are set */
 	ff_time newest_read; /* the latest instant read so far (for `late`),
 				filters or not */
+	ff_time oldest_read; /* the earliest, likewise (the first piece of
+				standard input starts there) */
 	int64_t reorder_window;
 } ff_summary;
 
 void ff_summary_init(ff_summary *s, int64_t reorder_window);
 void ff_summary_add_invalid(ff_summary *s);
+/* Whether a valid line at rec's instant, read next, would be late. */
+static inline bool ff_summary_would_be_late(const ff_summary *s, const ff_record *rec)
+{
+	return s->has_read && rec->time.t < s->newest_read.t - s->reorder_window;
+}
+
 /* Counts a valid line; returns true when it is late. */
 bool ff_summary_add_valid(ff_summary *s, const ff_record *rec);
 /* Counts a valid line that passed the filters as a hit; the period is

@@ -1,6 +1,7 @@
 /* test_input.c — the line reader: SPEC §13.1 line rules, overlong lines in
  * bounded memory, gzip (multi-member, padding, garbage, truncation, bad
- * CRC), refused compressions, open errors, pipes and standard input. */
+ * CRC), refused compressions, open errors, pipes and standard input, the
+ * copy kept of standard input (tee) and the reader of its ranges. */
 #include "input.h"
 
 #include <errno.h>
@@ -743,6 +744,82 @@ static void test_refused(void)
 	unlink(path);
 }
 
+/* A tee copies every content byte, decompressed, the bytes read at open
+ * included; a reader of ranges gives their lines with the original
+ * numbers, and ends a range without LF where it ends. */
+static void test_tee_and_ranges(void)
+{
+	char path[4200], copy[4200];
+	path_in_dir("tee.gz", path, sizeof path);
+	path_in_dir("copy", copy, sizeof copy);
+	static const char text[] = "one\ntwo\r\nthree\nfour\nfive";
+	struct bytes gz = { 0 };
+	gz_member(&gz, "one\ntwo\r\n");
+	gz_member(&gz, "three\nfour\nfive");
+	write_file(path, gz.p, gz.n);
+	free(gz.p);
+	struct got g;
+	memset(&g, 0, sizeof g);
+	int fd = open(copy, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	ff_input *in = ff_input_open(path, g.err, sizeof g.err);
+	CHECK(in != NULL);
+	ff_input_tee(in, fd);
+	drain(in, &g);
+	CHECK_INT(g.lines, 5);
+	CHECK_INT(ff_input_tee_error(in), 0);
+	ff_input_close(in);
+	char back[64] = { 0 };
+	CHECK_INT(pread(fd, back, sizeof back, 0), (long long)strlen(text));
+	CHECK_STR(back, text);
+
+	/* Lines 3-4, then 1-2, then 5 (no LF), then 3 again: as pieces of a
+	 * time-sorted pass would be read. */
+	ff_range ranges[] = {
+		{ 9, 20, 3 }, /* "three\nfour\n" */
+		{ 0, 9, 1 },  /* "one\ntwo\r\n" */
+		{ 20, 24, 5 }, /* "five" */
+		{ 9, 15, 3 }, /* "three\n" */
+	};
+	memset(&g, 0, sizeof g);
+	in = ff_input_open_ranges(fd, "(standard input)", ranges, 4, g.err, sizeof g.err);
+	CHECK(in != NULL);
+	CHECK_STR(ff_input_name(in), "(standard input)");
+	drain(in, &g);
+	ff_input_close(in);
+	CHECK_INT(g.end, FF_INPUT_EOF);
+	CHECK_INT(g.lines, 6);
+	LINE_IS(g, 0, "three");
+	LINE_IS(g, 1, "four");
+	LINE_IS(g, 2, "one");
+	LINE_IS(g, 3, "two");
+	LINE_IS(g, 4, "five");
+	LINE_IS(g, 5, "three");
+	CHECK_INT(g.number[0], 3);
+	CHECK_INT(g.number[1], 4);
+	CHECK_INT(g.number[2], 1);
+	CHECK_INT(g.number[3], 2);
+	CHECK_INT(g.number[4], 5);
+	CHECK_INT(g.number[5], 3);
+	/* the reader borrowed fd: it is still open */
+	CHECK_INT(pread(fd, back, 3, 0), 3);
+	close(fd);
+
+	/* A copy that cannot be written stops, and says why; reading goes on. */
+	memset(&g, 0, sizeof g);
+	in = ff_input_open(path, g.err, sizeof g.err);
+	CHECK(in != NULL);
+	int ro = open(copy, O_RDONLY);
+	ff_input_tee(in, ro);
+	drain(in, &g);
+	CHECK_INT(g.lines, 5);
+	CHECK_INT(ff_input_tee_error(in), EBADF);
+	ff_input_close(in);
+	close(ro);
+	unlink(copy);
+	unlink(path);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -762,6 +839,7 @@ int main(void)
 	test_varied_and_pipes();
 	test_stdin();
 	test_refused();
+	test_tee_and_ranges();
 	rmdir(dir);
 	return CHECK_DONE("test_input");
 }
