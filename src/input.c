@@ -72,6 +72,7 @@ struct ff_input {
 
 	uint64_t bytes_read;
 	uint64_t size;
+	bool regular; /* a regular file: its size can be checked */
 	char err[256];
 };
 
@@ -87,6 +88,19 @@ static void fail(ff_input *in, const char *head, const char *detail)
 {
 	set_err(in->err, sizeof in->err, head, detail);
 	in->src = SRC_FAILED;
+}
+
+/* A regular file that is now shorter than what was read of it was
+ * truncated under footfall (logrotate's copytruncate): what follows in
+ * the buffer is not the file any more.  Checked when a read comes back
+ * short, which is also how the end shows. */
+static bool shrank(ff_input *in)
+{
+	struct stat st;
+	if (!in->regular || fstat(in->fd, &st) != 0 || (uint64_t)st.st_size >= in->bytes_read)
+		return false;
+	fail(in, "the file shrank while it was read (truncated, as by logrotate's copytruncate)", NULL);
+	return true;
 }
 
 /* read() that retries on EINTR; -1 leaves errno set. */
@@ -222,6 +236,7 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 		goto fail;
 	}
 	if (S_ISREG(st.st_mode)) {
+		in->regular = true;
 		in->size = (uint64_t)st.st_size;
 		/* Only a hint: failing to give it changes nothing. */
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -277,15 +292,18 @@ static bool refill_raw(ff_input *in)
 	if (zs->avail_in && zs->next_in != in->zin)
 		memmove(in->zin, zs->next_in, zs->avail_in);
 	zs->next_in = in->zin;
-	ssize_t got = read_some(in->fd, in->zin + zs->avail_in, FF_BLOCK - zs->avail_in);
+	size_t room = FF_BLOCK - zs->avail_in;
+	ssize_t got = read_some(in->fd, in->zin + zs->avail_in, room);
 	if (got < 0) {
 		fail(in, strerror(errno), NULL);
 		return false;
 	}
-	if (got == 0)
-		in->raw_eof = true;
 	zs->avail_in += (uInt)got;
 	in->bytes_read += (uint64_t)got;
+	if ((size_t)got < room && shrank(in))
+		return false;
+	if (got == 0)
+		in->raw_eof = true;
 	return true;
 }
 
@@ -365,9 +383,13 @@ static size_t fill_plain(ff_input *in, char *dst, size_t room)
 		fail(in, strerror(errno), NULL);
 		return 0;
 	}
+	in->bytes_read += (uint64_t)got;
+	/* bytes read after a truncation are not the file footfall was
+	 * reading: dropped */
+	if ((size_t)got < room && shrank(in))
+		return 0;
 	if (got == 0)
 		in->src = SRC_END;
-	in->bytes_read += (uint64_t)got;
 	return (size_t)got;
 }
 
