@@ -121,6 +121,7 @@ enum sniff {
 	SNIFF_BZIP2,
 	SNIFF_XZ,
 	SNIFF_ZSTD,
+	SNIFF_UTF16, /* a byte order mark */
 	SNIFF_NEED_MORE,
 };
 
@@ -140,7 +141,27 @@ static const struct magic magics[] = {
 	{ "\x28\xb5\x2f\xfd", 4, SNIFF_ZSTD },
 	{ "BZh?1AY&SY", 10, SNIFF_BZIP2 },
 	{ "BZh?\x17\x72\x45\x38\x50\x90", 10, SNIFF_BZIP2 },
+	{ "\xff\xfe", 2, SNIFF_UTF16 },
+	{ "\xfe\xff", 2, SNIFF_UTF16 },
 };
+
+/* UTF-16 without a byte order mark: in the first bytes of a log (ASCII
+ * text), every other byte is NUL.  0: not UTF-16, 1: little-endian, 2:
+ * big-endian. */
+static int utf16_without_bom(const unsigned char *p, size_t n)
+{
+	if (n > 64)
+		n = 64;
+	n &= ~(size_t)1;
+	if (n < 8)
+		return 0;
+	bool le = true, be = true;
+	for (size_t i = 0; i < n; i += 2) {
+		le = le && p[i] != 0 && p[i + 1] == 0;
+		be = be && p[i] == 0 && p[i + 1] != 0;
+	}
+	return le ? 1 : be ? 2 : 0;
+}
 
 static bool magic_byte_matches(const struct magic *m, size_t i, unsigned char c)
 {
@@ -259,8 +280,19 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 	case SNIFF_ZSTD:
 		set_err(err, errsz, "zstd-compressed input is not supported: pipe it through 'zstdcat'", NULL);
 		goto fail;
+	case SNIFF_UTF16:
+		set_err(err, errsz, "UTF-16 text: convert it with 'iconv -f UTF-16 -t UTF-8'", NULL);
+		goto fail;
 	case SNIFF_PLAIN:
 	case SNIFF_NEED_MORE:
+		switch (utf16_without_bom((const unsigned char *)in->buf, in->end)) {
+		case 1:
+			set_err(err, errsz, "UTF-16 text: convert it with 'iconv -f UTF-16LE -t UTF-8'", NULL);
+			goto fail;
+		case 2:
+			set_err(err, errsz, "UTF-16 text: convert it with 'iconv -f UTF-16BE -t UTF-8'", NULL);
+			goto fail;
+		}
 		in->comp = FF_COMP_NONE;
 		break;
 	}

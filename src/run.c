@@ -218,9 +218,15 @@ static void on_assign(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_sta
 		ff_rowqueue_assign_source(r->rows, seq, visit_id, visit_start, source);
 }
 
+/* A file argument as messages name it. */
+static const char *shown_name(const char *arg)
+{
+	return strcmp(arg, "-") == 0 ? "(standard input)" : arg;
+}
+
 static void out_of_memory(struct run *r, uint64_t number, const ff_input_facts *facts)
 {
-	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s", number, facts->name);
+	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s", number, shown_name(facts->name));
 	r->analysis_failed = true;
 	r->status = FF_EXIT_IO;
 }
@@ -514,7 +520,7 @@ static int setup(struct run *r, const ff_config *cfg)
 		r->facts[i].compression = "none";
 		inputs[i] = ff_input_open(files[i], err, sizeof err);
 		if (!inputs[i]) {
-			ff_diag_at(r->err, strcmp(files[i], "-") == 0 ? "(standard input)" : files[i], 0, "%s", err);
+			ff_diag_at(r->err, shown_name(files[i]), 0, "%s", err);
 			r->facts[i].error = strdup(err);
 			r->status = FF_EXIT_IO;
 			continue;
@@ -637,7 +643,8 @@ static void read_serial(struct run *r)
 	ff_event ev;
 	ff_record rec;
 	while (ff_merge_next(r->merge, &ev)) {
-		if (r->progress && (r->seq & 0x3fff) == 0)
+		/* an overlong line may stand for megabytes skipped */
+		if (r->progress && ((r->seq & 0x3fff) == 0 || (ev.kind == FF_EV_LINE && ev.line->overlong)))
 			progress(r, bytes_read(r->merge), false);
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
@@ -680,7 +687,7 @@ static void *reader_main(void *arg)
 	ff_record rec;
 	ff_key_hashes hashes;
 	while (ff_merge_next(job.merge, &ev)) {
-		if (job.progress && (++lines & 0x3fff) == 0)
+		if (job.progress && ((++lines & 0x3fff) == 0 || (ev.kind == FF_EV_LINE && ev.line->overlong)))
 			ff_handoff_note_read(h, bytes_read(job.merge));
 		/* Parsing goes to whichever thread has time for it: when the
 		 * counting thread has nothing queued, it parses the line
