@@ -837,8 +837,8 @@ static void read_all(struct run *r)
 		ff_diag(r->err, "%" PRIu64 " paths reached the regex match limit in goals or funnels and counted as not matching",
 			(uint64_t)ff_analysis_regex_limit_hits(r->analysis));
 	if (r->filter && ff_filter_limit_hits(r->filter))
-		ff_diag(r->err, "%lu filter matches reached the regex match limit and counted as not matching",
-			ff_filter_limit_hits(r->filter));
+		ff_diag(r->err, "%lu %s the regex match limit in a filter and counted as not matching",
+			ff_filter_limit_hits(r->filter), ff_filter_limit_hits(r->filter) == 1 ? "line reached" : "lines reached");
 	uint64_t limit_hits = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0);
 	if (limit_hits)
 		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid", limit_hits,
