@@ -60,6 +60,7 @@ void ff_visible_write(FILE *f, ff_sv s)
 
 /* The formatted text, with what is not printable escaped.  Parts made
  * visible already keep their backslashes as they are. */
+__attribute__((format(printf, 2, 0)))
 static void put_message(FILE *f, const char *fmt, va_list ap)
 {
 	char small[1024], *buf = small;
