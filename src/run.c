@@ -909,6 +909,14 @@ static void render(struct run *r)
 	}
 	if (r->anonymize)
 		ff_report_add_note(&rep, "client addresses anonymized (IPv4 /24, IPv6 /48)");
+	for (size_t i = 0; i < r->n_facts; i++) { /* SPEC §9: failed inputs are named */
+		const ff_input_facts *in = &r->facts[i];
+		if (in->error && !in->bytes_read)
+			ff_report_add_note(&rep, "input '%s' not read: %s", shown_name(in->name), in->error);
+		else if (in->error)
+			ff_report_add_note(&rep, "input '%s' cut short: %s (after %" PRIu64 " complete lines)",
+					   shown_name(in->name), in->error, in->lines);
+	}
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
 	/* the file is created only now, with the report ready to write */
