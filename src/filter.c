@@ -12,6 +12,14 @@
 
 #include "fftime.h"
 
+/* The work one filter regex may do on one line (PCRE2's match limit, in
+ * its units; the depth limit bounds the interpreter when the JIT is not
+ * there).  Well-formed regexes on paths of a few kilobytes need from 1 to a
+ * few thousand; a catastrophically backtracking one stops after about a
+ * tenth of a millisecond instead of running for years. */
+#define FILTER_MATCH_LIMIT 100000u
+#define FILTER_DEPTH_LIMIT 10000u
+
 enum field { F_PATH, F_STATUS, F_METHOD, F_CLIENT, F_REFERER, F_USER_AGENT, F_VHOST };
 
 static const char *const field_names[] = {
@@ -64,8 +72,8 @@ ff_filter *ff_filter_new(void)
 		ff_filter_free(f);
 		return NULL;
 	}
-	pcre2_set_match_limit(f->mctx, 1000000);
-	pcre2_set_depth_limit(f->mctx, 10000);
+	pcre2_set_match_limit(f->mctx, FILTER_MATCH_LIMIT);
+	pcre2_set_depth_limit(f->mctx, FILTER_DEPTH_LIMIT);
 	return f;
 }
 
@@ -340,16 +348,21 @@ bool ff_filter_pass(ff_filter *f, const ff_record *rec, bool bot)
 		return false;
 	if (f->until.set && bound_time(f, &f->until, rec) > f->until.t)
 		return false;
+	bool limited = false;
 	for (size_t i = 0; i < f->n_matches; i++) {
 		char status[4];
 		ff_sv v = field_of(rec, f->matches[i].field, status);
 		int rc = pcre2_match(f->matches[i].re, (PCRE2_SPTR)(v.p ? v.p : ""), v.n, 0, 0, f->md, f->mctx);
-		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
-			f->limit_hits++;
+		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+		    rc == PCRE2_ERROR_JIT_STACKLIMIT)
+			limited = true;
 		bool matched = rc >= 0;
-		if (matched == f->matches[i].exclude)
+		if (matched == f->matches[i].exclude) {
+			f->limit_hits += limited;
 			return false;
+		}
 	}
+	f->limit_hits += limited;
 	if (f->n_cidrs && excluded_ip(f, rec->client))
 		return false;
 	return true;

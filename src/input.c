@@ -73,6 +73,7 @@ struct ff_input {
 
 	uint64_t bytes_read;
 	uint64_t size;
+	bool regular; /* a regular file: its size can be checked */
 	char err[256];
 
 	/* Teeing (ff_input_tee): content bytes are also written to tee_fd;
@@ -103,6 +104,19 @@ static void fail(ff_input *in, const char *head, const char *detail)
 	in->src = SRC_FAILED;
 }
 
+/* A regular file that is now shorter than what was read of it was
+ * truncated under footfall (logrotate's copytruncate): what follows in
+ * the buffer is not the file any more.  Checked when a read comes back
+ * short, which is also how the end shows. */
+static bool shrank(ff_input *in)
+{
+	struct stat st;
+	if (!in->regular || fstat(in->fd, &st) != 0 || (uint64_t)st.st_size >= in->bytes_read)
+		return false;
+	fail(in, "the file shrank while it was read (truncated, as by logrotate's copytruncate)", NULL);
+	return true;
+}
+
 /* read() that retries on EINTR; -1 leaves errno set. */
 static ssize_t read_some(int fd, void *p, size_t n)
 {
@@ -121,6 +135,7 @@ enum sniff {
 	SNIFF_BZIP2,
 	SNIFF_XZ,
 	SNIFF_ZSTD,
+	SNIFF_UTF16, /* a byte order mark */
 	SNIFF_NEED_MORE,
 };
 
@@ -140,7 +155,27 @@ static const struct magic magics[] = {
 	{ "\x28\xb5\x2f\xfd", 4, SNIFF_ZSTD },
 	{ "BZh?1AY&SY", 10, SNIFF_BZIP2 },
 	{ "BZh?\x17\x72\x45\x38\x50\x90", 10, SNIFF_BZIP2 },
+	{ "\xff\xfe", 2, SNIFF_UTF16 },
+	{ "\xfe\xff", 2, SNIFF_UTF16 },
 };
+
+/* UTF-16 without a byte order mark: in the first bytes of a log (ASCII
+ * text), every other byte is NUL.  0: not UTF-16, 1: little-endian, 2:
+ * big-endian. */
+static int utf16_without_bom(const unsigned char *p, size_t n)
+{
+	if (n > 64)
+		n = 64;
+	n &= ~(size_t)1;
+	if (n < 8)
+		return 0;
+	bool le = true, be = true;
+	for (size_t i = 0; i < n; i += 2) {
+		le = le && p[i] != 0 && p[i + 1] == 0;
+		be = be && p[i] == 0 && p[i + 1] != 0;
+	}
+	return le ? 1 : be ? 2 : 0;
+}
 
 static bool magic_byte_matches(const struct magic *m, size_t i, unsigned char c)
 {
@@ -236,6 +271,7 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 		goto fail;
 	}
 	if (S_ISREG(st.st_mode)) {
+		in->regular = true;
 		in->size = (uint64_t)st.st_size;
 		/* Only a hint: failing to give it changes nothing. */
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -258,8 +294,19 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 	case SNIFF_ZSTD:
 		set_err(err, errsz, "zstd-compressed input is not supported: pipe it through 'zstdcat'", NULL);
 		goto fail;
+	case SNIFF_UTF16:
+		set_err(err, errsz, "UTF-16 text: convert it with 'iconv -f UTF-16 -t UTF-8'", NULL);
+		goto fail;
 	case SNIFF_PLAIN:
 	case SNIFF_NEED_MORE:
+		switch (utf16_without_bom((const unsigned char *)in->buf, in->end)) {
+		case 1:
+			set_err(err, errsz, "UTF-16 text: convert it with 'iconv -f UTF-16LE -t UTF-8'", NULL);
+			goto fail;
+		case 2:
+			set_err(err, errsz, "UTF-16 text: convert it with 'iconv -f UTF-16BE -t UTF-8'", NULL);
+			goto fail;
+		}
 		in->comp = FF_COMP_NONE;
 		break;
 	}
@@ -291,15 +338,18 @@ static bool refill_raw(ff_input *in)
 	if (zs->avail_in && zs->next_in != in->zin)
 		memmove(in->zin, zs->next_in, zs->avail_in);
 	zs->next_in = in->zin;
-	ssize_t got = read_some(in->fd, in->zin + zs->avail_in, FF_BLOCK - zs->avail_in);
+	size_t room = FF_BLOCK - zs->avail_in;
+	ssize_t got = read_some(in->fd, in->zin + zs->avail_in, room);
 	if (got < 0) {
 		fail(in, strerror(errno), NULL);
 		return false;
 	}
-	if (got == 0)
-		in->raw_eof = true;
 	zs->avail_in += (uInt)got;
 	in->bytes_read += (uint64_t)got;
+	if ((size_t)got < room && shrank(in))
+		return false;
+	if (got == 0)
+		in->raw_eof = true;
 	return true;
 }
 
@@ -379,9 +429,13 @@ static size_t fill_plain(ff_input *in, char *dst, size_t room)
 		fail(in, strerror(errno), NULL);
 		return 0;
 	}
+	in->bytes_read += (uint64_t)got;
+	/* bytes read after a truncation are not the file footfall was
+	 * reading: dropped */
+	if ((size_t)got < room && shrank(in))
+		return 0;
 	if (got == 0)
 		in->src = SRC_END;
-	in->bytes_read += (uint64_t)got;
 	return (size_t)got;
 }
 

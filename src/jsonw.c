@@ -56,8 +56,21 @@ void jsonw_string(FILE *f, ff_sv s)
 		}
 		if (c >= 0x80) {
 			step = ff_utf8_seq_len(p + i, s.n - i);
-			if (step) {
+			uint32_t cp = step ? ff_utf8_decode(p + i, step) : 0;
+			if (step && !ff_utf8_hidden(cp)) {
 				i += step, run += step;
+				continue;
+			}
+			if (step) { /* valid, but not to be shown raw: \uXXXX reads back the same */
+				buf[0] = '\\', buf[1] = 'u';
+				for (int k = 0; k < 4; k++)
+					buf[2 + k] = hex[(cp >> (12 - 4 * k)) & 15];
+				buf[6] = 0;
+				if (run)
+					fwrite(p + i - run, 1, run, f);
+				run = 0;
+				fputs(buf, f);
+				i += step;
 				continue;
 			}
 			buf[0] = '\\', buf[1] = '\\', buf[2] = 'x';

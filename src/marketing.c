@@ -21,7 +21,15 @@
 #define MAX_STEPS 255          /* funnel progress fits a byte */
 #define MAX_FUNNELS 65535      /* funnel index fits 16 bits of an exit key */
 #define MAX_KEYWORD_PARAMS 32
-#define MATCH_LIMIT 1000000u
+/* The work of the regexes on one distinct path, in PCRE2's match-limit
+ * units (see the man page, which gives these figures): each regex may do
+ * MATCH_LIMIT; once those that reached it have spent PATH_BUDGET, the
+ * others run with SPENT_LIMIT, enough for a regex that does not
+ * backtrack.  So 10,000 goals that all backtrack catastrophically cost a
+ * path about 10^7 units (a few tens of milliseconds), not 10^10. */
+#define MATCH_LIMIT 100000u
+#define PATH_BUDGET 1000000u
+#define SPENT_LIMIT 1000u
 #define DEPTH_LIMIT 10000u
 #define JIT_STACK_MAX (1u << 20)
 
@@ -1039,16 +1047,52 @@ static char *scratch(ff_marketing *m, size_t n)
 	return m->scratch;
 }
 
-/* 1 on a match; a match or depth limit counts as no match (SPEC §10). */
-static int re_match(ff_marketing *m, const pcre2_code *re, ff_sv s)
+/* 1 on a match, 0 on none, -1 when a limit was reached, which counts as
+ * no match (SPEC §10). */
+static int re_try(ff_marketing *m, const pcre2_code *re, ff_sv s)
 {
 	int rc = pcre2_match(re, (PCRE2_SPTR)(s.p ? s.p : ""), s.n, 0, 0, m->md, m->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
 	    rc == PCRE2_ERROR_JIT_STACKLIMIT)
-		m->limit_hits++;
+		return -1;
 	return 0;
+}
+
+/* One regex on its own: a limit reached counts once. */
+static int re_match(ff_marketing *m, const pcre2_code *re, ff_sv s)
+{
+	int rc = re_try(m, re, s);
+	if (rc < 0)
+		m->limit_hits++;
+	return rc > 0;
+}
+
+/* The regexes of one path within PATH_BUDGET: next_limit gives the match
+ * limit of the next regex, spend records its outcome. */
+struct budget {
+	uint32_t left;
+	bool limited;
+};
+
+static void budget_next(ff_marketing *m, const struct budget *b)
+{
+	uint32_t limit = b->left >= MATCH_LIMIT ? MATCH_LIMIT : b->left > SPENT_LIMIT ? b->left : SPENT_LIMIT;
+	pcre2_set_match_limit(m->mctx, limit);
+}
+
+static bool budget_match(ff_marketing *m, struct budget *b, const pcre2_code *re, ff_sv path)
+{
+	budget_next(m, b);
+	int rc = re_try(m, re, path);
+	if (rc < 0) {
+		/* it spent its whole limit */
+		uint32_t spent = b->left >= MATCH_LIMIT ? MATCH_LIMIT : b->left;
+		b->left -= spent;
+		b->limited = true;
+	}
+	return rc > 0;
 }
 
 static bool site_matches(const struct site *s, ff_sv host)
@@ -1224,18 +1268,22 @@ static bool bit_set(const uint32_t *bits, size_t b)
 	return (bits[b / 32] >> (b % 32)) & 1;
 }
 
-/* Sets the goal and funnel step bits that path matches. */
+/* Sets the goal and funnel step bits that path matches; a path on which
+ * any of them reached a limit counts once. */
 static void match_path(ff_marketing *m, ff_sv path, uint32_t *bits)
 {
+	struct budget b = { .left = PATH_BUDGET };
 	for (size_t g = 0; g < m->n_goals; g++)
-		if (re_match(m, m->goals[g].re, path))
+		if (budget_match(m, &b, m->goals[g].re, path))
 			set_bit(bits, 1 + g);
 	for (size_t f = 0; f < m->n_funnels; f++) {
 		const struct funnel *fn = &m->funnels[f];
 		for (size_t s = 0; s < fn->n_steps; s++)
-			if (re_match(m, fn->res[s], path))
+			if (budget_match(m, &b, fn->res[s], path))
 				set_bit(bits, fn->bit0 + s);
 	}
+	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
+	m->limit_hits += b.limited;
 }
 
 /* The facts of ff_mk_unkept, from the line. */

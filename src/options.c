@@ -163,10 +163,9 @@ static enum ff_options_result usage_error(FILE *err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs(FF_PROGRAM ": ", err);
-	vfprintf(err, fmt, ap);
+	ff_diag_v(err, fmt, ap); /* the arguments shown are made visible */
 	va_end(ap);
-	fputs("\n" FF_PROGRAM ": try 'footfall --help'\n", err);
+	fputs(FF_PROGRAM ": try 'footfall --help'\n", err);
 	return FF_OPTIONS_USAGE;
 }
 

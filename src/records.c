@@ -1,13 +1,15 @@
 /* records.c — rows of `footfall records`.  Runs once per valid line, so it
  * writes straight to the stdio buffer: no allocation, no intermediate
  * string.  A field the line's format does not have is empty (null in
- * JSON). */
+ * JSON).  Text cells are escaped as the csv and tsv reports escape them
+ * (ff_csv_cell), and as JSON strings in jsonl. */
 #include "records.h"
 
 #include <inttypes.h>
 
 #include "jsonw.h"
 #include "privacy.h"
+#include "render.h"
 
 static const char *const field_names[FF_R_COUNT] = {
 	[FF_R_FILE] = "file",
@@ -124,70 +126,11 @@ void ff_records_default_fields(uint32_t has, ff_records_spec *spec)
 		spec->fields[spec->n_fields++] = FF_R_DURATION;
 }
 
-static void tsv_text(FILE *f, ff_sv s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c >= 0x20 && c != 0x7f && c != '\\') {
-			run++;
-			continue;
-		}
-		if (run)
-			fwrite(s.p + i - run, 1, run, f);
-		run = 0;
-		putc('\\', f);
-		switch (c) {
-		case '\\': putc('\\', f); break;
-		case '\t': putc('t', f); break;
-		case '\n': putc('n', f); break;
-		case '\r': putc('r', f); break;
-		default:
-			putc('x', f), putc(hex[c >> 4], f), putc(hex[c & 15], f);
-		}
-	}
-	if (run)
-		fwrite(s.p + s.n - run, 1, run, f);
-}
-
-static void csv_text(FILE *f, ff_sv s, bool raw)
-{
-	bool quote = false, neutralise = false;
-	if (!raw && s.n && s.p[0] && strchr("=+-@\t\r", s.p[0]))
-		neutralise = true;
-	for (size_t i = 0; i < s.n && !quote; i++)
-		if (s.p[i] == ',' || s.p[i] == '"' || s.p[i] == '\n' || s.p[i] == '\r')
-			quote = true;
-	if (!quote) {
-		if (neutralise)
-			putc('\'', f);
-		if (s.n) /* an empty view may have no pointer */
-			fwrite(s.p, 1, s.n, f);
-		return;
-	}
-	putc('"', f);
-	if (neutralise)
-		putc('\'', f);
-	size_t run = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		run++;
-		if (s.p[i] == '"') {
-			fwrite(s.p + i + 1 - run, 1, run, f);
-			putc('"', f);
-			run = 0;
-		}
-	}
-	if (run)
-		fwrite(s.p + s.n - run, 1, run, f);
-	putc('"', f);
-}
-
 static void text_value(FILE *f, const ff_records_spec *spec, ff_sv s)
 {
 	switch (spec->format) {
-	case FF_RECORDS_TSV: tsv_text(f, s); break;
-	case FF_RECORDS_CSV: csv_text(f, s, spec->csv_raw); break;
+	case FF_RECORDS_TSV: ff_csv_cell(f, s, false, '\t'); break;
+	case FF_RECORDS_CSV: ff_csv_cell(f, s, !spec->csv_raw, ','); break;
 	case FF_RECORDS_JSONL: jsonw_string(f, s); break;
 	}
 }

@@ -32,6 +32,10 @@ void ff_render_json(FILE *f, const ff_report *r, const ff_render_opts *o);
 /* sep ',' for csv (RFC 4180, LF line ends), '\t' for tsv.  Several tables
  * get a leading `report` column; the others row has the key "(others)". */
 void ff_render_csv(FILE *f, const ff_report *r, const ff_render_opts *o, char sep);
+/* One cell of text, as ff_render_csv writes it (sep ',' for csv, '\t' for
+ * tsv; neutralise: a leading ' before = + - @, tab or CR).  Also the
+ * writer of `footfall records` text cells, so both read alike. */
+void ff_csv_cell(FILE *f, ff_sv s, bool neutralise, char sep);
 /* One self-contained page: key figures, inline SVG charts, every table;
  * no external load of any kind, a Content-Security-Policy carrying the
  * inline script's hash, log text escaped (SPEC §9).  Uses o->separators. */

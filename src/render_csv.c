@@ -15,9 +15,9 @@
  * - Null cells are empty fields; rates are fractions 0..1 and durations
  *   seconds, written with the fewest digits that read back to the same
  *   double; booleans are true/false.
- * - csv: C0 control bytes other than tab, CR and LF, DEL, the bytes of C1
- *   controls (U+0080..U+009F) and bytes that are not valid UTF-8 are
- *   written \xHH (as JSON writes invalid bytes), so the file is UTF-8 text
+ * - csv: C0 control bytes other than tab, CR and LF, DEL, the bytes of
+ *   hidden code points (C1 controls U+0080..U+009F, bidirectional
+ *   controls: utf8.h) and bytes that are not valid UTF-8 are written \xHH (as JSON writes invalid bytes), so the file is UTF-8 text
  *   without NULs or terminal escape sequences.  Backslashes stay as they
  *   are.  tsv: no quoting; tab, LF, CR and backslash are written \t \n \r
  *   \\ and the same other bytes \xHH.
@@ -50,7 +50,8 @@ static bool csv_needs_quotes(ff_sv s, char sep)
 }
 
 /* The bytes of s, escaped for csv or tsv; runs of plain bytes are written
- * in one call. */
+ * in one call.  What is plain is utf8.h's rule, shared by every writer of
+ * log text. */
 static void put_escaped(FILE *f, ff_sv s, bool tsv)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -59,51 +60,40 @@ static void put_escaped(FILE *f, ff_sv s, bool tsv)
 
 	while (i < s.n) {
 		unsigned char c = p[i];
-		size_t step = 1;
+		size_t plain = ff_utf8_plain_len(p + i, s.n - i);
 		char esc[5];
-		if (c >= 0x80) {
-			step = ff_utf8_seq_len(p + i, s.n - i);
-			/* U+0080..U+009F are controls too: C2 80..C2 9F */
-			if (step > 1 && !(c == 0xc2 && p[i + 1] < 0xa0)) {
-				i += step, run += step;
-				continue;
-			}
-			step = 1;
-		} else if (c == '"' && !tsv) {
-			if (run)
-				fwrite(p + i - run, 1, run, f);
-			run = 0;
-			fputs("\"\"", f);
-			i++;
-			continue;
-		} else if ((c >= 0x20 && c != 0x7f && !(tsv && c == '\\')) ||
-			   (!tsv && (c == '\t' || c == '\r' || c == '\n'))) {
+		if ((plain && c != '"' && !(tsv && c == '\\')) || (tsv && c == '"') ||
+		    (!tsv && (c == '\t' || c == '\r' || c == '\n'))) {
 			/* csv: quoting takes care of tab, CR and LF */
-			i++, run++;
+			if (!plain)
+				plain = 1;
+			i += plain, run += plain;
 			continue;
 		}
 		if (run)
 			fwrite(p + i - run, 1, run, f);
 		run = 0;
-		esc[0] = '\\';
-		if (tsv && c == '\\')
-			esc[1] = '\\', esc[2] = 0;
-		else if (tsv && c == '\t')
-			esc[1] = 't', esc[2] = 0;
-		else if (tsv && c == '\n')
-			esc[1] = 'n', esc[2] = 0;
-		else if (tsv && c == '\r')
-			esc[1] = 'r', esc[2] = 0;
+		esc[0] = '\\', esc[2] = 0;
+		if (c == '"')
+			esc[0] = '"', esc[1] = '"';
+		else if (c == '\\')
+			esc[1] = '\\';
+		else if (c == '\t')
+			esc[1] = 't';
+		else if (c == '\n')
+			esc[1] = 'n';
+		else if (c == '\r')
+			esc[1] = 'r';
 		else
 			esc[1] = 'x', esc[2] = hex[c >> 4], esc[3] = hex[c & 15], esc[4] = 0;
 		fputs(esc, f);
-		i += step;
+		i++;
 	}
 	if (run)
 		fwrite(p + i - run, 1, run, f);
 }
 
-static void put_text(FILE *f, ff_sv s, bool neutralise, char sep)
+void ff_csv_cell(FILE *f, ff_sv s, bool neutralise, char sep)
 {
 	bool tsv = sep == '\t';
 	bool quote = !tsv && csv_needs_quotes(s, sep);
@@ -137,7 +127,7 @@ static void put_cell(FILE *f, const ff_column *col, const ff_cell *c, const ff_r
 		return;
 	switch (col->kind) {
 	case FF_COL_TEXT:
-		put_text(f, c->v.s, col->from_log && !o->csv_raw, sep);
+		ff_csv_cell(f, c->v.s, col->from_log && !o->csv_raw, sep);
 		break;
 	case FF_COL_INT:
 	case FF_COL_BYTES:
@@ -159,26 +149,26 @@ static void put_cell(FILE *f, const ff_column *col, const ff_cell *c, const ff_r
 static void table(FILE *f, const ff_table *t, const char *report, const ff_render_opts *o, char sep)
 {
 	if (report) {
-		put_text(f, ff_sv_cstr("report"), false, sep);
+		ff_csv_cell(f, ff_sv_cstr("report"), false, sep);
 		putc(sep, f);
 	}
 	for (size_t c = 0; c < t->n_cols; c++) {
 		if (c)
 			putc(sep, f);
-		put_text(f, ff_sv_cstr(t->cols[c].name), false, sep);
+		ff_csv_cell(f, ff_sv_cstr(t->cols[c].name), false, sep);
 	}
 	putc('\n', f);
 	for (size_t r = 0; r < t->n_rows; r++) {
 		const ff_cell *row = ff_table_row(t, r);
 		if (report) {
-			put_text(f, ff_sv_cstr(report), false, sep);
+			ff_csv_cell(f, ff_sv_cstr(report), false, sep);
 			putc(sep, f);
 		}
 		for (size_t c = 0; c < t->n_cols; c++) {
 			if (c)
 				putc(sep, f);
 			if (c == 0 && t->has_others && r + 1 == t->n_rows)
-				put_text(f, ff_sv_cstr("(others)"), false, sep);
+				ff_csv_cell(f, ff_sv_cstr("(others)"), false, sep);
 			else
 				put_cell(f, &t->cols[c], &row[c], o, sep);
 		}

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "input.h"
 #include "logformat.h"
 #include "merge.h"
+#include "output.h"
 #include "records.h"
 #include "render.h"
 #include "spool.h"
@@ -86,11 +86,9 @@ struct run {
 	bool progress;
 	uint64_t total_bytes;    /* sum of the input sizes, 0 when unknown */
 	struct timespec started, last_progress;
-	/* output */
+	/* output: records open it before reading, reports once built */
+	ff_output *output;
 	FILE *out;
-	char *tmp_path;
-	bool direct; /* -o names a device or pipe: no temporary file */
-	bool no_report; /* nothing was rendered: -o keeps its old file */
 };
 
 static int pick_out_format(struct run *r, char *err, size_t errsz)
@@ -137,107 +135,6 @@ static int pick_out_format(struct run *r, char *err, size_t errsz)
 		return -1;
 	}
 	return 0;
-}
-
-/* Output goes to a temporary file beside the target and is renamed into
- * place at the end, so a reader never sees half a report. */
-static int open_output(struct run *r)
-{
-	if (!r->o->output) {
-		r->out = stdout;
-		return 0;
-	}
-	/* A device or a pipe (-o /dev/stdout, a fifo) is written directly:
-	 * renaming over it would replace it. */
-	struct stat st;
-	if (stat(r->o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
-		r->out = fopen(r->o->output, "w");
-		if (!r->out) {
-			ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(errno));
-			return -1;
-		}
-		r->direct = true;
-		return 0;
-	}
-	char *copy = strdup(r->o->output);
-	if (copy) {
-		const char *dir = dirname(copy);
-		size_t len = strlen(dir) + sizeof "/.footfall-XXXXXX";
-		if ((r->tmp_path = malloc(len)))
-			snprintf(r->tmp_path, len, "%s/.footfall-XXXXXX", dir);
-		free(copy);
-	}
-	if (!r->tmp_path) {
-		ff_diag(r->err, "out of memory");
-		return -1;
-	}
-	int fd = mkstemp(r->tmp_path);
-	if (fd < 0) {
-		/* the report goes to a temporary file beside the target first:
-		 * say which directory refused it */
-		char *dcopy = strdup(r->o->output);
-		ff_diag(r->err, "cannot write '%s': cannot create a file in '%s': %s", r->o->output,
-			dcopy ? dirname(dcopy) : ".", strerror(errno));
-		free(dcopy);
-		free(r->tmp_path);
-		r->tmp_path = NULL;
-		return -1;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	(void)fchmod(fd, 0666 & ~mask);
-	r->out = fdopen(fd, "w");
-	if (!r->out) {
-		ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(errno));
-		close(fd);
-		unlink(r->tmp_path);
-		free(r->tmp_path);
-		r->tmp_path = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static int close_output(struct run *r)
-{
-	if (r->direct) {
-		int failed = fflush(r->out) != 0 || ferror(r->out);
-		int saved = errno;
-		if (fclose(r->out) != 0 && !failed)
-			failed = 1, saved = errno;
-		r->out = NULL;
-		if (failed)
-			ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(saved));
-		return failed ? -1 : 0;
-	}
-	if (!r->tmp_path) {
-		if (fflush(stdout) != 0 || ferror(stdout)) {
-			ff_diag(r->err, "error writing standard output: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	int failed = fflush(r->out) != 0 || ferror(r->out);
-	int saved = errno;
-	if (fclose(r->out) != 0 && !failed)
-		failed = 1, saved = errno;
-	r->out = NULL;
-	if (r->no_report) {
-		/* an empty file must not replace the last good report */
-		unlink(r->tmp_path);
-		free(r->tmp_path);
-		r->tmp_path = NULL;
-		return 0;
-	}
-	if (!failed && rename(r->tmp_path, r->o->output) != 0)
-		failed = 1, saved = errno;
-	if (failed) {
-		ff_diag(r->err, "cannot write '%s': %s", r->o->output, strerror(saved));
-		unlink(r->tmp_path);
-	}
-	free(r->tmp_path);
-	r->tmp_path = NULL;
-	return failed ? -1 : 0;
 }
 
 /* A line that did not parse, as both read paths hand it over: text is the
@@ -341,9 +238,15 @@ static void on_assign(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_sta
 		ff_rowqueue_assign_source(r->rows, seq, visit_id, visit_start, source);
 }
 
+/* A file argument as messages name it. */
+static const char *shown_name(const char *arg)
+{
+	return strcmp(arg, "-") == 0 ? "(standard input)" : arg;
+}
+
 static void out_of_memory(struct run *r, uint64_t number, const ff_input_facts *facts)
 {
-	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s", number, facts->name);
+	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s", number, shown_name(facts->name));
 	r->analysis_failed = true;
 	r->status = FF_EXIT_IO;
 }
@@ -666,6 +569,8 @@ static int setup(struct run *r, const ff_config *cfg)
 	static char *const stdin_only[] = { "-" };
 	char *const *files = r->o->n_files ? r->o->files : stdin_only;
 	size_t n_files = r->o->n_files ? (size_t)r->o->n_files : 1;
+	if (r->o->output && ff_output_check_inputs(r->o->output, files, n_files, r->err) != 0)
+		return FF_EXIT_USAGE;
 	r->facts = calloc(n_files, sizeof *r->facts);
 	r->fact_of_source = calloc(n_files, sizeof *r->fact_of_source);
 	ff_input **inputs = calloc(n_files, sizeof *inputs);
@@ -684,7 +589,7 @@ static int setup(struct run *r, const ff_config *cfg)
 		r->facts[i].compression = "none";
 		inputs[i] = ff_input_open(files[i], err, sizeof err);
 		if (!inputs[i]) {
-			ff_diag_at(r->err, strcmp(files[i], "-") == 0 ? "(standard input)" : files[i], 0, "%s", err);
+			ff_diag_at(r->err, shown_name(files[i]), 0, "%s", err);
 			r->facts[i].error = strdup(err);
 			r->status = FF_EXIT_IO;
 			continue;
@@ -814,7 +719,8 @@ static void read_serial(struct run *r)
 	ff_event ev;
 	ff_record rec;
 	while (ff_merge_next(r->merge, &ev)) {
-		if (r->progress && (r->seq & 0x3fff) == 0)
+		/* an overlong line may stand for megabytes skipped */
+		if (r->progress && ((r->seq & 0x3fff) == 0 || (ev.kind == FF_EV_LINE && ev.line->overlong)))
 			progress(r, bytes_read(r->merge), false);
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
@@ -857,7 +763,7 @@ static void *reader_main(void *arg)
 	ff_record rec;
 	ff_key_hashes hashes;
 	while (ff_merge_next(job.merge, &ev)) {
-		if (job.progress && (++lines & 0x3fff) == 0)
+		if (job.progress && ((++lines & 0x3fff) == 0 || (ev.kind == FF_EV_LINE && ev.line->overlong)))
 			ff_handoff_note_read(h, bytes_read(job.merge));
 		/* Parsing goes to whichever thread has time for it: when the
 		 * counting thread has nothing queued, it parses the line
@@ -1074,9 +980,11 @@ static void read_all(struct run *r)
 	if (r->analysis && ff_analysis_regex_limit_hits(r->analysis))
 		ff_diag(r->err, "%" PRIu64 " paths reached the regex match limit in goals or funnels and counted as not matching",
 			(uint64_t)ff_analysis_regex_limit_hits(r->analysis));
-	if (r->filter && ff_filter_limit_hits(r->filter) > r->filter_hits_before)
-		ff_diag(r->err, "%lu filter matches reached the regex match limit and counted as not matching",
-			ff_filter_limit_hits(r->filter) - (unsigned long)r->filter_hits_before);
+	if (r->filter && ff_filter_limit_hits(r->filter) > r->filter_hits_before) {
+		unsigned long n = ff_filter_limit_hits(r->filter) - (unsigned long)r->filter_hits_before;
+		ff_diag(r->err, "%lu %s the regex match limit in a filter and counted as not matching", n,
+			n == 1 ? "line reached" : "lines reached");
+	}
 	uint64_t limit_hits = ff_format_limit_hits(r->fmt) + (r->count_fmt ? ff_format_limit_hits(r->count_fmt) : 0) -
 			      r->limit_hits_before;
 	if (limit_hits)
@@ -1206,14 +1114,12 @@ static void render(struct run *r)
 	if (rc != 0) {
 		ff_diag(r->err, "out of memory while building the reports");
 		r->status = FF_EXIT_IO;
-		r->no_report = true;
 		ff_report_free(&rep);
 		return;
 	}
 	if (add_run_notes(r, &rep) != 0) {
 		ff_diag(r->err, "out of memory while building the reports");
 		r->status = FF_EXIT_IO;
-		r->no_report = true;
 		ff_report_free(&rep);
 		return;
 	}
@@ -1224,7 +1130,14 @@ static void render(struct run *r)
 	}
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
-	bool tty = !r->tmp_path && !r->direct && isatty(fileno(r->out));
+	/* the file is created only now, with the report ready to write */
+	if (!(r->output = ff_output_open(r->o->output, r->err))) {
+		r->status = FF_EXIT_IO;
+		ff_report_free(&rep);
+		return;
+	}
+	r->out = ff_output_stream(r->output);
+	bool tty = ff_output_is_terminal(r->output);
 	ff_render_opts opts = {
 		.separators = !r->o->no_separators,
 		.color = tty && !getenv("NO_COLOR"),
@@ -1244,14 +1157,7 @@ static void render(struct run *r)
 
 static void cleanup(struct run *r)
 {
-	if (r->direct && r->out)
-		fclose(r->out);
-	if (r->tmp_path) {
-		if (r->out)
-			fclose(r->out);
-		unlink(r->tmp_path);
-		free(r->tmp_path);
-	}
+	ff_output_abort(r->output);
 	ff_merge_free(r->merge);
 	ff_spool_free(r->spool);
 	free(r->spool_error);
@@ -1305,16 +1211,19 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 		cleanup(&r);
 		return rc;
 	}
-	if (open_output(&r) != 0) {
-		cleanup(&r);
-		return FF_EXIT_IO;
-	}
-	if (o->records)
+	if (o->records) {
+		if (!(r.output = ff_output_open(o->output, err))) {
+			cleanup(&r);
+			return FF_EXIT_IO;
+		}
+		r.out = ff_output_stream(r.output);
 		ff_records_header(r.out, &r.rspec);
+	}
 	read_all(&r);
 	render(&r);
-	if (close_output(&r) != 0)
+	if (r.output && ff_output_commit(r.output, err) != 0)
 		r.status = FF_EXIT_IO;
+	r.output = NULL;
 	cleanup(&r);
 	return r.status;
 }

@@ -464,7 +464,7 @@ static void test_csv(const ff_report *r)
 	CHECK(st.found_neg_real);       /* numbers are never altered */
 	CHECK(st.found_program_minus);  /* only text from the log is */
 	CHECK(strncmp(t.p, "report,lines,valid,", 19) == 0);
-	CHECK(contains(t, "\npages,C1 \\xc2\\x9b2J and bidi \xe2\x80\xaetxt.exe,"));
+	CHECK(contains(t, "\npages,C1 \\xc2\\x9b2J and bidi \\xe2\\x80\\xaetxt.exe,"));
 	CHECK(contains(t, "\nsummary,1234567,1234000,567,3,1200000,1234567890,"));
 	CHECK(contains(t, ",0.425,185.40000000000001,45,16.358025000000001,1234,2024-03-01T00:00:05+01:00,,combined\n") ||
 	      contains(t, ",0.425,185.4,45,16.358025,1234,2024-03-01T00:00:05+01:00,,combined\n"));
