@@ -25,6 +25,7 @@
 #include "merge.h"
 #include "records.h"
 #include "render.h"
+#include "term.h"
 #include "summary.h"
 #include "useragent.h"
 
@@ -1006,13 +1007,16 @@ static void render(struct run *r)
 		ff_report_add_note(&rep, "client addresses anonymized (IPv4 /24, IPv6 /48)");
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
-	bool tty = !r->tmp_path && !r->direct && isatty(fileno(r->out));
+	ff_term term;
+	ff_term_probe(r->tmp_path || r->direct ? -1 : fileno(r->out), &term);
 	ff_render_opts opts = {
 		.separators = !r->o->no_separators,
-		.color = tty && !getenv("NO_COLOR"),
-		.bars = tty,
+		.color = term.color,
+		.bars = term.tty,
+		.ascii = term.ascii,
 		.wide = r->o->wide,
 		.csv_raw = r->o->csv_raw,
+		.width = r->o->width_set ? (unsigned)r->o->width : term.width,
 	};
 	switch (r->out_format) {
 	case OUT_JSON: ff_render_json(r->out, &rep, &opts); break;
