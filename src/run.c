@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #include "records.h"
 #include "render.h"
 #include "term.h"
+#include "outdir.h"
 #include "summary.h"
 #include "useragent.h"
 
@@ -74,22 +76,38 @@ struct run {
 	char *tmp_path;
 	bool direct; /* -o names a device or pipe: no temporary file */
 	bool no_report; /* nothing was rendered: -o keeps its old file */
+	bool outdir;    /* -o DIR/: one file per report (outdir.c) */
 };
 
 static int pick_out_format(struct run *r, char *err, size_t errsz)
 {
 	const char *name = r->o->format;
+	if (r->o->output && ff_outdir_wanted(r->o->output)) {
+		/* a directory takes one table per file: csv (default) or tsv */
+		r->outdir = true;
+		if (r->o->records) {
+			snprintf(err, errsz, "records are written to one file, not to the directory '%s'", r->o->output);
+			return -1;
+		}
+		if (name && strcmp(name, "csv") != 0 && strcmp(name, "tsv") != 0) {
+			snprintf(err, errsz, "-o DIR/ writes one csv or tsv file per report, not %s", name);
+			return -1;
+		}
+		r->out_format = name && strcmp(name, "tsv") == 0 ? OUT_TSV : OUT_CSV;
+		return 0;
+	}
 	if (!name && r->o->output) {
+		/* report.HTML is as much html as report.html */
 		const char *dot = strrchr(r->o->output, '.');
-		if (dot && strcmp(dot, ".json") == 0)
+		if (dot && strcasecmp(dot, ".json") == 0)
 			name = r->o->records ? "jsonl" : "json";
-		else if (dot && strcmp(dot, ".csv") == 0)
+		else if (dot && strcasecmp(dot, ".csv") == 0)
 			name = "csv";
-		else if (dot && strcmp(dot, ".tsv") == 0)
+		else if (dot && strcasecmp(dot, ".tsv") == 0)
 			name = "tsv";
-		else if (dot && strcmp(dot, ".jsonl") == 0)
+		else if (dot && strcasecmp(dot, ".jsonl") == 0)
 			name = "jsonl";
-		else if (dot && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0))
+		else if (dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0))
 			name = "html";
 	}
 	if (r->o->records) {
@@ -126,6 +144,8 @@ static int pick_out_format(struct run *r, char *err, size_t errsz)
  * place at the end, so a reader never sees half a report. */
 static int open_output(struct run *r)
 {
+	if (r->outdir)
+		return ff_outdir_prepare(r->o->output, r->err);
 	if (!r->o->output) {
 		r->out = stdout;
 		return 0;
@@ -183,6 +203,8 @@ static int open_output(struct run *r)
 
 static int close_output(struct run *r)
 {
+	if (r->outdir)
+		return 0;
 	if (r->direct) {
 		int failed = fflush(r->out) != 0 || ferror(r->out);
 		int saved = errno;
@@ -983,7 +1005,9 @@ static void render(struct run *r)
 	if (r->o->records)
 		return;
 	ff_report rep = { 0 };
-	ff_report_options ro = { .top = r->o->top_set ? (size_t)r->o->top : 10 };
+	/* people read ten rows; scripts get every row unless they ask */
+	bool for_people = r->out_format == OUT_TEXT || r->out_format == OUT_HTML;
+	ff_report_options ro = { .top = r->o->top_set ? (size_t)r->o->top : for_people ? 10 : 0 };
 	int rc = r->analysis_failed ? -1 : 0;
 	if (rc == 0)
 		rc = ff_analysis_report(r->analysis, &r->summary, r->format_label, &ro, &rep);
@@ -1008,7 +1032,7 @@ static void render(struct run *r)
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
 	ff_term term;
-	ff_term_probe(r->tmp_path || r->direct ? -1 : fileno(r->out), &term);
+	ff_term_probe(r->tmp_path || r->direct || r->outdir ? -1 : fileno(r->out), &term);
 	ff_render_opts opts = {
 		.separators = !r->o->no_separators,
 		.color = term.color,
@@ -1018,6 +1042,12 @@ static void render(struct run *r)
 		.csv_raw = r->o->csv_raw,
 		.width = r->o->width_set ? (unsigned)r->o->width : term.width,
 	};
+	if (r->outdir) {
+		if (ff_outdir_write(r->o->output, &rep, &opts, r->out_format == OUT_TSV ? '\t' : ',', r->err) != 0)
+			r->status = FF_EXIT_IO;
+		ff_report_free(&rep);
+		return;
+	}
 	switch (r->out_format) {
 	case OUT_JSON: ff_render_json(r->out, &rep, &opts); break;
 	case OUT_CSV: ff_render_csv(r->out, &rep, &opts, ','); break;
