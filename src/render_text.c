@@ -685,7 +685,8 @@ static void render_record(struct out *o, const ff_table *t, size_t r, const stru
 			size_t n = fmt_cell(col, cell, opt->separators, num, hum);
 			o->pad += numw > n ? numw - n : 0;
 			out_bytes(o, num, n);
-			if (hum[0]) {
+			/* the size in units is left out before the width is passed */
+			if (hum[0] && (!width || opt->wide || indent + namew + GAP + numw + 1 + strlen(hum) <= width)) {
 				out_str(o, " ");
 				out_str(o, hum);
 			}
