@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "autoconf.h"
 #include "config.h"
@@ -45,85 +47,131 @@ enum opt_id {
 	OPT_THREADS,
 	OPT_MAX_KEYS,
 	OPT_TZ,
+	OPT_WIDTH,
 };
 
 #define FF_STR_(x) #x
 #define FF_STR(x) FF_STR_(x)
 
+/* --help shows the options under these headings, in this order. */
+enum opt_group { G_INPUT, G_REPORTS, G_OUTPUT, G_MARKETING, G_STATE, G_GENERAL, N_GROUPS };
+static const char *const group_title[N_GROUPS] = {
+	[G_INPUT] = "input",
+	[G_REPORTS] = "reports",
+	[G_OUTPUT] = "output",
+	[G_MARKETING] = "marketing",
+	[G_STATE] = "state",
+	[G_GENERAL] = "general",
+};
+
 struct opt_desc {
 	const char *name;
 	int id;
+	enum opt_group group;
 	const char *arg; /* NULL: takes no argument */
-	const char *help;
+	const char *help; /* one paragraph; --help wraps it */
 };
 
 static const struct opt_desc opt_table[] = {
-	{ .name = "log-format", .id = OPT_LOG_FORMAT, .arg = "FORMAT",
-	  .help = "auto (default), combined, common, vhost_combined, an Apache\n"
-		  "LogFormat or Nginx log_format string, or regex:PATTERN" },
-	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT",
-	  .help = "reports: text (default), csv, tsv, json or html; records: tsv (default),\n"
-		  "csv or jsonl" },
-	{ .name = "output", .id = OPT_OUTPUT, .arg = "FILE",
-	  .help = "write to FILE (replaced atomically) instead of standard output" },
-	{ .name = "report", .id = OPT_REPORT, .arg = "NAMES",
-	  .help = "only these reports (comma-separated; see --list-reports)" },
-	{ .name = "top", .id = OPT_TOP, .arg = "N",
-	  .help = "rows of ranked reports, the rest summed as others (default 10, 0 all)" },
-	{ .name = "since", .id = OPT_SINCE, .arg = "TIME",
+	{ .name = "log-format", .id = OPT_LOG_FORMAT, .group = G_INPUT, .arg = "FORMAT",
+	  .help = "auto (default), combined, common, vhost_combined, an Apache LogFormat or Nginx "
+		  "log_format string, or regex:PATTERN" },
+	{ .name = "since", .id = OPT_SINCE, .group = G_INPUT, .arg = "TIME",
 	  .help = "only requests at or after TIME (YYYY-MM-DD[THH:MM[:SS]][+hh:mm])" },
-	{ .name = "until", .id = OPT_UNTIL, .arg = "TIME",
+	{ .name = "until", .id = OPT_UNTIL, .group = G_INPUT, .arg = "TIME",
 	  .help = "only requests up to TIME (a date alone: to the end of that day)" },
-	{ .name = "include", .id = OPT_INCLUDE, .arg = "FIELD=REGEX",
-	  .help = "only requests whose FIELD matches (path, status, method, client,\n"
-		  "referer, user_agent, vhost); repeatable, all must match" },
-	{ .name = "exclude", .id = OPT_EXCLUDE, .arg = "FIELD=REGEX",
+	{ .name = "include", .id = OPT_INCLUDE, .group = G_INPUT, .arg = "FIELD=REGEX",
+	  .help = "only requests whose FIELD matches (path, status, method, client, referer, "
+		  "user_agent, vhost); repeatable, all must match" },
+	{ .name = "exclude", .id = OPT_EXCLUDE, .group = G_INPUT, .arg = "FIELD=REGEX",
 	  .help = "leave out requests whose FIELD matches; repeatable" },
-	{ .name = "exclude-ip", .id = OPT_EXCLUDE_IP, .arg = "CIDR",
+	{ .name = "exclude-ip", .id = OPT_EXCLUDE_IP, .group = G_INPUT, .arg = "CIDR",
 	  .help = "leave out requests from an address or range; repeatable" },
-	{ .name = "no-bots", .id = OPT_NO_BOTS, .help = "leave out bots' requests" },
-	{ .name = "bots-only", .id = OPT_BOTS_ONLY, .help = "only bots' requests" },
-	{ .name = "anonymize", .id = OPT_ANONYMIZE,
-	  .help = "show client addresses truncated (IPv4 /24, IPv6 /48)" },
-	{ .name = "tz", .id = OPT_TZ, .arg = "ZONE",
-	  .help = "place hours, days and weekdays in this IANA zone (Europe/Berlin,\n"
-		  "UTC) instead of the time written in the log" },
-	{ .name = "site", .id = OPT_SITE, .arg = "HOSTS",
-	  .help = "the site's own host names, comma-separated (default: inferred)" },
-	{ .name = "timeout", .id = OPT_TIMEOUT, .arg = "SECONDS",
-	  .help = "inactivity that ends a visit (default 1800)" },
-	{ .name = "max-keys", .id = OPT_MAX_KEYS, .arg = "N",
-	  .help = "distinct paths, referers... kept per report, the rest summed as\n"
-		  "others, to bound memory (default " FF_STR(FF_MAX_KEYS_DEFAULT) ", 0 no limit)" },
-	{ .name = "ua-regexes", .id = OPT_UA_REGEXES, .arg = "FILE",
-	  .help = "uap-core regexes.yaml (default " FF_UAP_REGEXES ")" },
-	{ .name = "config", .id = OPT_CONFIG, .arg = "FILE",
-	  .help = "read FILE instead of ./footfall.yaml or ~/.config/footfall/config.yaml" },
-	{ .name = "reorder-window", .id = OPT_REORDER_WINDOW, .arg = "SECONDS",
+	{ .name = "no-bots", .id = OPT_NO_BOTS, .group = G_INPUT, .help = "leave out bots' requests" },
+	{ .name = "bots-only", .id = OPT_BOTS_ONLY, .group = G_INPUT, .help = "only bots' requests" },
+	{ .name = "reorder-window", .id = OPT_REORDER_WINDOW, .group = G_INPUT, .arg = "SECONDS",
 	  .help = "lines up to this much out of time order are not late (default 300)" },
-	{ .name = "fields", .id = OPT_FIELDS, .arg = "LIST",
-	  .help = "records: comma-separated columns to print, in order" },
-	{ .name = "no-header", .id = OPT_NO_HEADER,
-	  .help = "records: no header row in tsv and csv" },
-	{ .name = "csv-raw", .id = OPT_CSV_RAW,
-	  .help = "csv: do not neutralise cells that start with = + - @" },
-	{ .name = "no-separators", .id = OPT_NO_SEPARATORS,
+	{ .name = "ua-regexes", .id = OPT_UA_REGEXES, .group = G_INPUT, .arg = "FILE",
+	  .help = "uap-core regexes.yaml (default " FF_UAP_REGEXES ")" },
+	{ .name = "threads", .id = OPT_THREADS, .group = G_INPUT, .arg = "N",
+	  .help = "1: read and count on one thread; 2 (the default with two or more processors): "
+		  "read on one thread while another counts" },
+	{ .name = "report", .id = OPT_REPORT, .group = G_REPORTS, .arg = "NAMES",
+	  .help = "only these reports (comma-separated; see --list-reports)" },
+	{ .name = "list-reports", .id = OPT_LIST_REPORTS, .group = G_REPORTS,
+	  .help = "list the report names and exit" },
+	{ .name = "top", .id = OPT_TOP, .group = G_REPORTS, .arg = "N",
+	  .help = "rows of ranked reports, the rest summed as others (default: 10 in text and "
+		  "html, all in csv, tsv and json; 0 all)" },
+	{ .name = "max-keys", .id = OPT_MAX_KEYS, .group = G_REPORTS, .arg = "N",
+	  .help = "distinct paths, referers... kept per report, the rest summed as others, to "
+		  "bound memory (default " FF_STR(FF_MAX_KEYS_DEFAULT) ", 0 no limit)" },
+	{ .name = "timeout", .id = OPT_TIMEOUT, .group = G_REPORTS, .arg = "SECONDS",
+	  .help = "inactivity that ends a visit (default 1800)" },
+	{ .name = "anonymize", .id = OPT_ANONYMIZE, .group = G_REPORTS,
+	  .help = "show client addresses truncated (IPv4 /24, IPv6 /48)" },
+	{ .name = "tz", .id = OPT_TZ, .group = G_REPORTS, .arg = "ZONE",
+	  .help = "place hours, days and weekdays in this IANA zone (Europe/Berlin, UTC) "
+		  "instead of the time written in the log" },
+	{ .name = "format", .id = OPT_FORMAT, .group = G_OUTPUT, .arg = "FMT",
+	  .help = "reports: text (default), csv, tsv, json or html; records: tsv (default), "
+		  "csv or jsonl" },
+	{ .name = "output", .id = OPT_OUTPUT, .group = G_OUTPUT, .arg = "FILE",
+	  .help = "write to FILE (replaced atomically; the format follows its extension) "
+		  "instead of standard output; a directory (DIR/) gets one csv or tsv file per "
+		  "report" },
+	{ .name = "width", .id = OPT_WIDTH, .group = G_OUTPUT, .arg = "N",
+	  .help = "text: fit N columns (default: the terminal's; no cutting when not a "
+		  "terminal; 0 never cut)" },
+	{ .name = "wide", .id = OPT_WIDE, .group = G_OUTPUT,
+	  .help = "text: never shorten long strings" },
+	{ .name = "no-separators", .id = OPT_NO_SEPARATORS, .group = G_OUTPUT,
 	  .help = "text: no thousands separators in numbers" },
-	{ .name = "wide", .id = OPT_WIDE,
-	  .help = "text: do not shorten long strings" },
-	{ .name = "threads", .id = OPT_THREADS, .arg = "N",
-	  .help = "1: read and count on one thread; 2 (the default with two or more\n"
-		  "processors): read on one thread while another counts" },
-	{ .name = "progress", .id = OPT_PROGRESS,
-	  .help = "show progress on standard error even when it is not a terminal" },
-	{ .name = "quiet", .id = OPT_QUIET,
+	{ .name = "csv-raw", .id = OPT_CSV_RAW, .group = G_OUTPUT,
+	  .help = "csv: do not neutralise cells that start with = + - @" },
+	{ .name = "fields", .id = OPT_FIELDS, .group = G_OUTPUT, .arg = "LIST",
+	  .help = "records: comma-separated columns to print, in order" },
+	{ .name = "no-header", .id = OPT_NO_HEADER, .group = G_OUTPUT,
+	  .help = "records: no header row in tsv and csv" },
+	{ .name = "quiet", .id = OPT_QUIET, .group = G_OUTPUT,
 	  .help = "no warnings about invalid lines" },
-	{ .name = "list-reports", .id = OPT_LIST_REPORTS, .help = "list the report names and exit" },
-	{ .name = "help", .id = OPT_HELP, .help = "show this help and exit" },
-	{ .name = "version", .id = OPT_VERSION, .help = "show the version and exit" },
+	{ .name = "progress", .id = OPT_PROGRESS, .group = G_OUTPUT,
+	  .help = "show progress on standard error even when it is not a terminal" },
+	{ .name = "site", .id = OPT_SITE, .group = G_MARKETING, .arg = "HOSTS",
+	  .help = "the site's own host names, comma-separated (default: inferred)" },
+	{ .name = "config", .id = OPT_CONFIG, .group = G_GENERAL, .arg = "FILE",
+	  .help = "read FILE instead of ./footfall.yaml or ~/.config/footfall/config.yaml" },
+	{ .name = "help", .id = OPT_HELP, .group = G_GENERAL, .help = "show this help and exit" },
+	{ .name = "version", .id = OPT_VERSION, .group = G_GENERAL,
+	  .help = "show the version, the user-agent rules and the optional features, and exit" },
 };
 
 #define N_OPTS (sizeof opt_table / sizeof *opt_table)
+
+enum { HELP_WIDTH = 80, HELP_LEFT = 28 };
+
+/* text word-wrapped into the columns from HELP_LEFT to HELP_WIDTH; the
+ * first line goes on after what is already printed (at HELP_LEFT) */
+static void help_text(FILE *f, const char *h)
+{
+	size_t room = HELP_WIDTH - HELP_LEFT;
+	while (*h) {
+		size_t n = strlen(h);
+		if (n > room) {
+			n = room;
+			while (n > 0 && h[n] != ' ')
+				n--;
+			if (n == 0)
+				n = room;
+		}
+		fprintf(f, "%.*s\n", (int)n, h);
+		h += n;
+		while (*h == ' ')
+			h++;
+		if (*h)
+			fprintf(f, "%*s", HELP_LEFT, "");
+	}
+}
 
 void ff_options_help(FILE *f)
 {
@@ -132,30 +180,102 @@ void ff_options_help(FILE *f)
 	      "\n"
 	      "Analyzes web server access logs (plain or gzip; '-' or no FILE reads\n"
 	      "standard input).  Several files are merged by time.  The records command\n"
-	      "prints one row per valid request instead of reports.\n"
-	      "\n"
-	      "options:\n", f);
-	for (size_t i = 0; i < N_OPTS; i++) {
-		const struct opt_desc *d = &opt_table[i];
-		char left[64];
-		if (d->id < 256)
-			snprintf(left, sizeof left, "-%c, --%s%s%s", d->id, d->name, d->arg ? " " : "", d->arg ? d->arg : "");
-		else
-			snprintf(left, sizeof left, "    --%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
-		const char *h = d->help;
-		fprintf(f, "  %-28s ", left);
-		for (;;) {
-			const char *nl = strchr(h, '\n');
-			if (!nl) {
-				fprintf(f, "%s\n", h);
-				break;
-			}
-			fprintf(f, "%.*s\n  %-28s ", (int)(nl - h), h, "");
-			h = nl + 1;
+	      "prints one row per valid request instead of reports.  Options go before\n"
+	      "or after the command.\n", f);
+	for (int g = 0; g < N_GROUPS; g++) {
+		bool heading = false;
+		for (size_t i = 0; i < N_OPTS; i++) {
+			const struct opt_desc *d = &opt_table[i];
+			if ((int)d->group != g)
+				continue;
+			if (!heading)
+				fprintf(f, "\n%s:\n", group_title[g]);
+			heading = true;
+			char left[64];
+			if (d->id < 256)
+				snprintf(left, sizeof left, "  -%c, --%s%s%s", d->id, d->name, d->arg ? " " : "",
+					 d->arg ? d->arg : "");
+			else
+				snprintf(left, sizeof left, "      --%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+			if (strlen(left) + 2 > HELP_LEFT)
+				fprintf(f, "%s\n%*s", left, HELP_LEFT, "");
+			else
+				fprintf(f, "%-*s", HELP_LEFT, left);
+			help_text(f, d->help);
 		}
 	}
-	fputs("\nExit status: 0 success, 1 input or output failure, 2 usage or configuration error.\n"
-	      "See footfall(1) for the reports, the configuration file and every field.\n", f);
+	fputs("\nExit status: 0 success, 1 input or output failure, 2 usage or\n"
+	      "configuration error.  See footfall(1) for the reports, the configuration\n"
+	      "file and every field.\n", f);
+}
+
+/* The version, where the user-agent rules come from and how old they
+ * are (they decide every browser and bot count), and what was built in. */
+static void print_version(FILE *out, const char *ua_path)
+{
+	struct stat st;
+	const char *path = ua_path ? ua_path : FF_UAP_REGEXES;
+	fprintf(out, "footfall %s\n", PACKAGE_VERSION);
+	if (stat(path, &st) == 0) {
+		char date[32];
+		struct tm tm;
+		time_t t = st.st_mtime;
+		if (gmtime_r(&t, &tm) && strftime(date, sizeof date, "%Y-%m-%d", &tm))
+			fprintf(out, "uap-core rules: %s (%s)\n", path, date);
+		else
+			fprintf(out, "uap-core rules: %s\n", path);
+	} else {
+		fprintf(out, "uap-core rules: %s (missing: every agent is Other)\n", path);
+	}
+#if defined(HAVE_LIBMAXMINDDB) || defined(HAVE_MAXMINDDB)
+	fputs("libmaxminddb: yes\n", out);
+#else
+	fputs("libmaxminddb: no\n", out);
+#endif
+}
+
+/* The index of the command word ("records") in argv, or 0.  It is the
+ * first argument that is neither an option nor an option's value, before
+ * any "--", so `footfall -q records log` works and a file named records
+ * is read as ./records or after --. */
+static int find_command(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return 0;
+		if (a[0] != '-' || a[1] == 0)
+			return strcmp(a, "records") == 0 ? i : 0;
+		if (a[1] == '-') {
+			/* --name VALUE, unless --name=VALUE; a prefix names an
+			 * option as getopt_long takes it */
+			const char *eq = strchr(a + 2, '=');
+			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			const struct opt_desc *hit = NULL;
+			for (size_t k = 0; k < N_OPTS; k++)
+				if (strncmp(opt_table[k].name, a + 2, n) == 0) {
+					hit = &opt_table[k];
+					if (strlen(opt_table[k].name) == n)
+						break;
+				}
+			if (hit && hit->arg && !eq)
+				i++;
+			continue;
+		}
+		/* -qo FILE: the value is the rest of the word, or the next */
+		for (const char *c = a + 1; *c; c++) {
+			const struct opt_desc *hit = NULL;
+			for (size_t k = 0; k < N_OPTS; k++)
+				if (opt_table[k].id == (unsigned char)*c)
+					hit = &opt_table[k];
+			if (hit && hit->arg) {
+				if (c[1] == 0)
+					i++;
+				break;
+			}
+		}
+	}
+	return 0;
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -188,14 +308,15 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 	longopts[N_OPTS] = (struct option){ 0, 0, 0, 0 };
 	shortopts[ns] = 0;
 
-	/* The command word comes first, so a file named "records" is still
-	 * readable as ./records. */
-	int first = 1;
-	if (argc > 1 && strcmp(argv[1], "records") == 0) {
+	int cmd = find_command(argc, argv);
+	if (cmd) {
+		/* take the word out; getopt_long permutes argv anyway */
 		o->records = true;
-		first = 2;
+		for (int i = cmd; i + 1 < argc; i++)
+			argv[i] = argv[i + 1];
+		argc--;
 	}
-	optind = first;
+	optind = 1;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -210,6 +331,14 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 		case OPT_NO_SEPARATORS: o->no_separators = true; break;
 		case OPT_QUIET: o->quiet = true; break;
 		case OPT_WIDE: o->wide = true; break;
+		case OPT_WIDTH: {
+			uint64_t v;
+			if (!ff_sv_to_u64(ff_sv_cstr(optarg), 100000, &v))
+				return usage_error(err, "--width takes a whole number of columns, not '%s'", optarg);
+			o->width = (int64_t)v;
+			o->width_set = true;
+			break;
+		}
 		case OPT_REORDER_WINDOW: {
 			uint64_t v;
 			if (!ff_sv_to_u64(ff_sv_cstr(optarg), 100000000, &v))
@@ -277,7 +406,7 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 			ff_options_help(out);
 			return FF_OPTIONS_DONE;
 		case OPT_VERSION:
-			fprintf(out, "footfall %s\n", PACKAGE_VERSION);
+			print_version(out, o->ua_regexes);
 			return FF_OPTIONS_DONE;
 		case ':':
 			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);

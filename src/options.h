@@ -21,6 +21,8 @@ typedef struct ff_options {
 	bool csv_raw;              /* --csv-raw */
 	bool no_separators;        /* --no-separators */
 	bool wide;                 /* --wide */
+	bool width_set;
+	int64_t width;             /* --width: text columns, 0 no cutting */
 	bool quiet;                /* --quiet */
 	bool reorder_window_set;
 	int64_t reorder_window;    /* --reorder-window */

@@ -15,17 +15,23 @@
 typedef struct ff_render_opts {
 	bool separators; /* text: thousands separators (--no-separators) */
 	bool color;      /* text: ANSI colours (terminal, no NO_COLOR) */
-	bool bars;       /* text: a share bar column (terminal) */
-	bool wide;       /* text: no ellipsis on long strings (--wide) */
+	bool bars;       /* text: a bar column comparing each row with the
+			    largest (terminal) */
+	bool ascii;      /* text: bars and ellipses in ASCII (the locale is
+			    not UTF-8, or TERM=dumb) */
+	bool wide;       /* text: never cut (--wide) */
 	bool csv_raw;    /* csv/tsv: no formula neutralising (--csv-raw) */
-	unsigned width;  /* text: terminal width, 0 unknown (80 assumed) */
+	unsigned width;  /* text: columns to fit; 0: no cutting at all */
 } ff_render_opts;
 
 /* Every renderer takes o NULL as: separators on, 80 columns, nothing
  * else. */
 
-/* Notes, the summary as a name/value list, then each table; log text is
- * escaped as ff_visible() does and cut with "…" to o->width. */
+/* Notes wrapped to o->width, the summary as a name/value list, then each
+ * table fitted to o->width: titles on two lines, then long text cut in the
+ * middle with an ellipsis (never an address or a number), then byte sizes
+ * and bars left out, else one name/value block per row.  Log text is
+ * escaped as ff_visible() does. */
 void ff_render_text(FILE *f, const ff_report *r, const ff_render_opts *o);
 /* SPEC §12: summary, inputs, reports, and a "notes" array of strings. */
 void ff_render_json(FILE *f, const ff_report *r, const ff_render_opts *o);

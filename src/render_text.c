@@ -151,11 +151,41 @@ static size_t vis_width(ff_sv s, size_t cap)
 	return w;
 }
 
-/* s made visible in exactly w columns, cut with "…" when wider. */
-static void put_vis(struct out *o, ff_sv s, size_t w, bool right)
+/* The index of the first unit of s's shortest tail that takes at most w
+ * columns; total is s's whole width. */
+static size_t tail_start(ff_sv s, size_t total, size_t w)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	size_t sw = vis_width(s, w), used = 0;
+	size_t i = 0, left = total;
+	struct unit u;
+	while (i < s.n && left > w) {
+		next_unit(p + i, s.n - i, &u);
+		left -= u.width;
+		i += u.step;
+	}
+	return i;
+}
+
+static void put_units(struct out *o, ff_sv s, size_t from, size_t to_w, size_t *used)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	struct unit u;
+	for (size_t i = from; i < s.n; i += u.step) {
+		next_unit(p + i, s.n - i, &u);
+		if (*used + u.width > to_w)
+			break;
+		out_bytes(o, u.buf, u.len);
+		*used += u.width;
+	}
+}
+
+/* s made visible in exactly w columns.  When wider it is cut in the
+ * middle, so that both the start and the end of a path or URL (usually
+ * the part that tells two rows apart) stay visible. */
+static void put_vis(struct out *o, ff_sv s, size_t w, bool right, bool ascii)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t sw = vis_width(s, SIZE_MAX), used = 0;
 	struct unit u;
 
 	if (sw <= w) {
@@ -169,17 +199,19 @@ static void put_vis(struct out *o, ff_sv s, size_t w, bool right)
 			o->pad += w - sw;
 		return;
 	}
-	if (w == 0)
+	const char *ell = ascii ? "..." : "\xe2\x80\xa6";
+	size_t ellw = ascii ? 3 : 1;
+	if (w <= ellw) {
+		put_units(o, s, 0, w, &used);
+		o->pad += w - used;
 		return;
-	for (size_t i = 0; i < s.n; i += u.step) {
-		next_unit(p + i, s.n - i, &u);
-		if (used + u.width > w - 1)
-			break;
-		out_bytes(o, u.buf, u.len);
-		used += u.width;
 	}
-	out_str(o, "\xe2\x80\xa6");
-	o->pad += w - used - 1;
+	size_t head = (w - ellw) / 2, tail = w - ellw - head;
+	put_units(o, s, 0, head, &used);
+	out_str(o, ell);
+	size_t tused = 0;
+	put_units(o, s, tail_start(s, sw, tail), tail, &tused);
+	o->pad += w - used - ellw - tused;
 }
 
 /* --- numbers for people ------------------------------------------------ */
@@ -243,180 +275,283 @@ static const char *col_title(const ff_column *col)
 	return col->title ? col->title : col->name;
 }
 
-/* --- notes and the summary --------------------------------------------- */
+/* --- notes ------------------------------------------------------------- */
 
-static void put_line(struct out *o, const char *s, bool bold, bool color)
+static bool note_num_before(const char *s, size_t i)
 {
-	if (bold && color)
+	return i == 0 || s[i - 1] == ' ' || s[i - 1] == '(';
+}
+
+static bool note_num_after(char c)
+{
+	return c == 0 || c == ' ' || c == ')' || c == ',' || c == ';' || c == '%' || c == '.';
+}
+
+/* A note with its counts grouped as the tables group them ("12,345 of
+ * 67,890 visits").  Only a run of digits standing as a word of its own
+ * is a count: dates, addresses, ports, versions, p-values and anything
+ * quoted ('regex') keep their digits as written.  NULL when out of
+ * memory. */
+static char *group_note(const char *s, bool seps)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + n / 3 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	bool quoted = false;
+	for (size_t i = 0; i < n;) {
+		if (s[i] == '\'')
+			quoted = !quoted;
+		size_t j = i;
+		while (j < n && s[j] >= '0' && s[j] <= '9')
+			j++;
+		if (j == i) {
+			out[o++] = s[i++];
+			continue;
+		}
+		bool group = seps && !quoted && j - i >= 4 && note_num_before(s, i) && note_num_after(s[j]);
+		for (size_t k = i; k < j; k++) {
+			if (group && k > i && (j - k) % 3 == 0)
+				out[o++] = ',';
+			out[o++] = s[k];
+		}
+		i = j;
+	}
+	out[o] = 0;
+	return out;
+}
+
+/* Text for people (notes) made visible and wrapped at spaces to width
+ * (0: no limit); lines after the first are indented by two more.  A word
+ * wider than a line is cut there, not let past the edge. */
+static void put_wrapped(struct out *o, const char *text, size_t indent, size_t width, const ff_render_opts *opt)
+{
+	char *grouped = group_note(text, opt->separators);
+	ff_sv s = ff_sv_cstr(grouped ? grouped : text);
+	size_t lead = indent;
+	while (s.n) {
+		size_t room = width == 0 ? SIZE_MAX : width > lead + MIN_CUT ? width - lead : MIN_CUT;
+		const unsigned char *p = (const unsigned char *)s.p;
+		size_t i = 0, w = 0, last_space = 0;
+		struct unit u;
+		while (i < s.n) {
+			next_unit(p + i, s.n - i, &u);
+			if (w + u.width > room)
+				break;
+			if (p[i] == ' ' && i > 0)
+				last_space = i;
+			w += u.width;
+			i += u.step;
+		}
+		size_t take = i == s.n ? s.n : last_space ? last_space : i ? i : u.step;
+		ff_sv line = { s.p, take };
+		o->pad += lead;
+		put_vis(o, line, vis_width(line, SIZE_MAX), false, opt->ascii);
+		out_eol(o);
+		s.p += take, s.n -= take;
+		while (s.n && s.p[0] == ' ')
+			s.p++, s.n--;
+		lead = indent + INDENT;
+	}
+	free(grouped);
+}
+
+static void put_title(struct out *o, const char *s, const ff_render_opts *opt)
+{
+	if (opt->color)
 		out_ctl(o, SGR_BOLD);
-	ff_sv v = ff_sv_cstr(s);
-	put_vis(o, v, vis_width(v, SIZE_MAX), false);
-	if (bold && color)
+	out_str(o, s);
+	if (opt->color)
 		out_ctl(o, SGR_RESET);
 	out_eol(o);
 }
 
-/* name  value, one line per summary column; numbers right-aligned to one
- * edge, text left-aligned from the same column. */
-static void render_summary(struct out *o, const ff_table *t, const ff_render_opts *opt, size_t width)
-{
-	char num[NUM_BUF], hum[NUM_BUF];
-	size_t namew = 0, numw = 1;
-
-	put_line(o, t->title ? t->title : "Summary", true, opt->color);
-	if (t->n_rows == 0)
-		return;
-	const ff_cell *row = ff_table_row(t, 0);
-	for (size_t c = 0; c < t->n_cols; c++) {
-		size_t w = vis_width(ff_sv_cstr(col_title(&t->cols[c])), SIZE_MAX);
-		if (w > namew)
-			namew = w;
-		if (t->cols[c].kind != FF_COL_TEXT && !row[c].null) {
-			w = fmt_cell(&t->cols[c], &row[c], opt->separators, num, hum);
-			if (w > numw)
-				numw = w;
-		}
-	}
-	size_t textw = width > INDENT + namew + GAP + MIN_CUT ? width - INDENT - namew - GAP : MIN_CUT;
-	for (size_t c = 0; c < t->n_cols; c++) {
-		const ff_column *col = &t->cols[c];
-		o->pad += INDENT;
-		put_vis(o, ff_sv_cstr(col_title(col)), namew + GAP, false);
-		if (col->kind == FF_COL_TEXT && !row[c].null) {
-			ff_sv s = row[c].v.s;
-			put_vis(o, s, opt->wide ? vis_width(s, SIZE_MAX) : textw, false);
-		} else if (row[c].null) {
-			o->pad += col->kind == FF_COL_TEXT ? 0 : numw - 1;
-			out_str(o, "-");
-		} else {
-			size_t n = fmt_cell(col, &row[c], opt->separators, num, hum);
-			o->pad += numw - n;
-			out_bytes(o, num, n);
-			if (hum[0]) {
-				out_str(o, " ");
-				out_str(o, hum);
-			}
-		}
-		out_eol(o);
-	}
-}
-
 /* --- tables ------------------------------------------------------------- */
 
-struct colw {
-	size_t w;    /* the whole column */
-	size_t nat;  /* before fit() cut it */
-	size_t numw; /* bytes: the number part */
-	size_t humw; /* bytes: the "(1.2 MiB)" part */
+/* Reports whose key repeats other columns of the row ("checkout 2" beside
+ * funnel checkout, step 2): the text leaves the key out. */
+static bool key_repeats_columns(const ff_table *t)
+{
+	static const char *const names[] = { "funnels", "funnel_exits", "experiments" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (t->name && strcmp(t->name, names[i]) == 0)
+			return t->n_cols > 1;
+	return false;
+}
+
+/* Text columns that are never cut: a shortened address names nobody. */
+static bool never_cut(const ff_table *t, size_t c)
+{
+	return c == 0 && t->name && strcmp(t->name, "hosts") == 0;
+}
+
+struct col {
+	size_t idx;   /* in the table */
+	bool text;    /* left-aligned and cuttable */
+	bool fixed;   /* text never cut */
+	size_t cellw; /* the widest cell */
+	size_t numw;  /* bytes: the number part */
+	size_t humw;  /* bytes: the "(1.2 MiB)" part */
+	size_t plainw; /* bytes: the widest cell that is not a byte count */
+	bool hum;     /* bytes: the size part shown */
+	ff_sv t1, t2; /* the title on one line (t2 empty), or two */
+	size_t w;     /* as laid out */
 };
 
-static bool cell_is_others_key(const ff_table *t, size_t r, size_t c)
+static bool is_others_row(const ff_table *t, size_t r)
 {
-	return c == 0 && t->has_others && r + 1 == t->n_rows;
+	return t->has_others && r + 1 == t->n_rows;
 }
 
-/* One pass over the cells: the natural width of every column, and the
- * bar total.  Text is measured only up to cap (the terminal width unless
- * --wide), so a huge cell costs no more than it can show. */
-static void measure(const ff_table *t, const ff_render_opts *opt, size_t cap, struct colw *cw, double *bar_total)
+/* The title split at the space that makes its longer half shortest. */
+static void split_title(const char *title, ff_sv *a, ff_sv *b)
+{
+	ff_sv s = ff_sv_cstr(title);
+	size_t best = s.n, best_w = SIZE_MAX;
+	for (size_t i = 1; i + 1 < s.n; i++) {
+		if (s.p[i] != ' ')
+			continue;
+		size_t lw = vis_width((ff_sv){ s.p, i }, SIZE_MAX), rw = vis_width((ff_sv){ s.p + i + 1, s.n - i - 1 }, SIZE_MAX);
+		size_t w = lw > rw ? lw : rw;
+		if (w < best_w)
+			best_w = w, best = i;
+	}
+	if (best == s.n) {
+		*a = s, *b = (ff_sv){ s.p + s.n, 0 };
+		return;
+	}
+	*a = (ff_sv){ s.p, best };
+	*b = (ff_sv){ s.p + best + 1, s.n - best - 1 };
+}
+
+/* One pass over the cells: the widest cell of every shown column. */
+static void measure(const ff_table *t, const ff_render_opts *opt, struct col *cols, size_t ncols)
 {
 	char num[NUM_BUF], hum[NUM_BUF];
-	for (size_t c = 0; c < t->n_cols; c++) {
-		cw[c].w = vis_width(ff_sv_cstr(col_title(&t->cols[c])), cap);
-		cw[c].numw = cw[c].humw = 0;
-	}
-	*bar_total = 0;
-	for (size_t r = 0; r < t->n_rows; r++) {
-		const ff_cell *row = ff_table_row(t, r);
-		for (size_t c = 0; c < t->n_cols; c++) {
-			const ff_column *col = &t->cols[c];
+	for (size_t k = 0; k < ncols; k++) {
+		struct col *cl = &cols[k];
+		const ff_column *col = &t->cols[cl->idx];
+		cl->cellw = cl->numw = cl->humw = cl->plainw = 0;
+		cl->hum = true;
+		for (size_t r = 0; r < t->n_rows; r++) {
+			const ff_cell *cell = &ff_table_row(t, r)[cl->idx];
 			size_t w;
-			if (cell_is_others_key(t, r, c)) {
+			if (is_others_row(t, r) && k == 0) {
 				w = strlen("(others)");
-			} else if (row[c].null) {
+			} else if (cell->null) {
 				w = 1;
 			} else if (col->kind == FF_COL_TEXT) {
-				w = vis_width(row[c].v.s, cap);
+				w = vis_width(cell->v.s, SIZE_MAX);
 			} else {
-				w = fmt_cell(col, &row[c], opt->separators && c > 0, num, hum);
+				w = fmt_cell(col, cell, opt->separators && cl->idx > 0, num, hum);
 				if (col->kind == FF_COL_BYTES) {
 					size_t hw = strlen(hum);
-					if (w > cw[c].numw)
-						cw[c].numw = w;
-					if (hw > cw[c].humw)
-						cw[c].humw = hw;
-					w += 1 + hw;
+					if (w > cl->numw)
+						cl->numw = w;
+					if (hw > cl->humw)
+						cl->humw = hw;
+					continue;
 				}
 			}
-			if (w > cw[c].w)
-				cw[c].w = w;
+			if (w > cl->plainw)
+				cl->plainw = w;
 		}
-		if (t->bar_col > 0 && (size_t)t->bar_col < t->n_cols)
-			*bar_total += ff_cell_magnitude(&t->cols[t->bar_col], &row[t->bar_col]);
 	}
-	for (size_t c = 0; c < t->n_cols; c++)
-		if (t->cols[c].kind == FF_COL_BYTES && cw[c].numw + 1 + cw[c].humw > cw[c].w)
-			cw[c].w = cw[c].numw + 1 + cw[c].humw;
 }
 
-/* Narrows text columns until the table fits the width: every text column
- * is capped at one level L, the largest that fits, but never below
- * MIN_CUT; numbers are never cut. */
-static void fit(const ff_table *t, struct colw *cw, size_t fixed, size_t width)
+/* The widest cell, with or without the size part of byte counts. */
+static size_t cell_width(const struct col *cl)
 {
-	size_t avail = width > fixed ? width - fixed : 0, sum = 0, maxw = 0;
-	for (size_t c = 0; c < t->n_cols; c++) {
-		cw[c].nat = cw[c].w;
-		if (t->cols[c].kind != FF_COL_TEXT)
-			continue;
-		sum += cw[c].w;
-		if (cw[c].w > maxw)
-			maxw = cw[c].w;
+	size_t w = cl->hum ? cl->numw + 1 + cl->humw : cl->numw;
+	if (!cl->humw && !cl->numw)
+		w = 0;
+	return cl->plainw > w ? cl->plainw : w;
+}
+
+/* Widths for titles on one line or two; returns the line's width. */
+static size_t set_widths(struct col *cols, size_t ncols, bool two_lines, bool hum, size_t fixed)
+{
+	size_t total = fixed;
+	for (size_t k = 0; k < ncols; k++) {
+		struct col *cl = &cols[k];
+		size_t tw;
+		cl->hum = hum;
+		cl->cellw = cell_width(cl);
+		if (two_lines) {
+			size_t a = vis_width(cl->t1, SIZE_MAX), b = vis_width(cl->t2, SIZE_MAX);
+			tw = a > b ? a : b;
+		} else {
+			tw = vis_width(cl->t1, SIZE_MAX) + (cl->t2.n ? 1 + vis_width(cl->t2, SIZE_MAX) : 0);
+		}
+		cl->w = cl->cellw > tw ? cl->cellw : tw;
+		total += cl->w;
 	}
-	if (sum <= avail)
-		return;
-	size_t lo = MIN_CUT, hi = maxw;
+	return total;
+}
+
+/* Narrows the cuttable text columns until the line fits: each is capped at
+ * one level L, the largest that fits, never below MIN_CUT.  Returns the
+ * line's width after. */
+static size_t cut_text(struct col *cols, size_t ncols, size_t total, size_t width)
+{
+	size_t other = total, maxw = 0;
+	for (size_t k = 0; k < ncols; k++)
+		if (cols[k].text && !cols[k].fixed) {
+			other -= cols[k].w;
+			if (cols[k].w > maxw)
+				maxw = cols[k].w;
+		}
+	size_t avail = width > other ? width - other : 0;
+	size_t lo = MIN_CUT, hi = maxw > MIN_CUT ? maxw : MIN_CUT;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo + 1) / 2, s = 0;
-		for (size_t c = 0; c < t->n_cols; c++)
-			if (t->cols[c].kind == FF_COL_TEXT)
-				s += cw[c].w < mid ? cw[c].w : mid;
+		for (size_t k = 0; k < ncols; k++)
+			if (cols[k].text && !cols[k].fixed)
+				s += cols[k].w < mid ? cols[k].w : mid;
 		if (s <= avail)
 			lo = mid;
 		else
 			hi = mid - 1;
 	}
-	sum = 0;
-	for (size_t c = 0; c < t->n_cols; c++) {
-		if (t->cols[c].kind != FF_COL_TEXT)
+	size_t sum = 0;
+	for (size_t k = 0; k < ncols; k++) {
+		if (!cols[k].text || cols[k].fixed)
 			continue;
-		if (cw[c].w > lo)
-			cw[c].w = lo;
-		sum += cw[c].w;
+		if (cols[k].w > lo)
+			cols[k].w = lo;
+		sum += cols[k].w;
 	}
 	/* what the single level leaves over goes to the columns it cut */
-	for (size_t c = 0; c < t->n_cols && sum < avail; c++)
-		if (t->cols[c].kind == FF_COL_TEXT && cw[c].w < cw[c].nat)
-			cw[c].w++, sum++;
+	for (size_t k = 0; k < ncols && sum < avail; k++)
+		if (cols[k].text && !cols[k].fixed && cols[k].w == lo && cols[k].w < cols[k].cellw)
+			cols[k].w++, sum++;
+	return other + sum;
 }
 
-/* Eighths of a block per step: the share bar is exact to 1/80 of its
- * width. */
-static void put_bar(struct out *o, double v, double total)
+/* Eighths of a block per step (ASCII: one '#' per step): bars compare a
+ * row with the largest. */
+static void put_bar(struct out *o, double v, double max, bool ascii)
 {
 	static const char *const part[] = { "", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d",
 					    "\xe2\x96\x8c", "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89" };
-	if (total <= 0 || v <= 0)
+	if (max <= 0 || v <= 0)
 		return;
-	double share = v / total;
-	size_t eighths = (size_t)(share * BAR_W * 8 + 0.5);
-	if (eighths == 0)
-		eighths = 1; /* not nothing: something is there */
-	if (eighths > BAR_W * 8)
-		eighths = BAR_W * 8;
-	for (size_t i = 0; i < eighths / 8; i++)
+	double share = v / max;
+	size_t steps = ascii ? 1 : 8;
+	size_t n = (size_t)(share * BAR_W * (double)steps + 0.5);
+	if (n == 0)
+		n = 1; /* not nothing: something is there */
+	if (n > BAR_W * steps)
+		n = BAR_W * steps;
+	if (ascii) {
+		for (size_t i = 0; i < n; i++)
+			out_str(o, "#");
+		return;
+	}
+	for (size_t i = 0; i < n / 8; i++)
 		out_str(o, "\xe2\x96\x88");
-	out_str(o, part[eighths % 8]);
+	out_str(o, part[n % 8]);
 }
 
 static void put_ascii(struct out *o, const char *s, size_t n, size_t w, bool right)
@@ -428,93 +563,264 @@ static void put_ascii(struct out *o, const char *s, size_t n, size_t w, bool rig
 		o->pad += w > n ? w - n : 0;
 }
 
-static void render_row(struct out *o, const ff_table *t, size_t r, const struct colw *cw, const ff_render_opts *opt,
-		       bool bar, double bar_total)
+/* One cell in w columns; bytes cells with their number and size parts
+ * aligned to the column's. */
+static void put_cell(struct out *o, const ff_table *t, size_t r, const struct col *cl, bool first,
+		     const ff_render_opts *opt, size_t w)
 {
 	char num[NUM_BUF], hum[NUM_BUF];
+	const ff_column *col = &t->cols[cl->idx];
+	const ff_cell *cell = &ff_table_row(t, r)[cl->idx];
+	bool right = col->kind != FF_COL_TEXT;
+	if (first && is_others_row(t, r)) {
+		put_ascii(o, "(others)", 8, w, right);
+	} else if (cell->null) {
+		put_ascii(o, "-", 1, w, right);
+	} else if (col->kind == FF_COL_TEXT) {
+		put_vis(o, cell->v.s, w, false, opt->ascii);
+	} else if (col->kind == FF_COL_BYTES) {
+		size_t n = fmt_cell(col, cell, opt->separators && cl->idx > 0, num, hum);
+		size_t part = cl->hum ? cl->numw + 1 + cl->humw : cl->numw;
+		o->pad += w > part ? w - part : 0;
+		put_ascii(o, num, n, cl->numw, true);
+		if (cl->hum)
+			put_ascii(o, hum, strlen(hum), cl->humw + 1, true);
+	} else {
+		size_t n = fmt_cell(col, cell, opt->separators && cl->idx > 0, num, hum);
+		put_ascii(o, num, n, w, true);
+	}
+}
+
+static void render_row(struct out *o, const ff_table *t, size_t r, const struct col *cols, size_t ncols,
+		       const ff_render_opts *opt, bool bar, double bar_max)
+{
 	const ff_cell *row = ff_table_row(t, r);
-	bool others = t->has_others && r + 1 == t->n_rows;
+	bool others = is_others_row(t, r);
 
 	if (others && opt->color)
 		out_ctl(o, SGR_DIM);
 	o->pad += INDENT;
-	for (size_t c = 0; c < t->n_cols; c++) {
-		const ff_column *col = &t->cols[c];
-		bool right = col->kind != FF_COL_TEXT;
-		if (c > 0)
+	for (size_t k = 0; k < ncols; k++) {
+		if (k > 0)
 			o->pad += GAP;
-		if (cell_is_others_key(t, r, c)) {
-			put_ascii(o, "(others)", 8, cw[c].w, right);
-		} else if (row[c].null) {
-			put_ascii(o, "-", 1, cw[c].w, right);
-		} else if (col->kind == FF_COL_TEXT) {
-			put_vis(o, row[c].v.s, cw[c].w, false);
-		} else if (col->kind == FF_COL_BYTES) {
-			size_t n = fmt_cell(col, &row[c], opt->separators && c > 0, num, hum);
-			o->pad += cw[c].w - cw[c].numw - 1 - cw[c].humw;
-			put_ascii(o, num, n, cw[c].numw, true);
-			put_ascii(o, hum, strlen(hum), cw[c].humw + 1, true);
-		} else {
-			size_t n = fmt_cell(col, &row[c], opt->separators && c > 0, num, hum);
-			put_ascii(o, num, n, cw[c].w, true);
-		}
+		put_cell(o, t, r, &cols[k], k == 0, opt, cols[k].w);
 	}
-	if (bar) {
+	/* the others row sums many keys: a bar would only dwarf the rows */
+	if (bar && !others) {
 		o->pad += GAP;
-		put_bar(o, ff_cell_magnitude(&t->cols[t->bar_col], &row[t->bar_col]), bar_total);
+		put_bar(o, ff_cell_magnitude(&t->cols[t->bar_col], &row[t->bar_col]), bar_max, opt->ascii);
 	}
 	if (others && opt->color)
 		out_ctl(o, SGR_RESET);
 	out_eol(o);
 }
 
+static void render_header(struct out *o, const struct col *cols, size_t ncols, bool two_lines,
+			  const ff_table *t, const ff_render_opts *opt)
+{
+	for (int line = two_lines ? 0 : 1; line < 2; line++) {
+		if (opt->color)
+			out_ctl(o, SGR_BOLD);
+		o->pad += INDENT;
+		for (size_t k = 0; k < ncols; k++) {
+			const struct col *cl = &cols[k];
+			bool right = t->cols[cl->idx].kind != FF_COL_TEXT;
+			if (k > 0)
+				o->pad += GAP;
+			ff_sv title;
+			if (two_lines)
+				title = line == 0 ? (cl->t2.n ? cl->t1 : (ff_sv){ cl->t1.p, 0 }) : (cl->t2.n ? cl->t2 : cl->t1);
+			else
+				title = ff_sv_cstr(col_title(&t->cols[cl->idx]));
+			put_vis(o, title, cl->w, right, opt->ascii);
+		}
+		if (opt->color)
+			out_ctl(o, SGR_RESET);
+		out_eol(o);
+	}
+}
+
+/* The widths a name/value list of rows [from, to) aligns to: the widest
+ * title, and the widest number. */
+static void record_widths(const ff_table *t, size_t from, size_t to, const struct col *cols, size_t ncols,
+			  const ff_render_opts *opt, size_t *namew, size_t *numw)
+{
+	char num[NUM_BUF], hum[NUM_BUF];
+	*namew = 0, *numw = 1;
+	for (size_t k = 0; k < ncols; k++) {
+		const ff_column *col = &t->cols[cols[k].idx];
+		size_t w = vis_width(ff_sv_cstr(col_title(col)), SIZE_MAX);
+		if (w > *namew)
+			*namew = w;
+		for (size_t r = from; r < to && col->kind != FF_COL_TEXT; r++) {
+			const ff_cell *cell = &ff_table_row(t, r)[cols[k].idx];
+			if (!cell->null && (w = fmt_cell(col, cell, opt->separators, num, hum)) > *numw)
+				*numw = w;
+		}
+	}
+}
+
+/* A name/value list: names left-aligned, numbers right-aligned to one
+ * edge, text left-aligned from the same column, cut to the width.  The
+ * summary is one; so is each row of a table too wide for the width. */
+static void render_record(struct out *o, const ff_table *t, size_t r, const struct col *cols, size_t ncols,
+			  size_t indent, size_t width, const ff_render_opts *opt, size_t namew, size_t numw)
+{
+	char num[NUM_BUF], hum[NUM_BUF];
+	const ff_cell *row = ff_table_row(t, r);
+	size_t textw = width == 0 || opt->wide ? SIZE_MAX
+		       : width > indent + namew + GAP + MIN_CUT ? width - indent - namew - GAP : MIN_CUT;
+	for (size_t k = 0; k < ncols; k++) {
+		const ff_column *col = &t->cols[cols[k].idx];
+		const ff_cell *cell = &row[cols[k].idx];
+		o->pad += indent;
+		put_vis(o, ff_sv_cstr(col_title(col)), namew + GAP, false, opt->ascii);
+		if (col->kind == FF_COL_TEXT && !cell->null) {
+			size_t sw = vis_width(cell->v.s, SIZE_MAX);
+			put_vis(o, cell->v.s, sw < textw ? sw : textw, false, opt->ascii);
+		} else if (cell->null) {
+			o->pad += col->kind == FF_COL_TEXT ? 0 : numw - 1;
+			out_str(o, "-");
+		} else {
+			size_t n = fmt_cell(col, cell, opt->separators, num, hum);
+			o->pad += numw > n ? numw - n : 0;
+			out_bytes(o, num, n);
+			/* the size in units is left out before the width is passed */
+			if (hum[0] && (!width || opt->wide || indent + namew + GAP + numw + 1 + strlen(hum) <= width)) {
+				out_str(o, " ");
+				out_str(o, hum);
+			}
+		}
+		out_eol(o);
+	}
+}
+
+static void render_summary(struct out *o, const ff_table *t, const ff_render_opts *opt, size_t width)
+{
+	put_title(o, t->title ? t->title : "Summary", opt);
+	if (t->n_rows == 0 || t->n_cols == 0)
+		return;
+	struct col *cols = calloc(t->n_cols, sizeof *cols);
+	if (!cols)
+		return;
+	for (size_t c = 0; c < t->n_cols; c++)
+		cols[c].idx = c;
+	size_t namew, numw;
+	record_widths(t, 0, 1, cols, t->n_cols, opt, &namew, &numw);
+	render_record(o, t, 0, cols, t->n_cols, INDENT, width, opt, namew, numw);
+	free(cols);
+}
+
+/* Each row as a name/value list under its key: the layout of last resort
+ * for a table no cutting can fit in the width. */
+static void render_vertical(struct out *o, const ff_table *t, const struct col *cols, size_t ncols,
+			    size_t width, const ff_render_opts *opt)
+{
+	/* the key is each block's heading */
+	size_t skip = cols[0].idx == 0 && ncols > 1 ? 1 : 0, namew, numw;
+	record_widths(t, 0, t->n_rows, cols + skip, ncols - skip, opt, &namew, &numw);
+	for (size_t r = 0; r < t->n_rows; r++) {
+		const ff_cell *key = &ff_table_row(t, r)[0];
+		bool others = is_others_row(t, r);
+		o->pad += INDENT;
+		if (opt->color)
+			out_ctl(o, others ? SGR_DIM : SGR_BOLD);
+		if (others || key->null || t->cols[0].kind != FF_COL_TEXT) {
+			char num[NUM_BUF], hum[NUM_BUF];
+			size_t n = others ? (size_t)snprintf(num, sizeof num, "(others)")
+				   : key->null ? (size_t)snprintf(num, sizeof num, "-")
+				   : fmt_cell(&t->cols[0], key, false, num, hum);
+			out_bytes(o, num, n);
+		} else {
+			size_t sw = vis_width(key->v.s, SIZE_MAX);
+			size_t room = width > INDENT + MIN_CUT ? width - INDENT : MIN_CUT;
+			put_vis(o, key->v.s, width && sw > room ? room : sw, false, opt->ascii);
+		}
+		if (opt->color)
+			out_ctl(o, SGR_RESET);
+		out_eol(o);
+		render_record(o, t, r, cols + skip, ncols - skip, 2 * INDENT, width, opt, namew, numw);
+	}
+}
+
 static void render_table(struct out *o, const ff_table *t, const ff_render_opts *opt, size_t width)
 {
-	put_line(o, t->title ? t->title : t->name, true, opt->color);
-	if (t->note) {
-		o->pad += INDENT;
-		put_line(o, t->note, false, false);
-	}
+	put_title(o, t->title ? t->title : t->name, opt);
+	if (t->note)
+		put_wrapped(o, t->note, INDENT, width, opt);
 	if (t->n_rows == 0 || t->n_cols == 0) {
 		o->pad += INDENT;
 		out_str(o, "(no rows)");
 		out_eol(o);
 		return;
 	}
-	struct colw *cw = malloc(t->n_cols * sizeof *cw);
-	if (!cw) {
+	struct col *cols = calloc(t->n_cols, sizeof *cols);
+	if (!cols) {
 		o->pad += INDENT;
 		out_str(o, "(not enough memory to lay out this table)");
 		out_eol(o);
 		return;
 	}
+	size_t ncols = 0;
+	bool any_split = false;
+	for (size_t c = key_repeats_columns(t) ? 1 : 0; c < t->n_cols; c++) {
+		struct col *cl = &cols[ncols++];
+		cl->idx = c;
+		cl->text = t->cols[c].kind == FF_COL_TEXT;
+		cl->fixed = never_cut(t, c);
+		/* only numbers' titles go on two lines: they are wider
+		 * than their numbers, text columns are wide anyway */
+		if (cl->text)
+			cl->t1 = ff_sv_cstr(col_title(&t->cols[c])), cl->t2 = (ff_sv){ cl->t1.p + cl->t1.n, 0 };
+		else
+			split_title(col_title(&t->cols[c]), &cl->t1, &cl->t2);
+		any_split |= cl->t2.n > 0;
+	}
 	bool bar = opt->bars && t->bar_col > 0 && (size_t)t->bar_col < t->n_cols &&
 		   t->cols[t->bar_col].kind != FF_COL_TEXT && t->cols[t->bar_col].kind != FF_COL_BOOL;
-	double bar_total;
-	measure(t, opt, opt->wide ? SIZE_MAX : width, cw, &bar_total);
-	if (!opt->wide) {
-		size_t fixed = INDENT + GAP * (t->n_cols - 1) + (bar ? GAP + BAR_W : 0);
-		for (size_t c = 0; c < t->n_cols; c++)
-			if (t->cols[c].kind != FF_COL_TEXT)
-				fixed += cw[c].w;
-		fit(t, cw, fixed, width);
+	double bar_max = 0;
+	for (size_t r = 0; bar && r < t->n_rows; r++) {
+		double v = ff_cell_magnitude(&t->cols[t->bar_col], &ff_table_row(t, r)[t->bar_col]);
+		if (!is_others_row(t, r) && v > bar_max)
+			bar_max = v;
+	}
+	measure(t, opt, cols, ncols);
+
+	/* The cheapest change that makes the table fit, in order: none,
+	 * numbers' titles on two lines, byte counts without their size in
+	 * units, no bars, long text cut (a key is cut only when it must be);
+	 * else one block per row. */
+	size_t fixed = INDENT + GAP * (ncols - 1);
+	bool two_lines = false, vertical = false;
+	size_t limit = opt->wide ? 0 : width;
+	if (!limit) {
+		set_widths(cols, ncols, false, true, fixed);
+	} else {
+		bool fits = false, want_bar = bar;
+		for (int step = 0; step < 5 && !fits; step++) {
+			two_lines = step >= 1 && any_split;
+			bar = want_bar && step < 3;
+			size_t barw = bar ? GAP + BAR_W : 0;
+			size_t total = set_widths(cols, ncols, two_lines, step < 2, fixed) + barw;
+			if (step == 4 && total > limit)
+				total = cut_text(cols, ncols, total, limit);
+			fits = total <= limit;
+		}
+		if (!fits) {
+			vertical = true;
+			for (size_t k = 0; k < ncols; k++)
+				cols[k].hum = true;
+		}
 	}
 
-	if (opt->color)
-		out_ctl(o, SGR_BOLD);
-	o->pad += INDENT;
-	for (size_t c = 0; c < t->n_cols; c++) {
-		const ff_column *col = &t->cols[c];
-		if (c > 0)
-			o->pad += GAP;
-		put_vis(o, ff_sv_cstr(col_title(col)), cw[c].w, col->kind != FF_COL_TEXT);
+	if (vertical)
+		render_vertical(o, t, cols, ncols, limit, opt);
+	else {
+		render_header(o, cols, ncols, two_lines, t, opt);
+		for (size_t r = 0; r < t->n_rows; r++)
+			render_row(o, t, r, cols, ncols, opt, bar, bar_max);
 	}
-	if (opt->color)
-		out_ctl(o, SGR_RESET);
-	out_eol(o);
-	for (size_t r = 0; r < t->n_rows; r++)
-		render_row(o, t, r, cw, opt, bar, bar_total);
-	free(cw);
+	free(cols);
 }
 
 void ff_render_text(FILE *f, const ff_report *r, const ff_render_opts *opt)
@@ -524,9 +830,9 @@ void ff_render_text(FILE *f, const ff_report *r, const ff_render_opts *opt)
 
 	if (!opt)
 		opt = &default_opts;
-	size_t width = opt->width ? opt->width : DEFAULT_WIDTH;
+	size_t width = opt->wide ? 0 : opt->width;
 	for (size_t i = 0; i < r->n_notes; i++) {
-		put_line(&o, r->notes[i], false, false);
+		put_wrapped(&o, r->notes[i], 0, width, opt);
 		gap = true;
 	}
 	if (r->with_summary) {
@@ -542,4 +848,3 @@ void ff_render_text(FILE *f, const ff_report *r, const ff_render_opts *opt)
 		gap = true;
 	}
 }
-

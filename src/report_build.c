@@ -330,6 +330,8 @@ static void build_time(struct builder *b)
 	ff_analysis *a = b->a;
 	static const char *const wdays[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 	ff_table *t = new_table(b, "hours", "Hours", hour_cols, NCOLS(hour_cols));
+	if (t)
+		t->bar_col = 1; /* time series get bars too, by hits */
 	for (unsigned h = 0; t && h < 24; h++) {
 		ff_cell *c = row(b, t);
 		if (!c)
@@ -338,6 +340,8 @@ static void build_time(struct builder *b)
 		c[2] = ff_cell_u(a->hours[h].pageviews), c[3] = ff_cell_u(a->hours[h].visits);
 	}
 	t = new_table(b, "weekdays", "Weekdays", weekday_cols, NCOLS(weekday_cols));
+	if (t)
+		t->bar_col = 1;
 	for (unsigned w = 0; t && w < 7; w++) {
 		ff_cell *c = row(b, t);
 		if (!c)
@@ -348,6 +352,7 @@ static void build_time(struct builder *b)
 	ff_table *days = new_table(b, "days", "Days", day_cols, NCOLS(day_cols));
 	if (!days)
 		return;
+	days->bar_col = 1;
 	size_t n = ff_hmap_count(a->day_ids);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
@@ -366,6 +371,7 @@ static void build_bandwidth(struct builder *b)
 	ff_table *t = new_table(b, "bandwidth", "Bandwidth", bandwidth_cols, NCOLS(bandwidth_cols));
 	if (!t)
 		return;
+	t->bar_col = 1;
 	size_t n = ff_hmap_count(a->day_ids);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
@@ -601,6 +607,7 @@ static void build_goals(struct builder *b)
 		c[2] = ff_cell_u(ff_marketing_goal_conversions(mk, g));
 	}
 	finish_ranked(b, t);
+	t->bar_col = 2; /* every goal has the same visits: compare conversions */
 	if (n > 1) {
 		uint64_t conv = ff_marketing_converted(mk);
 		char conv_s[FF_NUM_BUF], visits_s[FF_NUM_BUF];

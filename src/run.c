@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@
 #include "records.h"
 #include "render.h"
 #include "spool.h"
+#include "term.h"
+#include "outdir.h"
 #include "summary.h"
 #include "tz.h"
 #include "useragent.h"
@@ -89,22 +92,38 @@ struct run {
 	/* output: records open it before reading, reports once built */
 	ff_output *output;
 	FILE *out;
+	bool outdir;    /* -o DIR/: one file per report (outdir.c) */
 };
 
 static int pick_out_format(struct run *r, char *err, size_t errsz)
 {
 	const char *name = r->o->format;
+	if (r->o->output && ff_outdir_wanted(r->o->output)) {
+		/* a directory takes one table per file: csv (default) or tsv */
+		r->outdir = true;
+		if (r->o->records) {
+			snprintf(err, errsz, "records are written to one file, not to the directory '%s'", r->o->output);
+			return -1;
+		}
+		if (name && strcmp(name, "csv") != 0 && strcmp(name, "tsv") != 0) {
+			snprintf(err, errsz, "-o DIR/ writes one csv or tsv file per report, not %s", name);
+			return -1;
+		}
+		r->out_format = name && strcmp(name, "tsv") == 0 ? OUT_TSV : OUT_CSV;
+		return 0;
+	}
 	if (!name && r->o->output) {
+		/* report.HTML is as much html as report.html */
 		const char *dot = strrchr(r->o->output, '.');
-		if (dot && strcmp(dot, ".json") == 0)
+		if (dot && strcasecmp(dot, ".json") == 0)
 			name = r->o->records ? "jsonl" : "json";
-		else if (dot && strcmp(dot, ".csv") == 0)
+		else if (dot && strcasecmp(dot, ".csv") == 0)
 			name = "csv";
-		else if (dot && strcmp(dot, ".tsv") == 0)
+		else if (dot && strcasecmp(dot, ".tsv") == 0)
 			name = "tsv";
-		else if (dot && strcmp(dot, ".jsonl") == 0)
+		else if (dot && strcasecmp(dot, ".jsonl") == 0)
 			name = "jsonl";
-		else if (dot && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0))
+		else if (dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0))
 			name = "html";
 	}
 	if (r->o->records) {
@@ -1105,7 +1124,9 @@ static void render(struct run *r)
 	if (r->o->records)
 		return;
 	ff_report rep = { 0 };
-	ff_report_options ro = { .top = r->o->top_set ? (size_t)r->o->top : 10 };
+	/* people read ten rows; scripts get every row unless they ask */
+	bool for_people = r->out_format == OUT_TEXT || r->out_format == OUT_HTML;
+	ff_report_options ro = { .top = r->o->top_set ? (size_t)r->o->top : for_people ? 10 : 0 };
 	int rc = r->analysis_failed ? -1 : 0;
 	if (rc == 0)
 		rc = ff_analysis_report(r->analysis, &r->summary, r->format_label, &ro, &rep);
@@ -1130,21 +1151,34 @@ static void render(struct run *r)
 	}
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
-	/* the file is created only now, with the report ready to write */
-	if (!(r->output = ff_output_open(r->o->output, r->err))) {
-		r->status = FF_EXIT_IO;
+	ff_term term;
+	if (r->outdir) {
+		ff_term_probe(-1, &term);
+	} else {
+		/* the file is created only now, with the report ready to write */
+		if (!(r->output = ff_output_open(r->o->output, r->err))) {
+			r->status = FF_EXIT_IO;
+			ff_report_free(&rep);
+			return;
+		}
+		r->out = ff_output_stream(r->output);
+		ff_term_probe(ff_output_is_terminal(r->output) ? fileno(r->out) : -1, &term);
+	}
+	ff_render_opts opts = {
+		.separators = !r->o->no_separators,
+		.color = term.color,
+		.bars = term.tty,
+		.ascii = term.ascii,
+		.wide = r->o->wide,
+		.csv_raw = r->o->csv_raw,
+		.width = r->o->width_set ? (unsigned)r->o->width : term.width,
+	};
+	if (r->outdir) {
+		if (ff_outdir_write(r->o->output, &rep, &opts, r->out_format == OUT_TSV ? '\t' : ',', r->err) != 0)
+			r->status = FF_EXIT_IO;
 		ff_report_free(&rep);
 		return;
 	}
-	r->out = ff_output_stream(r->output);
-	bool tty = ff_output_is_terminal(r->output);
-	ff_render_opts opts = {
-		.separators = !r->o->no_separators,
-		.color = tty && !getenv("NO_COLOR"),
-		.bars = tty,
-		.wide = r->o->wide,
-		.csv_raw = r->o->csv_raw,
-	};
 	switch (r->out_format) {
 	case OUT_JSON: ff_render_json(r->out, &rep, &opts); break;
 	case OUT_CSV: ff_render_csv(r->out, &rep, &opts, ','); break;
@@ -1210,6 +1244,10 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 	if (rc != FF_EXIT_OK) {
 		cleanup(&r);
 		return rc;
+	}
+	if (r.outdir && ff_outdir_prepare(o->output, err) != 0) {
+		cleanup(&r);
+		return FF_EXIT_IO;
 	}
 	if (o->records) {
 		if (!(r.output = ff_output_open(o->output, err))) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Command-line tests: each directory under tests/cli/cases/ is one case.
 #   cmd     a shell command run in a fresh empty directory; $FOOTFALL is the
-#           binary, $FIXTURES the fixture directory, $CASE the case directory
+#           binary, $FIXTURES the fixture directory, $CASE the case directory,
+#           $PTYRUN COLUMNS CMD... runs CMD with its output on a terminal
 #   stdout  expected standard output (absent: must be empty)
 #   stderr  expected standard error (absent: must be empty)
 #   status  expected exit status (absent: 0)
@@ -12,8 +13,10 @@ set -u
 : "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${FOOTFALL:=$SRCDIR/src/footfall}"
 : "${LOGGEN:=$SRCDIR/tests/gen/loggen}"
+# runs a command with its standard output on a terminal (tests/pty)
+: "${PTYRUN:=$(dirname "$LOGGEN")/../pty/ptyrun}"
 FIXTURES=$SRCDIR/tests/fixtures
-export FOOTFALL LOGGEN FIXTURES SRCDIR
+export FOOTFALL LOGGEN FIXTURES SRCDIR PTYRUN
 # No user or site configuration may leak into a test.
 export XDG_CONFIG_HOME=/nonexistent HOME=/nonexistent LC_ALL=C TZ=UTC
 unset NO_COLOR

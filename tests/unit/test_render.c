@@ -279,7 +279,7 @@ static void test_text(const ff_report *r)
 	CHECK(contains(t, "\\xff\\xfe"));
 	CHECK(contains(t, "tab\\there\\nnewline"));
 	CHECK(contains(t, "back\\\\slash"));
-	CHECK(contains(t, "C1 \\xc2\\x9b2J and bidi "));
+	CHECK(contains(t, "C1 \\xc2\\x9b2J and b\xe2\x80\xa6 \\xe2\\x80\\xaetxt.exe")); /* cut in the middle */
 	CHECK(contains(t, "\\x1b]0;evil\\x07.example.com"));
 	CHECK(contains(t, "caf\xc3\xa9"));
 	CHECK(contains(t, "\xe2\x80\xa6")); /* the long path is cut */
@@ -328,6 +328,38 @@ static void test_text(const ff_report *r)
 	CHECK(!contains(t, "\xe2\x80\xa6"));
 	CHECK(contains(t, "/four/numbers/beside/it.html  "));
 	CHECK(contains(t, "C1 \\xc2\\x9b2J and bidi \\xe2\\x80\\xaetxt.exe  "));
+	free(t.p);
+
+	/* ASCII (a locale that is not UTF-8, TERM=dumb): '#' bars and "..."
+	 * cuts, nothing outside ASCII but the log's own text */
+	o = (ff_render_opts){ .separators = true, .bars = true, .ascii = true, .width = 80 };
+	t = render(r, TEXT, &o);
+	CHECK(contains(t, "..."));
+	CHECK(!contains(t, "\xe2\x80\xa6"));
+	CHECK(!contains(t, "\xe2\x96"));
+	CHECK(memchr(t.p, 0x1b, t.n) == NULL);
+	CHECK(widest_line(t) <= 80);
+	free(t.p);
+	o.width = 200;
+	t = render(r, TEXT, &o);
+	/* the largest row's bar is full, the others row has none */
+	CHECK(contains(t, "900,000  ##########\n"));
+	CHECK(contains(t, "\n  (others)   50,000\n"));
+	free(t.p);
+
+	/* width 0 (not a terminal): nothing cut, whatever the length */
+	o = (ff_render_opts){ .separators = true, .width = 0 };
+	t = render(r, TEXT, &o);
+	CHECK(!contains(t, "\xe2\x80\xa6"));
+	CHECK(contains(t, "/four/numbers/beside/it.html  "));
+	free(t.p);
+
+	/* too narrow for any table: one block of names and values per row,
+	 * still within the width */
+	o = (ff_render_opts){ .separators = true, .width = 40 };
+	t = render(r, TEXT, &o);
+	CHECK(widest_line(t) <= 40);
+	CHECK(contains(t, "\n  /caf\xc3\xa9\n    Hits             120,000\n"));
 	free(t.p);
 
 	/* no options: the defaults (separators, 80 columns) */
