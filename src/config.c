@@ -42,6 +42,8 @@ struct key {
 static const struct key keys[] = {
 	{ .name = "log.format", .type = KEY_STRING, .offset = offsetof(ff_config, log_format),
 	  .what = "log format: auto, a preset name, or an Apache/Nginx format string" },
+	{ .name = "log.client", .type = KEY_STRING, .offset = offsetof(ff_config, log_client),
+	  .what = "the client: address (as logged) or forwarded (first X-Forwarded-For address)" },
 	{ .name = "site.hosts", .type = KEY_STRLIST, .offset = offsetof(ff_config, site_hosts),
 	  .what = "host names of the site itself, so its own referers are internal" },
 	{ .name = "visits.timeout", .type = KEY_UINT, .offset = offsetof(ff_config, visits_timeout),

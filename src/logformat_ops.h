@@ -52,6 +52,7 @@ enum ff_slot {
 	FF_S_REFERER,
 	FF_S_USER_AGENT,
 	FF_S_VHOST,
+	FF_S_FORWARDED,    /* X-Forwarded-For: "-" when none */
 	FF_S_DURATION_US,  /* %D, %{us}T */
 	FF_S_DURATION_MS,  /* %{ms}T */
 	FF_S_DURATION_S,   /* %T, $request_time: seconds, optional fraction */
@@ -69,6 +70,8 @@ struct ff_op {
 	uint8_t kind;     /* enum ff_op_kind */
 	uint8_t slot;     /* enum ff_slot; FF_S_SKIP for literals */
 	uint8_t delim;    /* FF_OP_UNTIL*: the byte that ends the field */
+	bool empty_ok;    /* FF_OP_UNTIL, FF_OP_LAST: the field may be empty
+			     (a user, a duration, a skipped field) */
 	uint32_t len;     /* FF_OP_LITERAL / FF_OP_FIXED: byte count */
 	const char *lit;  /* FF_OP_LITERAL: into ff_format.lits */
 };
@@ -86,6 +89,7 @@ struct ff_format {
 	const char *kind;     /* ff_format_kind() */
 	const char *note;     /* ff_format_note(), or NULL */
 	uint32_t fields;      /* ff_format_fields() */
+	bool client_forwarded; /* ff_format_set_client_forwarded() */
 
 	struct ff_op *ops;
 	size_t nops;

@@ -44,6 +44,7 @@ enum opt_id {
 	OPT_PROGRESS,
 	OPT_THREADS,
 	OPT_MAX_KEYS,
+	OPT_CLIENT,
 };
 
 #define FF_STR_(x) #x
@@ -60,6 +61,9 @@ static const struct opt_desc opt_table[] = {
 	{ .name = "log-format", .id = OPT_LOG_FORMAT, .arg = "FORMAT",
 	  .help = "auto (default), combined, common, vhost_combined, an Apache\n"
 		  "LogFormat or Nginx log_format string, or regex:PATTERN" },
+	{ .name = "client", .id = OPT_CLIENT, .arg = "WHICH",
+	  .help = "address (default): the logged client; forwarded: the first address\n"
+		  "of X-Forwarded-For when it is an IP address (behind a proxy or CDN)" },
 	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT",
 	  .help = "reports: text (default), csv, tsv, json or html; records: tsv (default),\n"
 		  "csv or jsonl" },
@@ -201,6 +205,7 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 		case OPT_FORMAT: o->format = optarg; break;
 		case OPT_OUTPUT: o->output = optarg; break;
 		case OPT_LOG_FORMAT: o->log_format = optarg; break;
+		case OPT_CLIENT: o->client = optarg; break;
 		case OPT_FIELDS: o->fields = optarg; break;
 		case OPT_NO_HEADER: o->no_header = true; break;
 		case OPT_CSV_RAW: o->csv_raw = true; break;

@@ -454,6 +454,7 @@ static void test_example(void)
 	if (rc != 0)
 		fprintf(stderr, "%s\n", err);
 	CHECK_STR(cfg.log_format, "auto");
+	CHECK_STR(cfg.log_client, "address");
 	CHECK_INT(cfg.site_hosts.count, 0);
 	CHECK_INT(cfg.visits_timeout, 1800);
 	CHECK_INT(cfg.visits_reorder_window, 300);
@@ -483,9 +484,9 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 17);
+	CHECK_INT(count, 18);
 	/* The command-line flag of each key is named beside it. */
-	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes",
+	const char *flags[] = { "--log-format", "--client", "--site", "--timeout", "--reorder-window", "--ua-regexes",
 				"--max-keys" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		CHECK(strstr(text, flags[i]) != NULL);
