@@ -31,10 +31,18 @@ static bool is_token_byte(unsigned char c)
 static bool is_protocol(ff_sv w)
 {
 	size_t i = 0;
-	while (i < w.n && w.p[i] != '/' && is_token_byte((unsigned char)w.p[i]))
-		i++;
-	if (i == 0 || i == w.n || w.p[i] != '/')
-		return false;
+	/* Nearly every line says HTTP/1.1, HTTP/1.0 or HTTP/2.0: those
+	 * without a loop (this runs once per line). */
+	if (w.n == 8 && memcmp(w.p, "HTTP/", 5) == 0 && w.p[6] == '.')
+		return (unsigned)(w.p[5] - '0') < 10 && (unsigned)(w.p[7] - '0') < 10;
+	if (w.n > 5 && memcmp(w.p, "HTTP/", 5) == 0) {
+		i = 4;
+	} else {
+		while (i < w.n && w.p[i] != '/' && is_token_byte((unsigned char)w.p[i]))
+			i++;
+		if (i == 0 || i == w.n || w.p[i] != '/')
+			return false;
+	}
 	size_t digits = 0, dot = 0;
 	for (i++; i < w.n; i++) {
 		unsigned char c = (unsigned char)w.p[i];
