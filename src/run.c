@@ -454,11 +454,12 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 /* --client (log.client): which address is the client (SPEC §4). */
 static int choose_client(struct run *r, const ff_config *cfg)
 {
+	/* log.client was checked when the configuration was read */
 	const char *mode = r->o->client ? r->o->client : cfg->log_client;
 	if (!mode || strcmp(mode, "address") == 0)
 		return 0;
 	if (strcmp(mode, "forwarded") != 0) {
-		ff_diag(r->err, "%s: '%s' is not address or forwarded", r->o->client ? "--client" : "log.client", mode);
+		ff_diag(r->err, "--client: '%s' is not address or forwarded", mode);
 		return -1;
 	}
 	r->client_forwarded = true;

@@ -133,6 +133,8 @@ static void test_errors(void)
 {
 	refused("log:\n  format: auto\n  fromat: x\n", "footfall.yaml:3: unknown key 'log.fromat'");
 	refused("lgo:\n  format: auto\n", "footfall.yaml:1: unknown key 'lgo'");
+	refused("log:\n  client: proxy\n", "footfall.yaml:2: 'log.client' must be address or forwarded, not 'proxy'");
+	refused("log:\n  client: [forwarded]\n", "footfall.yaml:2: 'log.client' must be a string, not a list");
 	refused("visits:\n  timout: 5\n", "footfall.yaml:2: unknown key 'visits.timout'");
 	refused("goal: []\n", "footfall.yaml:1: unknown key 'goal'");
 	/* Dotted names are not keys: the file is nested. */
