@@ -1034,6 +1034,8 @@ static void render(struct run *r)
 		ff_report_add_note(&rep, "log format: %s (detected)", r->format_label);
 	if (r->format_note)
 		ff_report_add_note(&rep, "%s", r->format_note);
+	else if (r->summary.lines && !r->summary.valid)
+		ff_report_add_note(&rep, "no line matches the log format %s: every line is invalid", r->format_label);
 	if (r->client_forwarded)
 		ff_report_add_note(&rep, "clients: the first address of X-Forwarded-For when it is an IP address");
 	if (r->filter) {
