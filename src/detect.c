@@ -190,7 +190,11 @@ static bool layout_spec(const char *preset, const struct layout *l, const enum r
 static void layout_note(const char *preset, const struct layout *l, const enum role *roles, const char *spec,
 			char *buf, size_t bufsz)
 {
+	/* Nginx main is combined and the X-Forwarded-For; a %D after it says
+	 * Apache wrote the line */
 	bool main_format = strcmp(preset, "combined") == 0 && roles[0] == ROLE_FORWARDED;
+	for (unsigned i = 0; i < l->n; i++)
+		main_format &= roles[i] != ROLE_MICROSECONDS;
 	size_t o = append(buf, bufsz, 0, "log format: %s%s followed by %u trailing field%s (detected):",
 			  main_format ? "Nginx main, " : "", preset, l->n, l->n == 1 ? "" : "s");
 	const char *sep = " ";

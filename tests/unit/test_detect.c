@@ -311,6 +311,22 @@ static void test_trailing_fields(void)
 	CHECK_STR(d.spec, want);
 	CHECK(strstr(d.note, "microseconds (Apache %D)") != NULL);
 
+	/* Apache with a logged X-Forwarded-For and %D */
+	static const char *const apache_xff_d[] = {
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" \"203.0.113.9\" 1234",
+		"192.0.2.2 - - [10/Oct/2023:13:55:37 +0200] \"GET /b HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" \"-\" 98",
+	};
+	s.n = 0;
+	PUT(&s, apache_xff_d);
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 2);
+	snprintf(want, sizeof want, "%s \"%%{X-Forwarded-For}i\" %%D", ff_format_preset_apache("combined"));
+	CHECK_STR(d.spec, want);
+	CHECK(strncmp(d.note, "log format: combined followed by 2 trailing fields", 50) == 0);
+
 	/* two numbers (Apache combinedio, %I %O) are not a duration */
 	static const char *const combinedio[] = {
 		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
