@@ -39,6 +39,7 @@ struct item {
 	uint8_t written;   /* what the directive writes: decides its extent */
 	uint32_t off, len; /* literal: bytes in builder.buf */
 	size_t src, srclen; /* directive: where it was written, for messages */
+	bool list;         /* an Nginx $upstream_* value: a list after retries */
 };
 
 struct builder {
@@ -383,6 +384,14 @@ static unsigned nginx_slot(const char *name, size_t n)
 	return FF_S_SKIP; /* $upstream_response_time, $http_x_real_ip, ... */
 }
 
+/* Nginx variables written as a list when a request went to several
+ * upstream servers ("0.010, 0.020") or through an internal redirect
+ * ("0.010 : 0.020"). */
+static bool nginx_list(const char *name, size_t n)
+{
+	return n > 9 && memcmp(name, "upstream_", 9) == 0;
+}
+
 static bool read_nginx(struct builder *b, const char *s)
 {
 	size_t i = 0;
@@ -394,12 +403,14 @@ static bool read_nginx(struct builder *b, const char *s)
 				return fail(b, "unterminated '${' at offset %zu", at);
 			size_t n = (size_t)(close - (s + i + 2));
 			i = (size_t)(close - s) + 1;
-			add_field(b, nginx_slot(s + at + 2, n), at, i - at);
+			if (add_field(b, nginx_slot(s + at + 2, n), at, i - at))
+				b->items[b->n - 1].list = nginx_list(s + at + 2, n);
 		} else if (s[i] == '$' && is_var_byte(s[i + 1])) {
 			i++;
 			while (is_var_byte(s[i]))
 				i++;
-			add_field(b, nginx_slot(s + at + 1, i - at - 1), at, i - at);
+			if (add_field(b, nginx_slot(s + at + 1, i - at - 1), at, i - at))
+				b->items[b->n - 1].list = nginx_list(s + at + 1, i - at - 1);
 		} else {
 			i++;
 			while (s[i] && s[i] != '$')
@@ -474,7 +485,7 @@ static bool choose_extent(struct builder *b, size_t i, struct ff_op *op)
 		op->kind = FF_OP_FIXED;
 		op->len = FF_CLF_TIME_LEN;
 	} else if (!next) {
-		op->kind = FF_OP_LAST;
+		op->kind = it->list ? FF_OP_LAST_LIST : FF_OP_LAST;
 	} else {
 		op->kind = (delim == ' ' || clf_time) ? FF_OP_UNTIL : FF_OP_UNTIL_NOSPACE;
 		op->delim = (uint8_t)delim;

@@ -24,6 +24,9 @@ enum ff_op_kind {
 	FF_OP_UNTIL_NOSPACE, /* same, but a space before delim fails the line */
 	FF_OP_LAST,          /* the last field: non-empty, up to a space or the
 				end; what follows is trailing */
+	FF_OP_LAST_LIST,     /* the last field, a list nginx may write with
+				spaces ("0.010, 0.020", "0.1 : 0.2"): up to a
+				space not next to ',' or ':' */
 	FF_OP_QUOTED,        /* between quotes: ends at the first '"' not
 				escaped by a backslash; may be empty */
 	FF_OP_FIXED,         /* exactly len bytes (a CLF time before a space) */

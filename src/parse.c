@@ -346,6 +346,20 @@ static FF_ALWAYS_INLINE enum ff_parse_result parse_line(ff_format *fmt, const ch
 			if (q == p && !op->empty_ok)
 				return FF_PARSE_INVALID;
 			break;
+		case FF_OP_LAST_LIST:
+			/* a space inside ", " or " : " belongs to the list */
+			for (q = p;; q++) {
+				q = ff_find_byte(q, end, ' ');
+				if (!q) {
+					q = end;
+					break;
+				}
+				if (!((q > p && (q[-1] == ',' || q[-1] == ':')) || (q + 1 < end && q[1] == ':')))
+					break;
+			}
+			if (q == p && !op->empty_ok)
+				return FF_PARSE_INVALID;
+			break;
 		case FF_OP_QUOTED:
 			/* A quote ends the field unless an odd run of
 			 * backslashes (inside the field) precedes it. */

@@ -46,7 +46,8 @@ static const char usage_text[] =
 "                                  \"$http_referer\" \"$http_user_agent\"\n"
 "                                  \"$http_x_forwarded_for\"   (Nginx main)\n"
 "                   nginx-upstream nginx-custom + $upstream_response_time\n"
-"                                  (\"-\" on 301, 304 and static files)\n"
+"                                  (\"-\" on 301, 304 and static files, two\n"
+"                                  tries \"0.120, 0.100\" on 5xx)\n"
 "                   Every format writes the same requests for a given seed.\n"
 "                   What differs is what the servers differ in: Apache writes\n"
 "                   an empty body as '-' and escapes '\"' and '\\' as \\\" and\n"
@@ -1185,10 +1186,17 @@ static char *format_line(struct writer *w, char *p, const struct agent *a, const
 			/* nginx answers redirects, revalidations and static
 			 * files itself: no upstream, "-" */
 			*p++ = ' ';
-			if (it->status == 301 || it->status == 304 || is_static_target(it->target, it->target_len))
+			if (it->status == 301 || it->status == 304 || is_static_target(it->target, it->target_len)) {
 				*p++ = '-';
-			else
+			} else if (it->status >= 500) {
+				/* a failed upstream was retried on the next:
+				 * one time per try */
+				p = put_seconds(p, ms / 2);
+				p = put(p, ", ", 2);
+				p = put_seconds(p, ms / 2 - ms / 8);
+			} else {
 				p = put_seconds(p, ms - ms / 8);
+			}
 		}
 	}
 	*p++ = '\n';

@@ -293,6 +293,16 @@ static void test_trailing_fields(void)
 			  "\"$http_referer\" \"$http_user_agent\" \"$http_x_forwarded_for\" $request_time "
 			  "$upstream_response_time");
 	CHECK(strstr(d.note, "field 3 ignored") != NULL);
+	/* a line whose upstream time is a list (nginx retried) is read too */
+	static const char *const retried[] = {
+		"198.51.100.8 - - [10/Oct/2023:13:55:38 +0200] \"GET /r HTTP/1.1\" 502 10 \"-\" "
+		"\"curl/8.5.0\" \"-\" 0.040 0.020, 0.019",
+	};
+	PUT(&s, retried);
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 3);
+	CHECK_INT(d.sampled, 3);
 
 	/* Apache combined + %D: a lone all-digit field is microseconds */
 	static const char *const apache_d[] = {

@@ -730,6 +730,34 @@ static void test_empty_fields(void)
 	ff_format_free(fmt);
 }
 
+/* $upstream_response_time last on the line is a list after retries or
+ * internal redirects; its spaces are its own. */
+static void test_upstream_list(void)
+{
+	ff_record r;
+	ff_format *fmt = compile("$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+				 "$request_time $upstream_response_time");
+	const char *ok[] = { "0.100", "-", "0.010, 0.090", "0.010, 0.020, 0.070", "0.010 : 0.090", "0.01, 0.02 : 0.07", "" };
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		char line[512];
+		snprintf(line, sizeof line, CLIENT " - - [" TIME "] \"" REQ "\" 200 5 0.100 %s", ok[i]);
+		CHECK_INT(parse(fmt, line, &r), FF_PARSE_OK);
+		CHECK_INT(r.duration_us, 100000);
+	}
+	const char *trailing[] = { "0.010 0.090", "0.010, 0.090 x", "0.1 " };
+	for (size_t i = 0; i < sizeof trailing / sizeof *trailing; i++) {
+		char line[512];
+		snprintf(line, sizeof line, CLIENT " - - [" TIME "] \"" REQ "\" 200 5 0.100 %s", trailing[i]);
+		CHECK_INT(parse(fmt, line, &r), FF_PARSE_TRAILING);
+	}
+	ff_format_free(fmt);
+	/* not last: an ordinary field */
+	fmt = compile("$remote_addr $upstream_response_time $status");
+	CHECK_INT(parse(fmt, "h 0.1 200", &r), FF_PARSE_OK);
+	CHECK(parse(fmt, "h 0.1, 0.2 200", &r) != FF_PARSE_OK);
+	ff_format_free(fmt);
+}
+
 /* The request line rule of SPEC §13.8 through a whole format. */
 static void test_request_rule(void)
 {
@@ -763,6 +791,7 @@ int main(void)
 	test_forwarded();
 	test_empty_fields();
 	test_request_rule();
+	test_upstream_list();
 	free(line_buf);
 	return CHECK_DONE("test_logformat");
 }
