@@ -32,7 +32,11 @@ struct key {
 	const char *unit;      /* KEY_UINT: how the number is counted */
 	const char *what;      /* one line for documentation */
 	bool regex;            /* KEY_STRLIST: each item is a PCRE2 regex */
+	const char *const *choices; /* KEY_STRING: the values allowed, or NULL */
+	const char *choices_text;   /* them, worded for a message */
 };
+
+static const char *const client_choices[] = { "address", "forwarded", NULL };
 
 /* Seconds are bounded so that adding one to an instant cannot overflow. */
 #define MAX_SECONDS INT32_MAX
@@ -42,6 +46,9 @@ struct key {
 static const struct key keys[] = {
 	{ .name = "log.format", .type = KEY_STRING, .offset = offsetof(ff_config, log_format),
 	  .what = "log format: auto, a preset name, or an Apache/Nginx format string" },
+	{ .name = "log.client", .type = KEY_STRING, .offset = offsetof(ff_config, log_client),
+	  .choices = client_choices, .choices_text = "address or forwarded",
+	  .what = "the client: address (as logged) or forwarded (first X-Forwarded-For address)" },
 	{ .name = "site.hosts", .type = KEY_STRLIST, .offset = offsetof(ff_config, site_hosts),
 	  .what = "host names of the site itself, so its own referers are internal" },
 	{ .name = "visits.timeout", .type = KEY_UINT, .offset = offsetof(ff_config, visits_timeout),
@@ -347,6 +354,14 @@ static int apply_key(ff_config *cfg, const struct key *k, const ff_ynode *v, cha
 	case KEY_STRING:
 		if (ff_config_read_string(cfg, v, k->name, &s, err, errsz) < 0)
 			return -1;
+		if (k->choices) {
+			size_t i = 0;
+			while (k->choices[i] && strcmp(k->choices[i], s) != 0)
+				i++;
+			if (!k->choices[i])
+				return ff_config_error(cfg, v, err, errsz, "'%s' must be %s, not '%.64s'", k->name,
+						       k->choices_text, s);
+		}
 		return set_string(field(cfg, k), s, cfg, v, err, errsz);
 	case KEY_BOOL:
 		return ff_config_read_bool(cfg, v, k->name, field(cfg, k), err, errsz);

@@ -1,11 +1,14 @@
 /* detect.h — `--log-format auto`: pick a built-in format from the first
- * lines of the first input (SPEC §1).
+ * lines of the first input (SPEC §1), and read the trailing fields real
+ * servers add after it (Nginx main's X-Forwarded-For, $request_time,
+ * Apache's %D).
  *
  * Detection reads ahead; every line it reads is copied into a replay so the
  * run still sees each line exactly once, in order. */
 #ifndef FF_DETECT_H
 #define FF_DETECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "input.h"
@@ -14,14 +17,26 @@
 
 #define FF_DETECT_SAMPLE 100    /* non-empty lines examined */
 #define FF_DETECT_MAX_READ 1000 /* lines read ahead at most (blank ones) */
+#define FF_DETECT_MAX_TRAILING 8 /* trailing fields looked at, at most */
 
 typedef struct ff_detection {
-	const char *preset;        /* the chosen preset ("combined" when none matched) */
+	const char *preset;        /* the built-in format the lines follow
+				      ("combined" when none matched) */
 	size_t sampled;            /* non-empty lines examined */
-	size_t matched;            /* of which the chosen preset matched */
-	/* Set when most sampled lines match a preset only as a prefix (extra
-	 * fields after it): the --log-format string that reads them. */
-	char suggestion[512];
+	size_t matched;            /* of which spec reads whole */
+	/* What the run compiles: the preset's name, or, when most lines are
+	 * the preset followed by the same trailing fields, a format string
+	 * that reads them (trailing is then true). */
+	char spec[768];
+	bool trailing;
+	/* For the report's notes and standard error: which trailing fields
+	 * were read as what and which were ignored, with the --log-format
+	 * string; or that few or no sample lines match any format.  Empty
+	 * when the preset reads the lines and there is nothing to add.  Holds
+	 * no byte of the log. */
+	char note[1280];
+	/* Most lines match this preset with more fields after it, but no one
+	 * layout of those fields covers most lines; NULL otherwise. */
 	const char *prefix_preset;
 	size_t prefix_matched;
 } ff_detection;

@@ -39,6 +39,7 @@ struct item {
 	uint8_t written;   /* what the directive writes: decides its extent */
 	uint32_t off, len; /* literal: bytes in builder.buf */
 	size_t src, srclen; /* directive: where it was written, for messages */
+	bool list;         /* an Nginx $upstream_* value: a list after retries */
 };
 
 struct builder {
@@ -136,6 +137,7 @@ static unsigned slot_field(unsigned slot)
 	case FF_S_REFERER: return FF_F_REFERER;
 	case FF_S_USER_AGENT: return FF_F_USER_AGENT;
 	case FF_S_VHOST: return FF_F_VHOST;
+	case FF_S_FORWARDED: return FF_F_FORWARDED;
 	case FF_S_DURATION_US:
 	case FF_S_DURATION_MS:
 	case FF_S_DURATION_S:
@@ -259,6 +261,8 @@ static int apache_slot(const char *name, size_t nlen, const char *arg, size_t al
 			return FF_S_REFERER;
 		if (arg_is(arg, alen, "User-Agent"))
 			return FF_S_USER_AGENT;
+		if (arg_is(arg, alen, "X-Forwarded-For"))
+			return FF_S_FORWARDED;
 		return FF_S_SKIP;
 	case 'v':
 	case 'V': return FF_S_VHOST;
@@ -372,11 +376,20 @@ static unsigned nginx_slot(const char *name, size_t n)
 		{ "server_name", FF_S_VHOST },
 		{ "http_host", FF_S_VHOST },
 		{ "request_time", FF_S_DURATION_S },
+		{ "http_x_forwarded_for", FF_S_FORWARDED },
 	};
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
 		if (strlen(vars[i].name) == n && memcmp(vars[i].name, name, n) == 0)
 			return vars[i].slot;
-	return FF_S_SKIP; /* $upstream_response_time, $http_x_forwarded_for, ... */
+	return FF_S_SKIP; /* $upstream_response_time, $http_x_real_ip, ... */
+}
+
+/* Nginx variables written as a list when a request went to several
+ * upstream servers ("0.010, 0.020") or through an internal redirect
+ * ("0.010 : 0.020"). */
+static bool nginx_list(const char *name, size_t n)
+{
+	return n > 9 && memcmp(name, "upstream_", 9) == 0;
 }
 
 static bool read_nginx(struct builder *b, const char *s)
@@ -390,12 +403,14 @@ static bool read_nginx(struct builder *b, const char *s)
 				return fail(b, "unterminated '${' at offset %zu", at);
 			size_t n = (size_t)(close - (s + i + 2));
 			i = (size_t)(close - s) + 1;
-			add_field(b, nginx_slot(s + at + 2, n), at, i - at);
+			if (add_field(b, nginx_slot(s + at + 2, n), at, i - at))
+				b->items[b->n - 1].list = nginx_list(s + at + 2, n);
 		} else if (s[i] == '$' && is_var_byte(s[i + 1])) {
 			i++;
 			while (is_var_byte(s[i]))
 				i++;
-			add_field(b, nginx_slot(s + at + 1, i - at - 1), at, i - at);
+			if (add_field(b, nginx_slot(s + at + 1, i - at - 1), at, i - at))
+				b->items[b->n - 1].list = nginx_list(s + at + 1, i - at - 1);
 		} else {
 			i++;
 			while (s[i] && s[i] != '$')
@@ -413,6 +428,27 @@ static bool read_nginx(struct builder *b, const char *s)
 static char delim_at(const struct builder *b, size_t i)
 {
 	return i < b->n && b->items[i].is_lit ? b->buf[b->items[i].off] : ' ';
+}
+
+/* Whether what a directive writes can be nothing at all: servers write
+ * "-" for an empty user or duration, but hand-made formats and proxies do
+ * write nothing.  A client, time, status or byte count never is empty. */
+static bool may_be_empty(unsigned written)
+{
+	switch (written) {
+	case FF_S_SKIP:
+	case FF_S_IDENT:
+	case FF_S_USER:
+	case FF_S_QUERY:
+	case FF_S_FORWARDED:
+	case FF_S_DURATION_US:
+	case FF_S_DURATION_MS:
+	case FF_S_DURATION_S:
+	case FF_S_DURATION_ANY:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* How a field finds its end, from the text around it. */
@@ -438,6 +474,7 @@ static bool choose_extent(struct builder *b, size_t i, struct ff_op *op)
 		return fail(b, "'%.*s' and '%.*s' at offset %zu are not separated by any text, so where one ends is unknown",
 			    (int)it->srclen, b->spec + it->src, (int)next->srclen, b->spec + next->src, next->src);
 	}
+	op->empty_ok = may_be_empty(it->written);
 	bool clf_time = it->written == FF_S_TIME_CLF;
 	bool after_quote = prev && prev->is_lit && b->buf[prev->off + prev->len - 1] == '"';
 	char delim = delim_at(b, i + 1);
@@ -448,7 +485,7 @@ static bool choose_extent(struct builder *b, size_t i, struct ff_op *op)
 		op->kind = FF_OP_FIXED;
 		op->len = FF_CLF_TIME_LEN;
 	} else if (!next) {
-		op->kind = FF_OP_LAST;
+		op->kind = it->list ? FF_OP_LAST_LIST : FF_OP_LAST;
 	} else {
 		op->kind = (delim == ' ' || clf_time) ? FF_OP_UNTIL : FF_OP_UNTIL_NOSPACE;
 		op->delim = (uint8_t)delim;
@@ -517,6 +554,7 @@ static const struct {
 	{ "referer", FF_S_REFERER },
 	{ "user_agent", FF_S_USER_AGENT },
 	{ "vhost", FF_S_VHOST },
+	{ "forwarded", FF_S_FORWARDED },
 	{ "duration", FF_S_DURATION_ANY },
 	{ "duration_us", FF_S_DURATION_US },
 	{ "duration_ms", FF_S_DURATION_MS },
@@ -664,6 +702,11 @@ void ff_format_free(ff_format *fmt)
 	free(fmt->lits);
 	free(fmt->spec);
 	free(fmt);
+}
+
+void ff_format_set_client_forwarded(ff_format *fmt, bool on)
+{
+	fmt->client_forwarded = on;
 }
 
 const char *ff_format_kind(const ff_format *fmt)

@@ -13,12 +13,18 @@
  *   config escapes \" \\ \t \n are read as httpd does).
  * - Fields are cut at the first byte of the literal text that follows them.
  *   A field between two '"' is quoted: it ends at the first '"' not escaped
- *   by a backslash (SPEC §13.4) and may be empty.  Any other field must be
- *   non-empty and, unless it ends at a space, holds no space.  Two
+ *   by a backslash (SPEC §13.4) and may be empty.  Any other field is
+ *   non-empty (but see below) and, unless it ends at a space, holds no
+ *   space.  Two
  *   directives with no text between them are a compile error, except
  *   "%U%q" (Apache's query is empty or starts with '?').
- * - Every field is kept byte for byte.  A referer or user agent of "-" is an
- *   empty view; Nginx $args / $query_string of "-" is an empty query.
+ * - Every field is kept byte for byte.  A referer, user agent or
+ *   X-Forwarded-For of "-" is an empty view; Nginx $args / $query_string
+ *   of "-" is an empty query.
+ * - An unquoted field may be empty where what it holds can be: the ident
+ *   and user (%l %u, $remote_user), durations (%D, %T, $request_time),
+ *   the X-Forwarded-For and fields footfall skips ($upstream_response_time).
+ *   An empty duration, like "-", leaves the field out.
  * - The vhost is the host name alone: vhost_combined writes "%v:%p" and the
  *   port is read as a separate field and dropped, so one site served on
  *   ports 80 and 443 is one vhost.  $http_host is kept as written.
@@ -41,7 +47,7 @@
  * - "regex:PATTERN" is anchored at both ends (it must describe the whole
  *   line) and runs in byte mode (no UTF check).  Groups named client,
  *   ident, user, time, request, method, target, path, query, protocol,
- *   status, bytes, referer, user_agent, vhost, duration, duration_us,
+ *   status, bytes, referer, user_agent, vhost, forwarded, duration, duration_us,
  *   duration_ms and duration_s fill their field; other groups are ignored.
  *   "time" may be CLF (with or without brackets), ISO 8601 or epoch
  *   seconds; "duration" is seconds when it holds a '.', else microseconds.
@@ -50,6 +56,7 @@
 #ifndef FF_LOGFORMAT_H
 #define FF_LOGFORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,6 +83,15 @@ void ff_format_free(ff_format *fmt);
 
 /* Parses one line (without its LF).  rec is fully overwritten. */
 enum ff_parse_result ff_format_parse(ff_format *fmt, const char *line, size_t len, ff_record *rec);
+/* The same, and on FF_PARSE_TRAILING *used is the length of the part of
+ * the line the format read (the trailing bytes follow): for detection. */
+enum ff_parse_result ff_format_parse_prefix(ff_format *fmt, const char *line, size_t len, ff_record *rec,
+					    size_t *used);
+
+/* With on, the client of each parsed record is the first address of its
+ * X-Forwarded-For field when that is an IP address (SPEC §4, --client
+ * forwarded); rec->client then points into the line's forwarded field. */
+void ff_format_set_client_forwarded(ff_format *fmt, bool on);
 
 /* "combined", "common", "vhost_combined", "apache", "nginx" or "regex". */
 const char *ff_format_kind(const ff_format *fmt);

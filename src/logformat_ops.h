@@ -24,6 +24,9 @@ enum ff_op_kind {
 	FF_OP_UNTIL_NOSPACE, /* same, but a space before delim fails the line */
 	FF_OP_LAST,          /* the last field: non-empty, up to a space or the
 				end; what follows is trailing */
+	FF_OP_LAST_LIST,     /* the last field, a list nginx may write with
+				spaces ("0.010, 0.020", "0.1 : 0.2"): up to a
+				space not next to ',' or ':' */
 	FF_OP_QUOTED,        /* between quotes: ends at the first '"' not
 				escaped by a backslash; may be empty */
 	FF_OP_FIXED,         /* exactly len bytes (a CLF time before a space) */
@@ -52,6 +55,7 @@ enum ff_slot {
 	FF_S_REFERER,
 	FF_S_USER_AGENT,
 	FF_S_VHOST,
+	FF_S_FORWARDED,    /* X-Forwarded-For: "-" when none */
 	FF_S_DURATION_US,  /* %D, %{us}T */
 	FF_S_DURATION_MS,  /* %{ms}T */
 	FF_S_DURATION_S,   /* %T, $request_time: seconds, optional fraction */
@@ -69,6 +73,8 @@ struct ff_op {
 	uint8_t kind;     /* enum ff_op_kind */
 	uint8_t slot;     /* enum ff_slot; FF_S_SKIP for literals */
 	uint8_t delim;    /* FF_OP_UNTIL*: the byte that ends the field */
+	bool empty_ok;    /* FF_OP_UNTIL, FF_OP_LAST: the field may be empty
+			     (a user, a duration, a skipped field) */
 	uint32_t len;     /* FF_OP_LITERAL / FF_OP_FIXED: byte count */
 	const char *lit;  /* FF_OP_LITERAL: into ff_format.lits */
 };
@@ -86,6 +92,7 @@ struct ff_format {
 	const char *kind;     /* ff_format_kind() */
 	const char *note;     /* ff_format_note(), or NULL */
 	uint32_t fields;      /* ff_format_fields() */
+	bool client_forwarded; /* ff_format_set_client_forwarded() */
 
 	struct ff_op *ops;
 	size_t nops;

@@ -48,6 +48,7 @@ enum opt_id {
 	OPT_MAX_KEYS,
 	OPT_TZ,
 	OPT_WIDTH,
+	OPT_CLIENT,
 };
 
 #define FF_STR_(x) #x
@@ -76,6 +77,9 @@ static const struct opt_desc opt_table[] = {
 	{ .name = "log-format", .id = OPT_LOG_FORMAT, .group = G_INPUT, .arg = "FORMAT",
 	  .help = "auto (default), combined, common, vhost_combined, an Apache LogFormat or Nginx "
 		  "log_format string, or regex:PATTERN" },
+	{ .name = "client", .id = OPT_CLIENT, .group = G_INPUT, .arg = "WHICH",
+	  .help = "address (default): the logged client; forwarded: the first address of "
+		  "X-Forwarded-For when it is an IP address (behind a proxy or CDN)" },
 	{ .name = "since", .id = OPT_SINCE, .group = G_INPUT, .arg = "TIME",
 	  .help = "only requests at or after TIME (YYYY-MM-DD[THH:MM[:SS]][+hh:mm])" },
 	{ .name = "until", .id = OPT_UNTIL, .group = G_INPUT, .arg = "TIME",
@@ -325,6 +329,7 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 		case OPT_FORMAT: o->format = optarg; break;
 		case OPT_OUTPUT: o->output = optarg; break;
 		case OPT_LOG_FORMAT: o->log_format = optarg; break;
+		case OPT_CLIENT: o->client = optarg; break;
 		case OPT_FIELDS: o->fields = optarg; break;
 		case OPT_NO_HEADER: o->no_header = true; break;
 		case OPT_CSV_RAW: o->csv_raw = true; break;

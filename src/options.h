@@ -14,6 +14,7 @@ typedef struct ff_options {
 	bool records;              /* `footfall records ...` */
 	const char *config_path;   /* --config */
 	const char *log_format;    /* --log-format */
+	const char *client;        /* --client: address or forwarded */
 	const char *format;        /* --format */
 	const char *output;        /* --output */
 	const char *fields;        /* --fields */

@@ -97,13 +97,13 @@ static bool seconds_us(ff_sv v, uint64_t *us)
 	return true;
 }
 
-/* A duration of "-" (nothing measured) leaves the field out; any other
+/* A duration of "-" or nothing (nothing measured) leaves the field out; any other
  * text that is not a number means the line is not in this format. */
 static bool parse_duration(unsigned slot, ff_sv v, ff_record *rec)
 {
 	uint64_t n;
 	bool ok;
-	if (v.n == 1 && v.p[0] == '-')
+	if (v.n == 0 || (v.n == 1 && v.p[0] == '-'))
 		return true;
 	switch (slot) {
 	case FF_S_DURATION_US:
@@ -212,6 +212,10 @@ static bool store(ff_format *fmt, unsigned slot, ff_sv v, ff_record *rec, struct
 		rec->vhost = v;
 		rec->has |= FF_HAS(FF_F_VHOST);
 		return true;
+	case FF_S_FORWARDED:
+		rec->forwarded = is_dash(v) ? ff_sv_make(v.p, 0) : v;
+		rec->has |= FF_HAS(FF_F_FORWARDED);
+		return true;
 	case FF_S_DURATION_US:
 	case FF_S_DURATION_MS:
 	case FF_S_DURATION_S:
@@ -249,6 +253,20 @@ static void finish_request(ff_record *rec, const struct parse_state *st)
 	}
 }
 
+/* --client forwarded: every later stage (classification, visits, the
+ * hosts report, records, filters) sees the forwarded client, and only
+ * through rec->client, which now points into the X-Forwarded-For field. */
+static void use_forwarded_client(ff_record *rec)
+{
+	if (!rec->forwarded.n)
+		return;
+	ff_sv first = ff_forwarded_client(rec->forwarded);
+	if (first.n) {
+		rec->client = first;
+		rec->has |= FF_HAS(FF_F_CLIENT);
+	}
+}
+
 static enum ff_parse_result parse_regex(ff_format *fmt, const char *line, size_t len, ff_record *rec)
 {
 	int rc = pcre2_match(fmt->re, (PCRE2_SPTR)line, len, 0, 0, fmt->md, fmt->mctx);
@@ -270,6 +288,8 @@ static enum ff_parse_result parse_regex(ff_format *fmt, const char *line, size_t
 			return FF_PARSE_INVALID;
 	}
 	finish_request(rec, &st);
+	if (fmt->client_forwarded)
+		use_forwarded_client(rec);
 	return st.bad;
 }
 
@@ -277,7 +297,16 @@ static enum ff_parse_result parse_regex(ff_format *fmt, const char *line, size_t
  * `rep stos`, whose start-up cost was a tenth of a line's parse. */
 static const ff_record empty_record;
 
-enum ff_parse_result ff_format_parse(ff_format *fmt, const char *line, size_t len, ff_record *rec)
+#if defined(__GNUC__)
+#define FF_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define FF_ALWAYS_INLINE inline
+#endif
+
+/* One body for both entry points; inlined into each, so the per-line one
+ * carries no trace of the other's out parameter. */
+static FF_ALWAYS_INLINE enum ff_parse_result parse_line(ff_format *fmt, const char *line, size_t len, ff_record *rec,
+							size_t *used)
 {
 	*rec = empty_record;
 	if (!line)
@@ -300,21 +329,35 @@ enum ff_parse_result ff_format_parse(ff_format *fmt, const char *line, size_t le
 			continue;
 		case FF_OP_UNTIL:
 			q = ff_find_byte(p, end, (char)op->delim);
-			if (!q || q == p)
+			if (!q || (q == p && !op->empty_ok))
 				return FF_PARSE_INVALID;
 			break;
 		case FF_OP_UNTIL_NOSPACE:
 			for (q = p; q < end && *q != (char)op->delim; q++)
 				if (*q == ' ')
 					return FF_PARSE_INVALID;
-			if (q == end || q == p)
+			if (q == end || (q == p && !op->empty_ok))
 				return FF_PARSE_INVALID;
 			break;
 		case FF_OP_LAST:
 			q = ff_find_byte(p, end, ' ');
 			if (!q)
 				q = end;
-			if (q == p)
+			if (q == p && !op->empty_ok)
+				return FF_PARSE_INVALID;
+			break;
+		case FF_OP_LAST_LIST:
+			/* a space inside ", " or " : " belongs to the list */
+			for (q = p;; q++) {
+				q = ff_find_byte(q, end, ' ');
+				if (!q) {
+					q = end;
+					break;
+				}
+				if (!((q > p && (q[-1] == ',' || q[-1] == ':')) || (q + 1 < end && q[1] == ':')))
+					break;
+			}
+			if (q == p && !op->empty_ok)
 				return FF_PARSE_INVALID;
 			break;
 		case FF_OP_QUOTED:
@@ -353,8 +396,24 @@ enum ff_parse_result ff_format_parse(ff_format *fmt, const char *line, size_t le
 			return FF_PARSE_INVALID;
 		p = q;
 	}
-	if (p != end)
+	if (p != end) {
+		if (used)
+			*used = (size_t)(p - line);
 		return FF_PARSE_TRAILING;
+	}
 	finish_request(rec, &st);
+	if (fmt->client_forwarded)
+		use_forwarded_client(rec);
 	return st.bad;
+}
+
+enum ff_parse_result ff_format_parse(ff_format *fmt, const char *line, size_t len, ff_record *rec)
+{
+	return parse_line(fmt, line, len, rec, NULL);
+}
+
+enum ff_parse_result ff_format_parse_prefix(ff_format *fmt, const char *line, size_t len, ff_record *rec,
+					    size_t *used)
+{
+	return parse_line(fmt, line, len, rec, used);
 }

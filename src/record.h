@@ -28,6 +28,7 @@ enum ff_field {
 	FF_F_USER_AGENT,
 	FF_F_VHOST,
 	FF_F_DURATION,
+	FF_F_FORWARDED, /* X-Forwarded-For as logged */
 	FF_F_COUNT
 };
 
@@ -46,6 +47,7 @@ typedef struct ff_record {
 	ff_sv referer;  /* empty for "-" */
 	ff_sv user_agent; /* empty for "-" */
 	ff_sv vhost;
+	ff_sv forwarded;  /* X-Forwarded-For; empty for "-" */
 	ff_time time;
 	uint64_t bytes;       /* 0 for "-" */
 	uint64_t duration_us; /* request duration, microseconds */
@@ -56,6 +58,11 @@ typedef struct ff_record {
 /* Splits rec->request into method, target and protocol (SPEC §13.8) and the
  * target into path and query (§13.9).  Sets FF_HAS for what it found. */
 void ff_record_split_request(ff_record *rec);
+
+/* The first address of an X-Forwarded-For value ("a, b, c"), spaces
+ * trimmed, when it is an IPv4 or IPv6 address; else an empty view.  The
+ * result points into xff. */
+ff_sv ff_forwarded_client(ff_sv xff);
 
 /* Splits rec->target into path and query. */
 void ff_record_split_target(ff_record *rec);

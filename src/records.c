@@ -27,6 +27,7 @@ static const char *const field_names[FF_R_COUNT] = {
 	[FF_R_USER_AGENT] = "user_agent",
 	[FF_R_VHOST] = "vhost",
 	[FF_R_DURATION] = "duration",
+	[FF_R_FORWARDED] = "forwarded",
 	[FF_R_BOT] = "bot",
 	[FF_R_STATIC] = "static",
 	[FF_R_PAGEVIEW] = "pageview",
@@ -59,6 +60,7 @@ static const int field_source[FF_R_COUNT] = {
 	[FF_R_USER_AGENT] = FF_F_USER_AGENT,
 	[FF_R_VHOST] = FF_F_VHOST,
 	[FF_R_DURATION] = FF_F_DURATION,
+	[FF_R_FORWARDED] = FF_F_FORWARDED,
 	[FF_R_BOT] = -1,
 	[FF_R_STATIC] = -1,
 	[FF_R_PAGEVIEW] = -1,
@@ -90,7 +92,7 @@ int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, 
 			if (ff_sv_eq_cstr(name, field_names[f]))
 				break;
 		if (f == FF_R_COUNT) {
-			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type, visit, visit_start, source)",
+			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, forwarded, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type, visit, visit_start, source)",
 				 (int)(name.n > 64 ? 64 : name.n), name.p);
 			return -1;
 		}
@@ -124,6 +126,8 @@ void ff_records_default_fields(uint32_t has, ff_records_spec *spec)
 		spec->fields[spec->n_fields++] = FF_R_VHOST;
 	if (has & FF_HAS(FF_F_DURATION))
 		spec->fields[spec->n_fields++] = FF_R_DURATION;
+	if (has & FF_HAS(FF_F_FORWARDED))
+		spec->fields[spec->n_fields++] = FF_R_FORWARDED;
 }
 
 static void text_value(FILE *f, const ff_records_spec *spec, ff_sv s)
@@ -199,6 +203,26 @@ bool ff_records_need_class(const ff_records_spec *spec)
 	return false;
 }
 
+/* An X-Forwarded-For value holds addresses too: each one truncated, at
+ * most as many as fit a line's worth of room. */
+static void anonymized_list(FILE *f, const ff_records_spec *spec, ff_sv xff)
+{
+	char out[16 * (FF_ANON_MAX + 2)];
+	size_t n = 0;
+	ff_sv rest = xff;
+	while (rest.n && n + FF_ANON_MAX + 2 <= sizeof out) {
+		ff_sv item = ff_sv_next_item(&rest, ',');
+		while (item.n && item.p[0] == ' ')
+			item.p++, item.n--;
+		while (item.n && item.p[item.n - 1] == ' ')
+			item.n--;
+		if (n)
+			out[n++] = ',', out[n++] = ' ';
+		n += ff_anonymize_client(item, out + n);
+	}
+	text_value(f, spec, ff_sv_make(out, n));
+}
+
 /* true/false: a JSON literal, and plain words in tsv and csv. */
 static void bool_value(FILE *f, bool v)
 {
@@ -265,6 +289,12 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 		case FF_R_USER_AGENT: text_value(f, spec, rec->user_agent); break;
 		case FF_R_VHOST: text_value(f, spec, rec->vhost); break;
 		case FF_R_DURATION: duration_value(f, rec->duration_us); break;
+		case FF_R_FORWARDED:
+			if (spec->anonymize)
+				anonymized_list(f, spec, rec->forwarded);
+			else
+				text_value(f, spec, rec->forwarded);
+			break;
 		case FF_R_BOT: bool_value(f, cls->bot); break;
 		case FF_R_STATIC: bool_value(f, cls->is_static); break;
 		case FF_R_PAGEVIEW: bool_value(f, cls->pageview); break;

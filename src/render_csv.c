@@ -35,8 +35,12 @@
 
 static const ff_render_opts default_opts = { .separators = true };
 
+/* A lone "-" (the row of hits without a method, protocol or country)
+ * cannot start a formula, so it stays as written. */
 static bool is_formula_start(ff_sv s)
 {
+	if (s.n == 1 && s.p[0] == '-')
+		return false;
 	return s.n > 0 && (s.p[0] == '=' || s.p[0] == '+' || s.p[0] == '-' || s.p[0] == '@' || s.p[0] == '\t' ||
 			   s.p[0] == '\r');
 }

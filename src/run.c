@@ -52,6 +52,8 @@ struct run {
 	char *format_label;
 	bool format_detected;
 	const char *format_origin; /* the option or key that gave the format */
+	char *format_note;       /* detection's note for the report, or NULL */
+	bool client_forwarded;   /* --client forwarded */
 	ff_merge *merge;
 	ff_input_facts *facts;   /* one per file argument */
 	size_t n_facts;
@@ -361,32 +363,60 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 		return r->format_label ? 0 : -1;
 	}
 	ff_detection d;
-	const char *preset = "combined";
+	const char *detected = "combined";
 	if (first) {
 		if (ff_detect_input(first, replay, &d, err, sizeof err) != 0) {
 			ff_diag(r->err, "format detection failed: %s", err);
 			return -1;
 		}
-		preset = d.preset;
-		if (d.prefix_preset && d.suggestion[0])
+		detected = d.spec;
+		/* Lines that all turn out invalid must not pass for an empty
+		 * site: the hint comes first on stderr, a note in the report. */
+		if (d.prefix_preset)
 			ff_diag_at(r->err, first_name, 0,
-				   "most lines match the %s format followed by more fields; to read them use --log-format '%s'",
-				   d.prefix_preset, d.suggestion);
+				   "most lines match the %s format followed by more fields that differ from line to line; "
+				   "give the format with --log-format",
+				   d.prefix_preset);
 		else if (d.sampled && d.matched == 0)
 			ff_diag_at(r->err, first_name, 0,
 				   "no built-in format matches the first %zu lines; give the format with --log-format",
 				   d.sampled);
+		else if (d.sampled && 2 * d.matched < d.sampled)
+			ff_diag_at(r->err, first_name, 0,
+				   "only %zu of the first %zu lines match the %s format; the others are invalid",
+				   d.matched, d.sampled, d.preset);
 		else if (d.sampled && r->err_tty && !r->o->quiet)
-			ff_diag(r->err, "log format: %s (detected: %zu of %zu sample lines match)", preset, d.matched, d.sampled);
+			ff_diag(r->err, "log format: %s (detected: %zu of %zu sample lines match)", detected, d.matched,
+				d.sampled);
+		if (d.note[0] && !(r->format_note = strdup(d.note)))
+			return -1;
 	}
-	r->fmt = ff_format_compile(preset, err, sizeof err);
+	r->fmt = ff_format_compile(detected, err, sizeof err);
 	if (!r->fmt) {
 		ff_diag(r->err, "%s", err);
 		return -1;
 	}
-	r->format_label = strdup(preset);
+	r->format_label = strdup(detected);
 	r->format_detected = true;
 	return r->format_label ? 0 : -1;
+}
+
+/* --client (log.client): which address is the client (SPEC §4). */
+static int choose_client(struct run *r, const ff_config *cfg)
+{
+	/* log.client was checked when the configuration was read */
+	const char *mode = r->o->client ? r->o->client : cfg->log_client;
+	if (!mode || strcmp(mode, "address") == 0)
+		return 0;
+	if (strcmp(mode, "forwarded") != 0) {
+		ff_diag(r->err, "--client: '%s' is not address or forwarded", mode);
+		return -1;
+	}
+	r->client_forwarded = true;
+	ff_format_set_client_forwarded(r->fmt, true);
+	if (!(ff_format_fields(r->fmt) & FF_HAS(FF_F_FORWARDED)))
+		ff_diag(r->err, "--client forwarded: the log format has no X-Forwarded-For field, so the logged client is used");
+	return 0;
 }
 
 /* Splits "a,b" into an owned list. */
@@ -493,7 +523,7 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 	const char *path = r->o->ua_regexes ? r->o->ua_regexes : cfg->ua_regexes ? cfg->ua_regexes : FF_UAP_REGEXES;
 	r->ua = ff_ua_load(path, err, sizeof err);
 	if (!r->ua) {
-		ff_diag(r->err, "%s; browsers, systems and devices show as Other and bots come only from classify.bot_patterns", err);
+		ff_diag(r->err, "%s; browsers, systems and devices show as Other and bots come only from the built-in list of automated agents and classify.bot_patterns", err);
 		r->ua_failed = true;
 		r->ua_error = strdup(err);
 		r->ua = ff_ua_empty();
@@ -622,6 +652,8 @@ static int setup(struct run *r, const ff_config *cfg)
 	ff_replay replay = { 0 };
 	int rc = choose_format(r, cfg, first, &replay, first ? ff_input_name(first) : NULL) == 0 ? FF_EXIT_OK
 													: FF_EXIT_USAGE;
+	if (rc == FF_EXIT_OK && choose_client(r, cfg) != 0)
+		rc = FF_EXIT_USAGE;
 	if (rc == FF_EXIT_OK && !(r->merge = ff_merge_new(r->fmt)))
 		rc = FF_EXIT_IO;
 	for (size_t i = 0; i < n_files; i++) {
@@ -872,8 +904,10 @@ static void read_threaded(struct run *r)
 		 * its own; without a copy the reading thread parses all. */
 		char err[512];
 		if (ff_merge_count(r->merge) == 1 &&
-		    (r->count_fmt || (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err))))
+		    (r->count_fmt || (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err)))) {
+			ff_format_set_client_forwarded(r->count_fmt, r->client_forwarded);
 			ff_merge_defer_parse(r->merge);
+		}
 	}
 	struct reader_job job = {
 		.merge = r->merge, .fmt = r->fmt, .handoff = r->handoff,
@@ -1082,10 +1116,17 @@ static bool shows_visits(const struct run *r)
 static int add_run_notes(struct run *r, ff_report *rep)
 {
 	int rc = 0;
-	if (r->format_detected)
+	/* a note on trailing fields names the format itself */
+	if (r->format_detected && !(r->format_note && strstr(r->format_note, "(detected)")))
 		rc |= ff_report_add_note(rep, "log format: %s (detected)", r->format_label);
-	else if (r->format_label && r->format_origin)
+	else if (!r->format_detected && r->format_label && r->format_origin)
 		rc |= ff_report_add_note(rep, "log format: %s (%s)", r->format_label, r->format_origin);
+	if (r->format_note)
+		rc |= ff_report_add_note(rep, "%s", r->format_note);
+	else if (r->summary.lines && !r->summary.valid)
+		rc |= ff_report_add_note(rep, "no line matches the log format %s: every line is invalid", r->format_label);
+	if (r->client_forwarded)
+		rc |= ff_report_add_note(rep, "clients: the first address of X-Forwarded-For when it is an IP address");
 	for (size_t i = 0; i < r->n_facts; i++) {
 		const ff_input_facts *f = &r->facts[i];
 		if (!f->error)
@@ -1101,7 +1142,7 @@ static int add_run_notes(struct run *r, ff_report *rep)
 	}
 	if (r->ua_failed)
 		rc |= ff_report_add_note(rep, "user-agent rules not loaded (%s): every browser, system and device is "
-					 "Other, and only classify.bot_patterns find bots",
+					 "Other, and only the built-in list of automated agents and classify.bot_patterns find bots",
 					 r->ua_error ? r->ua_error : "out of memory");
 	if (r->tz)
 		rc |= ff_report_add_note(rep, "hours, days and weekdays in time zone %s (--tz)", ff_tz_name(r->tz));
@@ -1207,6 +1248,7 @@ static void cleanup(struct run *r)
 		free(r->site_hosts.items[i]);
 	free(r->site_hosts.items);
 	free(r->format_label);
+	free(r->format_note);
 	for (size_t i = 0; i < r->n_facts; i++)
 		free((char *)r->facts[i].error);
 	free(r->facts);

@@ -35,7 +35,7 @@ static void check_parse(ff_format *fmt, const char *src, size_t n)
 	if (res == FF_PARSE_OK) {
 		const ff_sv views[] = { rec.client, rec.ident, rec.user, rec.request, rec.method,
 					rec.target, rec.path, rec.query, rec.protocol, rec.referer,
-					rec.user_agent, rec.vhost };
+					rec.user_agent, rec.vhost, rec.forwarded };
 		for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
 			fuzz_check_view(views[i], line, n);
 		if (rec.has & FF_HAS(FF_F_STATUS))

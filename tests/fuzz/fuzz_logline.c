@@ -18,7 +18,7 @@ static void check_record(enum ff_parse_result res, const ff_record *rec, const c
 		return;
 	const ff_sv views[] = { rec->client, rec->ident, rec->user, rec->request, rec->method,
 				rec->target, rec->path, rec->query, rec->protocol, rec->referer,
-				rec->user_agent, rec->vhost };
+				rec->user_agent, rec->vhost, rec->forwarded };
 	for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
 		fuzz_check_view(views[i], line, len);
 	if (rec->has & FF_HAS(FF_F_STATUS))

@@ -41,6 +41,13 @@ static const char usage_text[] =
 "                                  \"$request\" $status $body_bytes_sent\n"
 "                                  \"$http_referer\" \"$http_user_agent\"\n"
 "                                  $request_time\n"
+"                   nginx-main     $remote_addr - $remote_user [$time_local]\n"
+"                                  \"$request\" $status $body_bytes_sent\n"
+"                                  \"$http_referer\" \"$http_user_agent\"\n"
+"                                  \"$http_x_forwarded_for\"   (Nginx main)\n"
+"                   nginx-upstream nginx-custom + $upstream_response_time\n"
+"                                  (\"-\" on 301, 304 and static files, two\n"
+"                                  tries \"0.120, 0.100\" on 5xx)\n"
 "                   Every format writes the same requests for a given seed.\n"
 "                   What differs is what the servers differ in: Apache writes\n"
 "                   an empty body as '-' and escapes '\"' and '\\' as \\\" and\n"
@@ -58,6 +65,12 @@ static const char usage_text[] =
 "                   bad date, bad status, extra field) before a request with\n"
 "                   probability R, e.g. 0.001 (default 0); --lines counts\n"
 "                   requests, so these lines come on top\n"
+"  --proxy ADDR     nginx-main: the site is behind a load balancer at ADDR,\n"
+"                   logged as the client of every request from an IP\n"
+"                   address, the visitor's address first in the\n"
+"                   X-Forwarded-For (with a second hop on some); clients\n"
+"                   known by host name reach the server directly.  Without\n"
+"                   it the X-Forwarded-For is \"-\"\n"
 "  -o, --output F   write to file F instead of standard output\n"
 "  -h, --help       show this text\n"
 "\n"
@@ -637,6 +650,8 @@ enum format {
 	FMT_VHOST_COMBINED,
 	FMT_APACHE_CUSTOM,
 	FMT_NGINX_CUSTOM,
+	FMT_NGINX_MAIN,
+	FMT_NGINX_UPSTREAM,
 };
 
 struct options {
@@ -651,6 +666,7 @@ struct options {
 	uint32_t jitter;    /* seconds */
 	uint32_t invalid_ppb;
 	const char *output;
+	const char *proxy;  /* --proxy: the load balancer's address, or NULL */
 };
 
 /* ------------------------------------------------------------------------
@@ -1040,11 +1056,52 @@ static const char *writer_time(struct writer *w, int64_t t)
 	return w->time_text;
 }
 
+/* Milliseconds as Nginx writes $request_time: seconds, three decimals. */
+static char *put_seconds(char *p, uint32_t ms)
+{
+	p = put_u64(p, ms / 1000);
+	*p++ = '.';
+	*p++ = (char)('0' + ms / 100 % 10);
+	*p++ = (char)('0' + ms / 10 % 10);
+	*p++ = (char)('0' + ms % 10);
+	return p;
+}
+
+/* A client written as a host name rather than an address. */
+static bool is_host_name(const char *c, size_t n)
+{
+	if (memchr(c, ':', n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(c[i] == '.' || (c[i] >= '0' && c[i] <= '9')))
+			return true;
+	return false;
+}
+
+/* A path nginx would serve from disk: a file extension in its last
+ * segment. */
+static bool is_static_target(const char *t, size_t n)
+{
+	size_t end = 0;
+	while (end < n && t[end] != '?' && t[end] != '#')
+		end++;
+	for (size_t i = end; i-- > 0;) {
+		if (t[i] == '/')
+			return false;
+		if (t[i] == '.')
+			return i + 1 < end;
+	}
+	return false;
+}
+
 /* Formats one request as a log line (with its LF) at p; returns the end. */
 static char *format_line(struct writer *w, char *p, const struct agent *a, const struct item *it)
 {
 	enum format fmt = w->o->format;
-	bool nginx = fmt == FMT_NGINX_CUSTOM;
+	bool nginx = fmt == FMT_NGINX_CUSTOM || fmt == FMT_NGINX_MAIN || fmt == FMT_NGINX_UPSTREAM;
+	/* behind --proxy, the balancer's address is logged and the visitor's
+	 * goes in the X-Forwarded-For; host-name clients come directly */
+	bool proxied = fmt == FMT_NGINX_MAIN && w->o->proxy && !is_host_name(a->client, a->client_len);
 
 	if (fmt == FMT_VHOST_COMBINED) {
 		if (it->vhost == VH_BARE)
@@ -1053,7 +1110,10 @@ static char *format_line(struct writer *w, char *p, const struct agent *a, const
 			p = put(p, w->site, w->site_len);
 		p = put(p, it->vhost == VH_SITE_HTTP ? ":80 " : ":443 ", it->vhost == VH_SITE_HTTP ? 4 : 5);
 	}
-	p = put(p, a->client, a->client_len);
+	if (proxied)
+		p = put(p, w->o->proxy, strlen(w->o->proxy));
+	else
+		p = put(p, a->client, a->client_len);
 	p = put(p, " - ", 3);
 	if (it->user)
 		p = put_escaped(p, it->user, strlen(it->user), nginx);
@@ -1105,15 +1165,39 @@ static char *format_line(struct writer *w, char *p, const struct agent *a, const
 	if (fmt == FMT_APACHE_CUSTOM) {
 		*p++ = ' ';
 		p = put_u64(p, it->dur);
+	} else if (fmt == FMT_NGINX_MAIN) {
+		p = put(p, " \"", 2);
+		if (!proxied) {
+			*p++ = '-';
+		} else {
+			p = put(p, a->client, a->client_len);
+			/* one visitor in four comes through a second hop
+			 * (a corporate proxy), added after the first */
+			if (a->client_len && (unsigned char)a->client[a->client_len - 1] % 4 == 0)
+				p = put(p, ", 192.0.2.254", 13);
+		}
+		*p++ = '"';
 	} else if (nginx) {
 		/* $request_time: seconds with millisecond resolution */
 		uint32_t ms = it->dur / 1000;
 		*p++ = ' ';
-		p = put_u64(p, ms / 1000);
-		*p++ = '.';
-		*p++ = (char)('0' + ms / 100 % 10);
-		*p++ = (char)('0' + ms / 10 % 10);
-		*p++ = (char)('0' + ms % 10);
+		p = put_seconds(p, ms);
+		if (fmt == FMT_NGINX_UPSTREAM) {
+			/* nginx answers redirects, revalidations and static
+			 * files itself: no upstream, "-" */
+			*p++ = ' ';
+			if (it->status == 301 || it->status == 304 || is_static_target(it->target, it->target_len)) {
+				*p++ = '-';
+			} else if (it->status >= 500) {
+				/* a failed upstream was retried on the next:
+				 * one time per try */
+				p = put_seconds(p, ms / 2);
+				p = put(p, ", ", 2);
+				p = put_seconds(p, ms / 2 - ms / 8);
+			} else {
+				p = put_seconds(p, ms - ms / 8);
+			}
+		}
 	}
 	*p++ = '\n';
 	return p;
@@ -3461,7 +3545,7 @@ int main(int argc, char **argv)
 		}
 		static const char *const with_value[] = {
 			"--lines", "--seed", "--start", "--days", "--format", "--site",
-			"--servers", "--server", "--jitter", "--invalid-rate", "--output", "-o",
+			"--servers", "--server", "--jitter", "--invalid-rate", "--output", "-o", "--proxy",
 		};
 		bool known = false;
 		for (size_t k = 0; k < ARRAY_LEN(with_value); k++)
@@ -3493,12 +3577,14 @@ int main(int argc, char **argv)
 		} else if (strcmp(name, "--format") == 0) {
 			static const char *const names[] = {
 				"combined", "common", "vhost_combined", "apache-custom", "nginx-custom",
+				"nginx-main", "nginx-upstream",
 			};
 			size_t k = 0;
 			while (k < ARRAY_LEN(names) && strcmp(val, names[k]) != 0)
 				k++;
 			if (k == ARRAY_LEN(names))
-				return usage_error("--format wants combined, common, vhost_combined, apache-custom or nginx-custom", val);
+				return usage_error("--format wants combined, common, vhost_combined, apache-custom, nginx-custom, "
+						   "nginx-main or nginx-upstream", val);
 			o.format = (enum format)k;
 		} else if (strcmp(name, "--site") == 0) {
 			if (!valid_host(val))
@@ -3520,6 +3606,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(name, "--invalid-rate") == 0) {
 			if (!parse_rate(val, &o.invalid_ppb))
 				return usage_error("--invalid-rate wants a probability from 0 to 1", val);
+		} else if (strcmp(name, "--proxy") == 0) {
+			if (!*val || strlen(val) > 45 || strpbrk(val, " \"\\\n"))
+				return usage_error("--proxy wants an address", val);
+			o.proxy = val;
 		} else {
 			o.output = val;
 		}

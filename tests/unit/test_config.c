@@ -141,6 +141,8 @@ static void test_errors(void)
 {
 	refused("log:\n  format: auto\n  fromat: x\n", "footfall.yaml:3: unknown key 'log.fromat'");
 	refused("lgo:\n  format: auto\n", "footfall.yaml:1: unknown key 'lgo'");
+	refused("log:\n  client: proxy\n", "footfall.yaml:2: 'log.client' must be address or forwarded, not 'proxy'");
+	refused("log:\n  client: [forwarded]\n", "footfall.yaml:2: 'log.client' must be a string, not a list");
 	refused("visits:\n  timout: 5\n", "footfall.yaml:2: unknown key 'visits.timout'");
 	refused("goal: []\n", "footfall.yaml:1: unknown key 'goal'");
 	/* Dotted names are not keys: the file is nested. */
@@ -462,6 +464,7 @@ static void test_example(void)
 	if (rc != 0)
 		fprintf(stderr, "%s\n", err);
 	CHECK_STR(cfg.log_format, "auto");
+	CHECK_STR(cfg.log_client, "address");
 	CHECK_INT(cfg.site_hosts.count, 0);
 	CHECK_INT(cfg.visits_timeout, 1800);
 	CHECK_INT(cfg.visits_reorder_window, 300);
@@ -491,9 +494,9 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 19);
+	CHECK_INT(count, 20);
 	/* The command-line flag of each key is named beside it. */
-	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes",
+	const char *flags[] = { "--log-format", "--client", "--site", "--timeout", "--reorder-window", "--ua-regexes",
 				"--max-keys", "--tz" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		CHECK(strstr(text, flags[i]) != NULL);

@@ -1,7 +1,8 @@
 /* test_detect.c — `--log-format auto` on sample lines (SPEC §1): each
  * built-in format is recognised, ties go to the richer format, blank lines
- * do not count, and lines with extra trailing fields (Nginx's
- * $request_time) get a --log-format suggestion that really reads them. */
+ * do not count, and lines with trailing fields (Nginx main's
+ * X-Forwarded-For, $request_time, Apache's %D) are read by a format built
+ * for them, whose note says what each field was taken for. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,7 +97,8 @@ static void test_each_preset(void)
 	CHECK_INT(d.sampled, 4);
 	CHECK_INT(d.matched, 4);
 	CHECK(d.prefix_preset == NULL);
-	CHECK_STR(d.suggestion, "");
+	CHECK(!d.trailing);
+	CHECK_STR(d.note, "");
 
 	s.n = 0;
 	PUT(&s, common);
@@ -105,7 +107,8 @@ static void test_each_preset(void)
 	CHECK_INT(d.sampled, 3);
 	CHECK_INT(d.matched, 3);
 	CHECK(d.prefix_preset == NULL);
-	CHECK_STR(d.suggestion, "");
+	CHECK(!d.trailing);
+	CHECK_STR(d.note, "");
 
 	s.n = 0;
 	PUT(&s, vhost);
@@ -153,7 +156,8 @@ static void test_ties(void)
 	CHECK_INT(d.matched, 2);
 	/* a tie is no reason for a prefix hint */
 	CHECK(d.prefix_preset == NULL);
-	CHECK_STR(d.suggestion, "");
+	CHECK(!d.trailing);
+	CHECK_STR(d.note, "");
 
 	/* vhost_combined against common */
 	s.n = 0;
@@ -196,7 +200,8 @@ static void test_blank_lines(void)
 	CHECK_INT(d.sampled, 0);
 	CHECK_INT(d.matched, 0);
 	CHECK(d.prefix_preset == NULL);
-	CHECK_STR(d.suggestion, "");
+	CHECK(!d.trailing);
+	CHECK_STR(d.note, "");
 }
 
 static void test_nothing_matches(void)
@@ -215,7 +220,10 @@ static void test_nothing_matches(void)
 	CHECK_INT(d.matched, 0);
 	CHECK_INT(d.sampled, 4);
 	CHECK(d.prefix_preset == NULL);
-	CHECK_STR(d.suggestion, "");
+	CHECK(!d.trailing);
+	/* the report must not pass for an empty site */
+	CHECK_STR(d.note, "log format: no built-in format matches the first 4 lines, so they are counted invalid: "
+			  "give the format with --log-format");
 
 	/* no lines at all */
 	s.n = 0;
@@ -228,59 +236,136 @@ static void test_nothing_matches(void)
 	CHECK_STR(d.preset, "combined");
 }
 
-static void test_extra_fields(void)
+static void test_trailing_fields(void)
 {
 	ff_detection d;
 	struct sample s = { .n = 0 };
+
+	/* Nginx combined + $request_time: read, in Nginx's idiom */
 	PUT(&s, nginx_timed);
 	CHECK_INT(detect(&s, &d), 0);
 	CHECK_STR(d.preset, "combined");
-	CHECK_INT(d.matched, 0);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 3);
 	CHECK_INT(d.sampled, 3);
-	CHECK(d.prefix_preset != NULL);
-	if (d.prefix_preset)
-		CHECK_STR(d.prefix_preset, "combined");
-	CHECK_INT(d.prefix_matched, 3);
-	/* the suggestion is the combined format and one more field, and it
-	 * reads every one of these lines */
-	const char *base = ff_format_preset_apache("combined");
-	CHECK(strncmp(d.suggestion, base, strlen(base)) == 0);
-	CHECK(strlen(d.suggestion) > strlen(base));
-	CHECK_INT(parsed_by(d.suggestion, &s), 3);
-	/* and still reads plain combined lines as invalid (one field short) */
+	CHECK(d.prefix_preset == NULL);
+	CHECK_STR(d.spec, "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+			  "\"$http_referer\" \"$http_user_agent\" $request_time");
+	CHECK_INT(parsed_by(d.spec, &s), 3);
+	CHECK(strstr(d.note, "field 1 (like 0.123) read as duration in seconds") != NULL);
+	CHECK(strstr(d.note, d.spec) != NULL);
+	/* plain combined lines are one field short for it */
 	struct sample plain = { .n = 0 };
 	PUT(&plain, combined);
-	CHECK_INT(parsed_by(d.suggestion, &plain), 0);
+	CHECK_INT(parsed_by(d.spec, &plain), 0);
 
-	/* two extra fields, the second quoted ($request_time
-	 * "$http_x_forwarded_for") */
-	static const char *const two_extra[] = {
+	/* Nginx main: combined and a quoted X-Forwarded-For */
+	static const char *const nginx_main[] = {
 		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
-		"\"Mozilla/5.0\" 0.123 \"10.0.0.1, 10.0.0.2\"",
+		"\"Mozilla/5.0\" \"203.0.113.5, 10.0.0.2\"",
 		"198.51.100.7 - - [10/Oct/2023:13:55:37 +0200] \"GET /a HTTP/1.1\" 200 10 \"-\" "
-		"\"curl/8.5.0\" 0.004 \"-\"",
+		"\"curl/8.5.0\" \"-\"",
 	};
 	s.n = 0;
-	PUT(&s, two_extra);
+	PUT(&s, nginx_main);
 	CHECK_INT(detect(&s, &d), 0);
-	CHECK_INT(d.matched, 0);
-	CHECK(d.prefix_preset && strcmp(d.prefix_preset, "combined") == 0);
-	CHECK_INT(parsed_by(d.suggestion, &s), 2);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 2);
+	CHECK_STR(d.spec, "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+			  "\"$http_referer\" \"$http_user_agent\" \"$http_x_forwarded_for\"");
+	CHECK(strncmp(d.note, "log format: Nginx main, combined followed by 1 trailing field (detected)", 71) == 0);
+	CHECK(strstr(d.note, "read as forwarded") != NULL);
 
-	/* one quoted extra field, empty on one line */
-	static const char *const quoted_extra[] = {
+	/* main + $request_time + $upstream_response_time ("-" without an
+	 * upstream): the second duration is ignored */
+	static const char *const main_upstream[] = {
 		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
-		"\"Mozilla/5.0\" \"x y\"",
-		"192.0.2.9 - - [10/Oct/2023:13:55:39 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
-		"\"Mozilla/5.0\" \"\"",
+		"\"Mozilla/5.0\" \"10.0.0.1, 10.0.0.2\" 0.123 0.120",
+		"198.51.100.7 - - [10/Oct/2023:13:55:37 +0200] \"GET /a HTTP/1.1\" 200 10 \"-\" "
+		"\"curl/8.5.0\" \"-\" 0.004 -",
 	};
 	s.n = 0;
-	PUT(&s, quoted_extra);
+	PUT(&s, main_upstream);
 	CHECK_INT(detect(&s, &d), 0);
-	CHECK(d.prefix_preset && strcmp(d.prefix_preset, "combined") == 0);
-	CHECK_INT(parsed_by(d.suggestion, &s), 2);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 2);
+	CHECK_STR(d.spec, "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+			  "\"$http_referer\" \"$http_user_agent\" \"$http_x_forwarded_for\" $request_time "
+			  "$upstream_response_time");
+	CHECK(strstr(d.note, "field 3 ignored") != NULL);
+	/* a line whose upstream time is a list (nginx retried) is read too */
+	static const char *const retried[] = {
+		"198.51.100.8 - - [10/Oct/2023:13:55:38 +0200] \"GET /r HTTP/1.1\" 502 10 \"-\" "
+		"\"curl/8.5.0\" \"-\" 0.040 0.020, 0.019",
+	};
+	PUT(&s, retried);
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 3);
+	CHECK_INT(d.sampled, 3);
 
-	/* vhost_combined lines with one extra field */
+	/* Apache combined + %D: a lone all-digit field is microseconds */
+	static const char *const apache_d[] = {
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" 1234",
+		"192.0.2.2 - - [10/Oct/2023:13:55:37 +0200] \"GET /b HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" 98",
+	};
+	s.n = 0;
+	PUT(&s, apache_d);
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 2);
+	char want[512];
+	snprintf(want, sizeof want, "%s %%D", ff_format_preset_apache("combined"));
+	CHECK_STR(d.spec, want);
+	CHECK(strstr(d.note, "microseconds (Apache %D)") != NULL);
+
+	/* Apache with a logged X-Forwarded-For and %D */
+	static const char *const apache_xff_d[] = {
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" \"203.0.113.9\" 1234",
+		"192.0.2.2 - - [10/Oct/2023:13:55:37 +0200] \"GET /b HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" \"-\" 98",
+	};
+	s.n = 0;
+	PUT(&s, apache_xff_d);
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 2);
+	snprintf(want, sizeof want, "%s \"%%{X-Forwarded-For}i\" %%D", ff_format_preset_apache("combined"));
+	CHECK_STR(d.spec, want);
+	CHECK(strncmp(d.note, "log format: combined followed by 2 trailing fields", 50) == 0);
+
+	/* two numbers (Apache combinedio, %I %O) are not a duration */
+	static const char *const combinedio[] = {
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" 420 1032",
+		"192.0.2.2 - - [10/Oct/2023:13:55:37 +0200] \"GET /b HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" 377 880",
+	};
+	s.n = 0;
+	PUT(&s, combinedio);
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK(d.trailing);
+	snprintf(want, sizeof want, "%s %%{extra1}e %%{extra2}e", ff_format_preset_apache("combined"));
+	CHECK_STR(d.spec, want);
+	CHECK(strstr(d.note, "field 1 ignored, field 2 ignored") != NULL);
+
+	/* one quoted extra field after common (no user agent): ignored */
+	static const char *const common_quoted[] = {
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2326 \"x y\"",
+		"192.0.2.2 - - [10/Oct/2023:13:55:37 -0700] \"GET /b HTTP/1.0\" 404 0 \"\"",
+	};
+	s.n = 0;
+	PUT(&s, common_quoted);
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK_STR(d.preset, "common");
+	CHECK(d.trailing);
+	CHECK_INT(parsed_by(d.spec, &s), 2);
+	CHECK(strstr(d.note, "forwarded") == NULL);
+
+	/* vhost_combined lines with $request_time */
 	static const char *const vhost_timed[] = {
 		"www.example.com:443 192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" "
 		"200 512 \"-\" \"curl/8.0\" 0.5",
@@ -290,79 +375,97 @@ static void test_extra_fields(void)
 	s.n = 0;
 	PUT(&s, vhost_timed);
 	CHECK_INT(detect(&s, &d), 0);
-	CHECK_INT(d.matched, 0);
-	CHECK(d.prefix_preset && strcmp(d.prefix_preset, "vhost_combined") == 0);
-	base = ff_format_preset_apache("vhost_combined");
-	CHECK(strncmp(d.suggestion, base, strlen(base)) == 0);
-	CHECK_INT(parsed_by(d.suggestion, &s), 2);
+	CHECK_STR(d.preset, "vhost_combined");
+	CHECK(d.trailing);
+	CHECK_INT(parsed_by(d.spec, &s), 2);
 
-	/* more extra fields than a suggestion tries (three): no hint */
-	static const char *const four_extra[] = {
+	/* an empty trailing field (two spaces) is a field */
+	static const char *const empty_field[] = {
 		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
-		"\"Mozilla/5.0\" a b c d",
-		"192.0.2.2 - - [10/Oct/2023:13:55:37 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
-		"\"Mozilla/5.0\" 1 2 3 4",
+		"\"Mozilla/5.0\"  0.010",
+		"192.0.2.2 - - [10/Oct/2023:13:55:37 +0200] \"GET /b HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" x 0.020",
 	};
 	s.n = 0;
-	PUT(&s, four_extra);
+	PUT(&s, empty_field);
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK(d.trailing);
+	CHECK_INT(d.matched, 2);
+	CHECK(strstr(d.note, "field 1 ignored, field 2 (like 0.123) read as duration") != NULL);
+
+	/* more than FF_DETECT_MAX_TRAILING fields: no format, a hint */
+	static const char *const many[] = {
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" a b c d e f g h i",
+		"192.0.2.2 - - [10/Oct/2023:13:55:37 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" "
+		"\"Mozilla/5.0\" 1 2 3 4 5 6 7 8 9",
+	};
+	s.n = 0;
+	PUT(&s, many);
 	CHECK_INT(detect(&s, &d), 0);
 	CHECK_STR(d.preset, "combined");
+	CHECK_STR(d.spec, "combined");
+	CHECK(!d.trailing);
 	CHECK_INT(d.matched, 0);
 	CHECK_INT(d.prefix_matched, 2);
-	CHECK(d.prefix_preset == NULL);
-	CHECK_STR(d.suggestion, "");
+	CHECK(d.prefix_preset && strcmp(d.prefix_preset, "combined") == 0);
+	CHECK(strstr(d.note, "differ from line to line") != NULL);
 
-	/* common lines with one extra field: the hint is about common */
-	static const char *const common_timed[] = {
-		"192.0.2.1 - - [10/Oct/2023:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2326 5123",
-		"192.0.2.2 - - [10/Oct/2023:13:55:37 -0700] \"GET /b HTTP/1.0\" 404 0 77",
+	/* layouts that differ from line to line, none the majority */
+	static const char *const mixed[] = {
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" \"M\" 1",
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" \"M\" 1 2",
+		"192.0.2.1 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" \"M\" \"q\"",
 	};
 	s.n = 0;
-	PUT(&s, common_timed);
+	PUT(&s, mixed);
 	CHECK_INT(detect(&s, &d), 0);
-	CHECK_STR(d.preset, "combined");
-	CHECK_INT(d.matched, 0);
-	CHECK(d.prefix_preset && strcmp(d.prefix_preset, "common") == 0);
-	base = ff_format_preset_apache("common");
-	CHECK(strncmp(d.suggestion, base, strlen(base)) == 0);
-	CHECK_INT(parsed_by(d.suggestion, &s), 2);
+	CHECK(!d.trailing);
+	CHECK(d.prefix_preset != NULL);
 
-	/* most lines extended, one plain: still a hint, the plain line is
-	 * what matched whole */
+	/* most lines extended, one plain: the extended format wins, the
+	 * plain line is one it does not read */
 	s.n = 0;
 	PUT(&s, nginx_timed);
 	put(&s, combined, 1);
 	CHECK_INT(detect(&s, &d), 0);
+	CHECK(d.trailing);
 	CHECK_STR(d.preset, "combined");
-	CHECK_INT(d.matched, 1);
+	CHECK_INT(d.matched, 3);
 	CHECK_INT(d.sampled, 4);
-	CHECK(d.prefix_preset != NULL);
-	CHECK_INT(parsed_by(d.suggestion, &s), 3);
-	/* every combined line is also a common line with more fields: the hint
-	 * must be for combined */
-	CHECK(d.prefix_preset && strcmp(d.prefix_preset, "combined") == 0);
-	base = ff_format_preset_apache("combined");
-	CHECK(strncmp(d.suggestion, base, strlen(base)) == 0);
 
-	/* half extended, half plain: the plain format is fine, no hint */
+	/* half extended, half plain: the plain format is fine */
 	s.n = 0;
 	put(&s, nginx_timed, 2);
 	put(&s, combined, 2);
 	CHECK_INT(detect(&s, &d), 0);
 	CHECK_STR(d.preset, "combined");
+	CHECK_STR(d.spec, "combined");
 	CHECK_INT(d.matched, 2);
+	CHECK(!d.trailing);
 	CHECK(d.prefix_preset == NULL);
-	CHECK_STR(d.suggestion, "");
+	CHECK_STR(d.note, "");
 
-	/* half extended, half junk: not most lines, no hint */
+	/* half extended, half junk: not most lines; few lines match, which
+	 * the note says */
 	s.n = 0;
 	put(&s, nginx_timed, 2);
 	s.v[s.n++] = FF_SV_LIT("junk");
 	s.v[s.n++] = FF_SV_LIT("more junk");
 	CHECK_INT(detect(&s, &d), 0);
 	CHECK_INT(d.matched, 0);
+	CHECK(!d.trailing);
 	CHECK(d.prefix_preset == NULL);
-	CHECK_STR(d.suggestion, "");
+	CHECK(strstr(d.note, "no built-in format matches the first 4 lines") != NULL);
+
+	/* a minority of lines matches */
+	s.n = 0;
+	put(&s, combined, 1);
+	s.v[s.n++] = FF_SV_LIT("junk");
+	s.v[s.n++] = FF_SV_LIT("more junk");
+	CHECK_INT(detect(&s, &d), 0);
+	CHECK_INT(d.matched, 1);
+	CHECK(strstr(d.note, "only 1 of the first 3 lines match the combined format") != NULL);
 }
 
 int main(void)
@@ -371,6 +474,6 @@ int main(void)
 	test_ties();
 	test_blank_lines();
 	test_nothing_matches();
-	test_extra_fields();
+	test_trailing_fields();
 	return CHECK_DONE("test_detect");
 }

@@ -652,6 +652,131 @@ static void test_time_cache(void)
 	ff_format_free(b);
 }
 
+/* X-Forwarded-For in each kind of format, and --client forwarded: the
+ * client becomes the first address when it is an IP address, a view into
+ * the line. */
+static void test_forwarded(void)
+{
+	ff_record r;
+	const char *specs[] = {
+		"%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" \"%{X-Forwarded-For}i\"",
+		"$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" "
+		"\"$http_user_agent\" \"$http_x_forwarded_for\"",
+		"regex:(?<client>\\S+) \\S+ \\S+ \\[(?<time>[^]]+)\\] \"(?<request>[^\"]*)\" (?<status>\\d+) (?<bytes>\\S+) "
+		"\"(?<referer>[^\"]*)\" \"(?<user_agent>[^\"]*)\" \"(?<forwarded>[^\"]*)\"",
+	};
+	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
+		ff_format *fmt = compile(specs[i]);
+		CHECK(ff_format_fields(fmt) & FF_HAS(FF_F_FORWARDED));
+		CHECK_INT(parse(fmt, COMBINED " \"198.51.100.9, 10.0.0.1\"", &r), FF_PARSE_OK);
+		CHECK_SV(r.client, CLIENT);
+		CHECK_SV(r.forwarded, "198.51.100.9, 10.0.0.1");
+		CHECK(r.has & FF_HAS(FF_F_FORWARDED));
+		CHECK_INT(parse(fmt, COMBINED " \"-\"", &r), FF_PARSE_OK);
+		CHECK_SV(r.forwarded, "");
+
+		ff_format_set_client_forwarded(fmt, true);
+		CHECK_INT(parse(fmt, COMBINED " \" 2001:db8::9 , 10.0.0.1\"", &r), FF_PARSE_OK);
+		CHECK_SV(r.client, "2001:db8::9");
+		CHECK(in_line(r.client));
+		CHECK_SV(r.forwarded, " 2001:db8::9 , 10.0.0.1");
+		CHECK_INT(parse(fmt, COMBINED " \"unknown\"", &r), FF_PARSE_OK);
+		CHECK_SV(r.client, CLIENT);
+		CHECK_INT(parse(fmt, COMBINED " \"-\"", &r), FF_PARSE_OK);
+		CHECK_SV(r.client, CLIENT);
+		ff_format_set_client_forwarded(fmt, false);
+		CHECK_INT(parse(fmt, COMBINED " \"198.51.100.9\"", &r), FF_PARSE_OK);
+		CHECK_SV(r.client, CLIENT);
+		ff_format_free(fmt);
+	}
+	/* a format without the field: the switch changes nothing */
+	ff_format *fmt = compile("combined");
+	CHECK(!(ff_format_fields(fmt) & FF_HAS(FF_F_FORWARDED)));
+	ff_format_set_client_forwarded(fmt, true);
+	CHECK_INT(parse(fmt, COMBINED, &r), FF_PARSE_OK);
+	CHECK_SV(r.client, CLIENT);
+	ff_format_free(fmt);
+}
+
+/* An unquoted field may be empty where its directive can write nothing;
+ * a client, time, status or byte count never is. */
+static void test_empty_fields(void)
+{
+	ff_record r;
+	ff_format *fmt = compile("%h %l %u %t \"%r\" %>s %b %D");
+	CHECK_INT(parse(fmt, CLIENT "   [" TIME "] \"" REQ "\" 200 5 ", &r), FF_PARSE_OK);
+	CHECK_SV(r.ident, "");
+	CHECK_SV(r.user, "");
+	CHECK(!(r.has & FF_HAS(FF_F_DURATION)));
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"" REQ "\" 200 5 -", &r), FF_PARSE_OK);
+	CHECK(!(r.has & FF_HAS(FF_F_DURATION)));
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"" REQ "\" 200 5 7", &r), FF_PARSE_OK);
+	CHECK_INT(r.duration_us, 7);
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"" REQ "\" 200  7", &r), FF_PARSE_INVALID);
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"" REQ "\"  5 7", &r), FF_PARSE_INVALID);
+	CHECK_INT(parse(fmt, " - - [" TIME "] \"" REQ "\" 200 5 7", &r), FF_PARSE_INVALID);
+	ff_format_free(fmt);
+
+	fmt = compile("$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+		      "$request_time $upstream_response_time $pipe");
+	CHECK_INT(parse(fmt, CLIENT " -  [" TIME "] \"" REQ "\" 200 5 0.250 0.249 p", &r), FF_PARSE_OK);
+	CHECK_SV(r.user, "");
+	CHECK_INT(r.duration_us, 250000);
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"" REQ "\" 200 5  - .", &r), FF_PARSE_OK);
+	CHECK(!(r.has & FF_HAS(FF_F_DURATION)));
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"" REQ "\" 200 5 0.001  ", &r), FF_PARSE_OK);
+	CHECK_INT(r.duration_us, 1000);
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"" REQ "\" 200 5 x 0.1 p", &r), FF_PARSE_INVALID);
+	ff_format_free(fmt);
+}
+
+/* $upstream_response_time last on the line is a list after retries or
+ * internal redirects; its spaces are its own. */
+static void test_upstream_list(void)
+{
+	ff_record r;
+	ff_format *fmt = compile("$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+				 "$request_time $upstream_response_time");
+	const char *ok[] = { "0.100", "-", "0.010, 0.090", "0.010, 0.020, 0.070", "0.010 : 0.090", "0.01, 0.02 : 0.07", "" };
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		char line[512];
+		snprintf(line, sizeof line, CLIENT " - - [" TIME "] \"" REQ "\" 200 5 0.100 %s", ok[i]);
+		CHECK_INT(parse(fmt, line, &r), FF_PARSE_OK);
+		CHECK_INT(r.duration_us, 100000);
+	}
+	const char *trailing[] = { "0.010 0.090", "0.010, 0.090 x", "0.1 " };
+	for (size_t i = 0; i < sizeof trailing / sizeof *trailing; i++) {
+		char line[512];
+		snprintf(line, sizeof line, CLIENT " - - [" TIME "] \"" REQ "\" 200 5 0.100 %s", trailing[i]);
+		CHECK_INT(parse(fmt, line, &r), FF_PARSE_TRAILING);
+	}
+	ff_format_free(fmt);
+	/* not last: an ordinary field */
+	fmt = compile("$remote_addr $upstream_response_time $status");
+	CHECK_INT(parse(fmt, "h 0.1 200", &r), FF_PARSE_OK);
+	CHECK(parse(fmt, "h 0.1, 0.2 200", &r) != FF_PARSE_OK);
+	ff_format_free(fmt);
+}
+
+/* The request line rule of SPEC §13.8 through a whole format. */
+static void test_request_rule(void)
+{
+	ff_record r;
+	ff_format *fmt = compile("combined");
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"OPTIONS * RTSP/1.0\" 200 5 \"-\" \"-\"", &r), FF_PARSE_OK);
+	CHECK_SV(r.method, "OPTIONS");
+	CHECK_SV(r.target, "*");
+	CHECK_SV(r.protocol, "RTSP/1.0");
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"GET /a b HTTP/1.1x\" 200 5 \"-\" \"-\"", &r), FF_PARSE_OK);
+	CHECK_SV(r.target, "/a b HTTP/1.1x");
+	CHECK_SV(r.protocol, "");
+	CHECK_INT(parse(fmt, CLIENT " - - [" TIME "] \"G@T / HTTP/1.1\" 200 5 \"-\" \"-\"", &r), FF_PARSE_OK);
+	CHECK_SV(r.method, "");
+	CHECK_SV(r.target, "");
+	CHECK_SV(r.path, "");
+	ff_format_free(fmt);
+}
+
 int main(void)
 {
 	test_presets_meta();
@@ -663,6 +788,10 @@ int main(void)
 	test_regex();
 	test_compile_errors();
 	test_time_cache();
+	test_forwarded();
+	test_empty_fields();
+	test_request_rule();
+	test_upstream_list();
 	free(line_buf);
 	return CHECK_DONE("test_logformat");
 }

@@ -37,12 +37,46 @@ static void test_split_request(void)
 	CHECK_SV(r.path, "/a b c");
 	CHECK_SV(r.query, "q=x y");
 	CHECK_SV(r.protocol, "HTTP/1.0");
-	/* A last word that is not HTTP/... belongs to the target. */
+	/* The protocol is any NAME/DIGITS or NAME/DIGITS.DIGITS (SPEC §13.8). */
 	r = split("GET /a FOO/1.0");
-	CHECK_SV(r.target, "/a FOO/1.0");
+	CHECK_SV(r.target, "/a");
+	CHECK_SV(r.protocol, "FOO/1.0");
+	r = split("DESCRIBE rtsp://cam/x RTSP/1.0");
+	CHECK_SV(r.method, "DESCRIBE");
+	CHECK_SV(r.target, "rtsp://cam/x");
+	CHECK_SV(r.protocol, "RTSP/1.0");
+	r = split("GET / HTTP/2");
+	CHECK_SV(r.target, "/");
+	CHECK_SV(r.protocol, "HTTP/2");
+	CHECK(r.has & FF_HAS(FF_F_PROTOCOL));
+	/* A last word of another shape belongs to the target. */
+	static const char *const not_protocols[] = {
+		"HTTP/1.1.1", "HTTP/", "/1.0", "HTTP/1.", "HTTP/.1", "HTTP/x", "HT TP", "H(T)/1.1", "HTTP/1.1x",
+	};
+	for (size_t i = 0; i < sizeof not_protocols / sizeof *not_protocols; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "GET /a %s", not_protocols[i]);
+		r = split(line);
+		CHECK_SV(r.method, "GET");
+		CHECK(r.target.n == strlen(line) - 4 && memcmp(r.target.p, line + 4, r.target.n) == 0);
+		CHECK_SV(r.protocol, "");
+		CHECK(!(r.has & FF_HAS(FF_F_PROTOCOL)));
+	}
+	/* Two words are METHOD TARGET, whatever the second looks like. */
+	r = split("GET HTTP/1.1");
+	CHECK_SV(r.target, "HTTP/1.1");
 	CHECK_SV(r.protocol, "");
-	r = split("GET /a http/1.1");
-	CHECK_SV(r.target, "/a http/1.1");
+	/* An empty target between method and protocol is no request. */
+	r = split("GET  HTTP/1.1");
+	CHECK_SV(r.method, "");
+	CHECK_SV(r.target, "");
+	CHECK_SV(r.path, "");
+	/* A method must be made of token characters. */
+	r = split("GE\"T / HTTP/1.1");
+	CHECK_SV(r.method, "");
+	CHECK_SV(r.target, "");
+	r = split("GET,X / HTTP/1.1");
+	CHECK_SV(r.method, "");
 
 	/* A target without a leading '/' is used as written. */
 	r = split("CONNECT example.com:443 HTTP/1.1");
@@ -118,6 +152,46 @@ static void test_split_target(void)
 	CHECK_SV(r.query, "");
 }
 
+static void test_forwarded_client(void)
+{
+	struct {
+		const char *xff, *want;
+	} cases[] = {
+		{ "203.0.113.5", "203.0.113.5" },
+		{ "203.0.113.5, 10.0.0.1, 10.0.0.2", "203.0.113.5" },
+		{ "  203.0.113.5 ,10.0.0.1", "203.0.113.5" },
+		{ "2001:db8::7", "2001:db8::7" },
+		{ "2001:db8::7, 198.51.100.1", "2001:db8::7" },
+		{ "::ffff:192.0.2.1", "::ffff:192.0.2.1" },
+		{ "unknown, 10.0.0.1", "" },
+		{ "host.example.net", "" },
+		{ "", "" },
+		{ "-", "" },
+		{ ",203.0.113.5", "" },
+		{ "203.0.113.5:8080", "" },
+		{ "[2001:db8::7]", "" },
+		{ "256.1.1.1", "" },
+		{ "1.2.3", "" },
+		{ "2001:db8::7%eth0", "" },
+		{ "2001:db8:0:0:0:0:0:0:0:1", "" },
+		{ "203.0.113.5\t", "203.0.113.5" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		ff_sv xff = ff_sv_cstr(cases[i].xff);
+		ff_sv got = ff_forwarded_client(xff);
+		if (!ff_sv_eq_cstr(got, cases[i].want))
+			fprintf(stderr, "  xff '%s'\n", cases[i].xff);
+		CHECK_SV(got, cases[i].want);
+		/* the result is a view into the value: no copy */
+		CHECK(got.n == 0 || (got.p >= xff.p && got.p + got.n <= xff.p + xff.n));
+	}
+	/* longer than any address: no overflow of the stack copy */
+	char big[200];
+	memset(big, '1', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	CHECK_SV(ff_forwarded_client(ff_sv_cstr(big)), "");
+}
+
 static bool status(const char *s, uint16_t *out)
 {
 	return ff_parse_status(ff_sv_cstr(s), out);
@@ -176,5 +250,6 @@ int main(void)
 	test_split_request();
 	test_split_target();
 	test_numbers();
+	test_forwarded_client();
 	return CHECK_DONE("test_record");
 }
