@@ -53,6 +53,8 @@ static const struct key keys[] = {
 	  .what = "how far back in time a line may be and still join its visit" },
 	{ .name = "ua.regexes", .type = KEY_STRING, .offset = offsetof(ff_config, ua_regexes),
 	  .what = "uap-core regexes.yaml used to name browsers, systems and devices" },
+	{ .name = "geoip.database", .type = KEY_STRING, .offset = offsetof(ff_config, geoip_database),
+	  .what = "MaxMind DB file (.mmdb) for the countries and cities reports" },
 	{ .name = "classify.bot_patterns", .type = KEY_STRLIST, .regex = true,
 	  .offset = offsetof(ff_config, bot_patterns),
 	  .what = "PCRE2 regexes: a user agent matching one is a bot (besides uap-core's)" },

@@ -34,6 +34,7 @@ typedef struct ff_config {
 	int64_t visits_timeout;        /* visits.timeout, seconds (1800) */
 	int64_t visits_reorder_window; /* visits.reorder_window, seconds (300) */
 	char *ua_regexes;  /* ua.regexes; NULL means the built-in default path */
+	char *geoip_database; /* geoip.database; NULL: no geography */
 	ff_strlist bot_patterns;      /* classify.bot_patterns; default none */
 	ff_strlist static_extensions; /* classify.static_extensions; empty:
 					 the built-in list (SPEC §3) */

@@ -44,6 +44,7 @@ enum opt_id {
 	OPT_PROGRESS,
 	OPT_THREADS,
 	OPT_MAX_KEYS,
+	OPT_GEOIP,
 };
 
 #define FF_STR_(x) #x
@@ -91,6 +92,9 @@ static const struct opt_desc opt_table[] = {
 	{ .name = "max-keys", .id = OPT_MAX_KEYS, .arg = "N",
 	  .help = "distinct paths, referers... kept per report, the rest summed as\n"
 		  "others, to bound memory (default " FF_STR(FF_MAX_KEYS_DEFAULT) ", 0 no limit)" },
+	{ .name = "geoip", .id = OPT_GEOIP, .arg = "FILE",
+	  .help = "MaxMind DB file (.mmdb) of countries or cities: the countries\n"
+		  "and cities reports and the records field country" },
 	{ .name = "ua-regexes", .id = OPT_UA_REGEXES, .arg = "FILE",
 	  .help = "uap-core regexes.yaml (default " FF_UAP_REGEXES ")" },
 	{ .name = "config", .id = OPT_CONFIG, .arg = "FILE",
@@ -265,6 +269,7 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 		case OPT_ANONYMIZE: o->anonymize = true; break;
 		case OPT_PROGRESS: o->progress = true; break;
 		case OPT_UA_REGEXES: o->ua_regexes = optarg; break;
+		case OPT_GEOIP: o->geoip = optarg; break;
 		case OPT_REPORT: o->reports = optarg; break;
 		case OPT_LIST_REPORTS:
 			o->list_reports = true;

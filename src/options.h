@@ -28,6 +28,7 @@ typedef struct ff_options {
 	int64_t timeout;           /* --timeout */
 	const char *site;          /* --site, comma-separated */
 	const char *ua_regexes;    /* --ua-regexes */
+	const char *geoip;         /* --geoip */
 	bool top_set;
 	int64_t top;               /* --top */
 	bool max_keys_set;

@@ -55,6 +55,7 @@ struct run {
 	ff_ua *ua;
 	ff_analysis *analysis;
 	bool analysis_failed;
+	ff_geoip *geoip;         /* --geoip / geoip.database, when given */
 	ff_strlist site_hosts;   /* --site split, when given */
 	bool need_class;         /* records: classification columns asked */
 	bool need_visits;        /* records: visit columns asked */
@@ -291,6 +292,14 @@ static void records_class(struct run *r, const ff_hit_class *hc, ff_records_clas
 	};
 }
 
+/* The records field country: the client's, looked up once per client. */
+static ff_sv records_country(struct run *r, const ff_record *rec)
+{
+	if (!r->geoip || !ff_records_has_field(&r->rspec, FF_R_COUNTRY))
+		return FF_SV_NULL;
+	return ff_analysis_country(r->analysis, rec->client);
+}
+
 /* Prints the held rows that are complete (all of them with flush). */
 static void print_rows(struct run *r, bool flush)
 {
@@ -304,6 +313,7 @@ static void print_rows(struct run *r, bool flush)
 			};
 			ff_records_class cls;
 			records_class(r, &hc, &cls);
+			cls.country = records_country(r, &rec);
 			cls.has_visit = row->pageview && row->assigned;
 			cls.visit_id = row->visit_id;
 			cls.visit_start = row->visit_start;
@@ -392,6 +402,7 @@ static void on_valid(struct run *r, const ff_record *rec, const ff_key_hashes *h
 	}
 	ff_records_class cls;
 	records_class(r, hc, &cls);
+	cls.country = records_country(r, rec);
 	ff_records_row(r->out, &r->rspec, facts->name, number, rec, &cls);
 }
 
@@ -479,6 +490,53 @@ static int check_reports(struct run *r)
 	return 0;
 }
 
+/* Whether --report names a report. */
+static bool report_asked(const struct run *r, const char *name)
+{
+	ff_sv rest = ff_sv_cstr(r->o->reports ? r->o->reports : "");
+	while (rest.n)
+		if (ff_sv_eq_cstr(ff_sv_next_item(&rest, ','), name))
+			return true;
+	return false;
+}
+
+/* The GeoIP database (SPEC §14), and the reports and records field that
+ * cannot do without it.  Every fault here is one of usage or
+ * configuration: exit 2. */
+static int setup_geoip(struct run *r, const ff_config *cfg)
+{
+	const char *path = r->o->geoip ? r->o->geoip : cfg->geoip_database;
+	char what[320], err[512];
+	if (r->o->geoip)
+		snprintf(what, sizeof what, "--geoip");
+	else
+		snprintf(what, sizeof what, "%s: geoip.database", cfg->source ? cfg->source : "configuration");
+	bool field = r->o->records && ff_records_has_field(&r->rspec, FF_R_COUNTRY);
+	if (!path || !*path) {
+		const char *need = field ? "the records field country" : report_asked(r, "countries") ? "report 'countries'"
+				 : report_asked(r, "cities") ? "report 'cities'" : NULL;
+		if (need) {
+			ff_diag(r->err, "%s needs a GeoIP database (--geoip FILE or geoip.database)", need);
+			return FF_EXIT_USAGE;
+		}
+		return FF_EXIT_OK;
+	}
+	r->geoip = ff_geoip_open(path, err, sizeof err);
+	if (!r->geoip) {
+		if (ff_geoip_built_in)
+			ff_diag(r->err, "%s: cannot open the GeoIP database '%s': %s", what, path, err);
+		else
+			ff_diag(r->err, "%s: %s", what, err);
+		return FF_EXIT_USAGE;
+	}
+	if (!r->o->records && report_asked(r, "cities") && !ff_geoip_has_cities(r->geoip)) {
+		ff_diag(r->err, "report 'cities' needs a city database; '%s' is a %s database", path,
+			ff_geoip_type(r->geoip));
+		return FF_EXIT_USAGE;
+	}
+	return FF_EXIT_OK;
+}
+
 static int setup_filter(struct run *r, const ff_config *cfg)
 {
 	char err[512];
@@ -563,6 +621,7 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 		.skip = uncounted_groups(r),
 		.on_assign = r->rows ? on_assign : NULL,
 		.assign_ctx = r,
+		.geoip = r->geoip,
 	};
 	r->analysis = ff_analysis_new(&ao, r->ua, cfg, err, sizeof err);
 	if (!r->analysis) {
@@ -593,6 +652,9 @@ static int setup(struct run *r, const ff_config *cfg)
 			return FF_EXIT_USAGE;
 		}
 	}
+	int geo = setup_geoip(r, cfg);
+	if (geo != FF_EXIT_OK)
+		return geo;
 
 	static char *const stdin_only[] = { "-" };
 	char *const *files = r->o->n_files ? r->o->files : stdin_only;
@@ -1038,6 +1100,7 @@ static void cleanup(struct run *r)
 	ff_format_free(r->fmt);
 	ff_format_free(r->count_fmt);
 	ff_analysis_free(r->analysis);
+	ff_geoip_close(r->geoip);
 	ff_ua_free(r->ua);
 	ff_filter_free(r->filter);
 	ff_rowqueue_free(r->rows);

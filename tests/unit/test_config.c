@@ -483,9 +483,9 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 17);
+	CHECK_INT(count, 18);
 	/* The command-line flag of each key is named beside it. */
-	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes",
+	const char *flags[] = { "--log-format", "--site", "--timeout", "--reorder-window", "--ua-regexes", "--geoip",
 				"--max-keys" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		CHECK(strstr(text, flags[i]) != NULL);
