@@ -964,7 +964,7 @@ static void cap_notes(struct builder *b)
 	}
 	if (a->cities) {
 		const struct geo_stat *g = at_overflow(a->cities, &a->city_stats, sizeof *g);
-		cap_note(b, "cities", ff_intern_count(a->cities), "city", g ? g->hits : 0, "hit", "from other cities");
+		cap_note(b, "cities", ff_intern_count(a->cities), "city name", g ? g->hits : 0, "hit", "from other cities");
 	}
 	const struct host_stat *v = at_overflow(a->vhosts, &a->vhost_stats, sizeof *v);
 	cap_note(b, "vhosts", ff_intern_count(a->vhosts), "virtual host", v ? v->hits : 0, "hit",
