@@ -511,12 +511,13 @@ static int setup_geoip(struct run *r, const ff_config *cfg)
 		snprintf(what, sizeof what, "--geoip");
 	else
 		snprintf(what, sizeof what, "%s: geoip.database", cfg->source ? cfg->source : "configuration");
-	bool field = r->o->records && ff_records_has_field(&r->rspec, FF_R_COUNTRY);
+	/* A records column is asked for by name and has nothing to show
+	 * without a database; the countries and cities reports, asked for
+	 * with --report, are absent with a note (scripts pass every name of
+	 * --list-reports). */
 	if (!path || !*path) {
-		const char *need = field ? "the records field country" : report_asked(r, "countries") ? "report 'countries'"
-				 : report_asked(r, "cities") ? "report 'cities'" : NULL;
-		if (need) {
-			ff_diag(r->err, "%s needs a GeoIP database (--geoip FILE or geoip.database)", need);
+		if (r->o->records && ff_records_has_field(&r->rspec, FF_R_COUNTRY)) {
+			ff_diag(r->err, "the records field country needs a GeoIP database (--geoip FILE or geoip.database)");
 			return FF_EXIT_USAGE;
 		}
 		return FF_EXIT_OK;
@@ -527,11 +528,6 @@ static int setup_geoip(struct run *r, const ff_config *cfg)
 			ff_diag(r->err, "%s: cannot open the GeoIP database '%s': %s", what, path, err);
 		else
 			ff_diag(r->err, "%s: %s", what, err);
-		return FF_EXIT_USAGE;
-	}
-	if (!r->o->records && report_asked(r, "cities") && !ff_geoip_has_cities(r->geoip)) {
-		ff_diag(r->err, "report 'cities' needs a city database; '%s' is a %s database", path,
-			ff_geoip_type(r->geoip));
 		return FF_EXIT_USAGE;
 	}
 	return FF_EXIT_OK;
@@ -1066,6 +1062,10 @@ static void render(struct run *r)
 	}
 	if (r->anonymize)
 		ff_report_add_note(&rep, "client addresses anonymized (IPv4 /24, IPv6 /48)");
+	if (!r->geoip && (report_asked(r, "countries") || report_asked(r, "cities")))
+		ff_report_add_note(&rep, "countries and cities not shown: they need a GeoIP database (--geoip FILE)");
+	else if (r->geoip && report_asked(r, "cities") && !ff_geoip_has_cities(r->geoip))
+		ff_report_add_note(&rep, "cities not shown: the %s database has countries only", ff_geoip_type(r->geoip));
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
 	bool tty = !r->tmp_path && !r->direct && isatty(fileno(r->out));

@@ -92,6 +92,7 @@ static void test_values(void)
 	CHECK_INT(cfg.visits_timeout, 600);
 	CHECK_INT(cfg.visits_reorder_window, 0);
 	CHECK_STR(cfg.ua_regexes, "/tmp/regexes.yaml");
+	CHECK(cfg.geoip_database == NULL);
 	const ff_ynode *goals = ff_config_section(&cfg, "goals");
 	CHECK(goals && goals->count == 1 && goals->line == 11);
 	CHECK(ff_config_section(&cfg, "funnels") == NULL);
@@ -108,6 +109,13 @@ static void test_values(void)
 	/* One host alone is a list of one. */
 	CHECK_INT(cfg.site_hosts.count, 1);
 	CHECK_STR(cfg.site_hosts.count ? cfg.site_hosts.items[0] : NULL, "one.example");
+
+	/* geoip.database: a path, kept as written */
+	ff_config geo;
+	ff_config_init(&geo);
+	CHECK_INT(load(&geo, "geoip:\n  database: GeoLite2-City.mmdb\n"), 0);
+	CHECK_STR(geo.geoip_database, "GeoLite2-City.mmdb");
+	ff_config_free(&geo);
 
 	/* A failed load keeps what was there. */
 	CHECK_INT(load(&cfg, "log: {format: [x]}\n"), -1);
