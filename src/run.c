@@ -708,8 +708,12 @@ static int setup(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "out of memory");
 	if (rc != FF_EXIT_OK)
 		return rc;
-	if (r->o->records && !r->o->fields)
+	if (r->o->records && !r->o->fields) {
 		ff_records_default_fields(ff_format_fields(r->fmt), &r->rspec);
+		/* a database given is a column wanted */
+		if (r->geoip && r->rspec.n_fields < FF_RECORDS_MAX_FIELDS)
+			r->rspec.fields[r->rspec.n_fields++] = FF_R_COUNTRY;
+	}
 	r->need_class = r->o->records && ff_records_need_class(&r->rspec);
 	r->need_visits = r->o->records && ff_records_need_visits(&r->rspec);
 	r->anonymize = r->o->anonymize || cfg->anonymize;
