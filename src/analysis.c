@@ -269,6 +269,11 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 		}
 		if (COUNTS(a, FF_G_HOSTS))
 			AT(a->hosts, x.host, struct host_stat)->visits++;
+		/* a visit's country and city are its first pageview's client's */
+		if (x.country)
+			AT(a->country_stats, x.country - 1, struct geo_stat)->visits++;
+		if (x.city)
+			AT(a->city_stats, x.city - 1, struct geo_stat)->visits++;
 		if (x.vhost != UINT32_MAX)
 			AT(a->vhost_stats, x.vhost, struct host_stat)->visits++;
 		if (COUNTS(a, FF_G_AGENTS)) {
@@ -367,7 +372,8 @@ static int cap_tables(ff_analysis *a)
 		if (ff_intern_id(a->ref_hosts, ff_sv_make(low, n)) == FF_INTERN_NONE)
 			return -1;
 	}
-	ff_intern *capped[] = { a->paths, a->vhosts, a->methods, a->protocols, a->ref_hosts, a->referers, a->host_keys };
+	ff_intern *capped[] = { a->paths, a->vhosts, a->methods, a->protocols, a->ref_hosts, a->referers, a->host_keys,
+				a->cities };
 	for (size_t i = 0; i < sizeof capped / sizeof *capped; i++)
 		if (capped[i])
 			ff_intern_set_limit(capped[i], max);
@@ -400,6 +406,16 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	a->day_ids = ff_hmap_new(s ^ 10);
 	a->day_visitors = ff_hmap_new(s ^ 12);
 	a->durations = ff_hmap_new(s ^ 13);
+	if (!COUNTS(a, FF_G_GEO))
+		a->opt.geoip = NULL;
+	if (a->opt.geoip) {
+		a->countries = ff_intern_new(s ^ 17);
+		a->geo_names = ff_intern_new(s ^ 18);
+		if (!a->countries || !a->geo_names)
+			goto oom;
+		if (ff_geoip_has_cities(a->opt.geoip) && !(a->cities = ff_intern_new(s ^ 19)))
+			goto oom;
+	}
 	if (!a->names || !a->paths || !a->clients || !a->vhosts || !a->methods || !a->protocols ||
 	    !a->ref_hosts || !a->referers || !a->visitor_ids || (o->anonymize && !a->host_keys) || !a->day_ids ||
 	    !a->day_visitors || !a->durations)
@@ -439,7 +455,8 @@ void ff_analysis_free(ff_analysis *a)
 	ff_classifier_free(a->cls);
 	ff_marketing_free(a->mk);
 	ff_intern *interns[] = { a->names, a->paths, a->clients, a->vhosts, a->methods,
-				 a->protocols, a->ref_hosts, a->referers, a->host_keys };
+				 a->protocols, a->ref_hosts, a->referers, a->host_keys,
+				 a->countries, a->cities, a->geo_names };
 	for (size_t i = 0; i < sizeof interns / sizeof *interns; i++)
 		ff_intern_free(interns[i]);
 	ff_hmap_free(a->visitor_ids);
@@ -454,7 +471,8 @@ void ff_analysis_free(ff_analysis *a)
 	struct vec *vecs[] = { &a->pages, &a->hosts, &a->vhost_stats, &a->method_hits, &a->protocol_hits,
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
 			       &a->unkept_referers, &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
-			       &a->extras, &a->extra_words, &a->lists, &a->visitor_pages };
+			       &a->extras, &a->extra_words, &a->lists, &a->visitor_pages,
+			       &a->client_geo, &a->country_stats, &a->city_stats };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		ff_vec_free(vecs[i]);
 	free(a);
@@ -641,6 +659,71 @@ static int count_request(ff_analysis *a, const ff_record *rec, bool pv, uint32_t
 	return 0;
 }
 
+/* A name from the database (a country's, a city's) as an id + 1 in
+ * geo_names; 0 for none, or when memory ran out (the name is then
+ * missing, the counts are not). */
+static uint32_t geo_name(ff_analysis *a, ff_sv name)
+{
+	if (!name.n)
+		return 0;
+	uint32_t id = ff_intern_id(a->geo_names, name);
+	return id == FF_INTERN_NONE ? 0 : id + 1;
+}
+
+/* The client's country and city (SPEC §14), looked up in the database
+ * once per distinct client and then read from client_geo by its id: the
+ * per-line cost stays a table read.  NULL when memory ran out. */
+static const struct client_geo *client_geo(ff_analysis *a, uint32_t client, ff_sv bytes)
+{
+	struct client_geo *g = AT(a->client_geo, client, struct client_geo);
+	if (!g || g->country)
+		return g;
+	ff_geo geo;
+	ff_geoip_lookup(a->opt.geoip, bytes, &geo);
+	ff_sv code = geo.code[0] ? ff_sv_make(geo.code, 2) : FF_SV_LIT("-");
+	uint32_t c = ff_intern_id(a->countries, code);
+	struct geo_stat *cs = c == FF_INTERN_NONE ? NULL : AT(a->country_stats, c, struct geo_stat);
+	if (!cs)
+		return NULL;
+	if (!cs->name)
+		cs->name = geo_name(a, geo.country);
+	uint32_t city = 0;
+	if (a->cities) {
+		/* "CC/City"; a city unknown in a known country is "CC/-", and
+		 * nothing known is "-", so the report's hits add up */
+		ff_sv parts[3] = { code, FF_SV_LIT("/"), geo.city.n ? geo.city : FF_SV_LIT("-") };
+		uint32_t id = ff_intern_id_parts(a->cities, parts, geo.code[0] ? 3 : 1);
+		struct geo_stat *st = id == FF_INTERN_NONE ? NULL : AT(a->city_stats, id, struct geo_stat);
+		if (!st)
+			return NULL;
+		/* the cities not kept (--max-keys) share one id and no name */
+		if (!st->country && !ff_intern_is_overflow(a->cities, id)) {
+			st->country = c + 1;
+			st->name = geo_name(a, geo.city);
+		}
+		city = id + 1;
+	}
+	g->country = c + 1;
+	g->city = city;
+	return g;
+}
+
+static void geo_hit(struct geo_stat *s, bool pv)
+{
+	s->hits++;
+	if (pv)
+		s->pageviews++;
+}
+
+ff_sv ff_analysis_country(ff_analysis *a, ff_sv client)
+{
+	if (!a->opt.geoip)
+		return FF_SV_NULL;
+	uint32_t id = ff_intern_id(a->clients, client);
+	const struct client_geo *g = id == FF_INTERN_NONE ? NULL : client_geo(a, id, client);
+	return g ? ff_intern_get(a->countries, g->country - 1) : FF_SV_NULL;
+}
+
 int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const ff_hit_class *hc)
 {
 	a->valid_seen++;
@@ -674,6 +757,14 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		host = host_key(a, rec->client, client);
 		if (host_hit(&a->hosts, host, rec, pv) != 0)
 			return -1;
+	}
+	const struct client_geo *geo = NULL;
+	if (a->opt.geoip) {
+		if (!(geo = client_geo(a, client, rec->client)))
+			return -1;
+		geo_hit(AT(a->country_stats, geo->country - 1, struct geo_stat), pv);
+		if (geo->city)
+			geo_hit(AT(a->city_stats, geo->city - 1, struct geo_stat), pv);
 	}
 	/* Pixels count every hit, bots and errors included (SPEC §7). */
 	if (COUNTS(a, FF_G_MARKETING) && ff_marketing_hit(a->mk, rec, client, agent) < 0)
@@ -730,6 +821,7 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	*AT(a->extras, xi, struct pv_extra) = (struct pv_extra){
 		.agent = agent, .host = host, .vhost = vhost, .ref_host = ref_host, .referer = referer,
 		.browser = ag->browser, .os = ag->os, .device_type = ag->device_type,
+		.country = geo ? geo->country : 0, .city = geo ? geo->city : 0,
 		.post = ff_sv_eq(rec->method, FF_SV_LIT("POST")),
 	};
 	if (COUNTS(a, FF_G_MARKETING)) {

@@ -14,6 +14,7 @@
 
 #include "classify.h"
 #include "config.h"
+#include "geoip.h"
 #include "record.h"
 #include "report.h"
 #include "summary.h"
@@ -44,6 +45,9 @@ typedef struct ff_analysis_options {
 	 * hosts that are not configured.  NULL: not called. */
 	void (*on_assign)(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_start, const char *source);
 	void *assign_ctx;
+	/* The countries and cities reports (SPEC §14); NULL: none.  Borrowed:
+	 * open while the analysis and its report live. */
+	const ff_geoip *geoip;
 } ff_analysis_options;
 
 /* Counts that reports share.  A run that shows only some reports skips
@@ -59,7 +63,8 @@ enum ff_count_group {
 	FF_G_MARKETING = 1u << 6, /* sources, keywords, campaigns, goals,
 				     funnels, experiments, pixels (these need
 				     pages and referrers too) */
-	FF_G_ALL = (1u << 7) - 1
+	FF_G_GEO = 1u << 7,       /* countries, cities (with a database) */
+	FF_G_ALL = (1u << 8) - 1
 };
 
 /* The hashes of a line's most looked-up keys, for the tables that look
@@ -108,6 +113,11 @@ int ff_analysis_hit(ff_analysis *a, const ff_record *rec, uint64_t seq, ff_hit_c
 int ff_analysis_tick(ff_analysis *a, const ff_record *rec);
 /* A name interned by the classifier (ff_agent's browser, os... ids). */
 ff_sv ff_analysis_name(const ff_analysis *a, uint32_t id);
+
+/* The client's country code for records ("-" when unknown; SPEC §12),
+ * from the same once-per-client lookup as the reports: an empty view
+ * without a database or when memory ran out. */
+ff_sv ff_analysis_country(ff_analysis *a, ff_sv client);
 
 /* End of input: finishes every open visit. */
 int ff_analysis_finish(ff_analysis *a);

@@ -22,6 +22,16 @@ struct host_stat {
 struct hv_stat {
 	uint64_t hits, visits;
 };
+/* A country's or a city's counts; name and country are ids + 1 in
+ * geo_names and countries (0: none). */
+struct geo_stat {
+	uint64_t visits, hits, pageviews;
+	uint32_t name, country;
+};
+/* A client's country and city ids + 1, 0 until it is looked up. */
+struct client_geo {
+	uint32_t country, city;
+};
 struct time_stat {
 	uint64_t hits, pageviews, visits;
 };
@@ -36,6 +46,7 @@ struct pv_extra {
 	uint32_t agent, host, vhost, ref_host, referer, next_free;
 	/* the agent's facts, copied so the visit's start needs no lookup */
 	uint32_t browser, os;
+	uint32_t country, city; /* ids + 1, 0: no geography */
 	enum ff_device_type device_type;
 	bool post;
 };
@@ -84,6 +95,10 @@ struct ff_analysis {
 	struct vec duration_counts; /* struct { int64 seconds; uint64 count } */
 	struct vec infer_counts;   /* pageviews per referer host, first lines */
 	struct hv_stat devices[FF_DEV_COUNT];
+	/* geography (opt.geoip): country codes, "CC/City" keys, their names */
+	ff_intern *countries, *cities, *geo_names;
+	struct vec client_geo;     /* struct client_geo by client id */
+	struct vec country_stats, city_stats; /* struct geo_stat */
 	struct time_stat hours[24], weekdays[7];
 	/* sources, campaigns, goals, funnels, experiments, pixels */
 	ff_marketing *mk;

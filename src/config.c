@@ -62,6 +62,8 @@ static const struct key keys[] = {
 	  .what = "uap-core regexes.yaml used to name browsers, systems and devices" },
 	{ .name = "report.tz", .type = KEY_STRING, .offset = offsetof(ff_config, report_tz),
 	  .what = "IANA time zone placing hours, days and weekdays; default the log's own time" },
+	{ .name = "geoip.database", .type = KEY_STRING, .offset = offsetof(ff_config, geoip_database),
+	  .what = "MaxMind DB file (.mmdb) for the countries and cities reports" },
 	{ .name = "classify.bot_patterns", .type = KEY_STRLIST, .regex = true,
 	  .offset = offsetof(ff_config, bot_patterns),
 	  .what = "PCRE2 regexes: a user agent matching one is a bot (besides uap-core's and the built-in list)" },

@@ -36,6 +36,7 @@ typedef struct ff_config {
 	int64_t visits_reorder_window; /* visits.reorder_window, seconds (300) */
 	char *ua_regexes;  /* ua.regexes; NULL means the built-in default path */
 	char *report_tz;   /* report.tz: an IANA zone; NULL: the log's own time */
+	char *geoip_database; /* geoip.database; NULL: no geography */
 	ff_strlist bot_patterns;      /* classify.bot_patterns; default none */
 	bool builtin_bots;            /* classify.builtin_bots (true): the
 					 automated agents of SPEC §3 are bots */

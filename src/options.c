@@ -49,6 +49,7 @@ enum opt_id {
 	OPT_TZ,
 	OPT_WIDTH,
 	OPT_CLIENT,
+	OPT_GEOIP,
 };
 
 #define FF_STR_(x) #x
@@ -114,6 +115,9 @@ static const struct opt_desc opt_table[] = {
 	  .help = "inactivity that ends a visit (default 1800)" },
 	{ .name = "anonymize", .id = OPT_ANONYMIZE, .group = G_REPORTS,
 	  .help = "show client addresses truncated (IPv4 /24, IPv6 /48)" },
+	{ .name = "geoip", .id = OPT_GEOIP, .group = G_REPORTS, .arg = "FILE",
+	  .help = "MaxMind DB file (.mmdb) of countries or cities: the countries and cities "
+		  "reports and the records field country" },
 	{ .name = "tz", .id = OPT_TZ, .group = G_REPORTS, .arg = "ZONE",
 	  .help = "place hours, days and weekdays in this IANA zone (Europe/Berlin, UTC) "
 		  "instead of the time written in the log" },
@@ -403,6 +407,7 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 		case OPT_ANONYMIZE: o->anonymize = true; break;
 		case OPT_PROGRESS: o->progress = true; break;
 		case OPT_UA_REGEXES: o->ua_regexes = optarg; break;
+		case OPT_GEOIP: o->geoip = optarg; break;
 		case OPT_REPORT: o->reports = optarg; break;
 		case OPT_LIST_REPORTS:
 			o->list_reports = true;

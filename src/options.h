@@ -32,6 +32,7 @@ typedef struct ff_options {
 	const char *site;          /* --site, comma-separated */
 	const char *tz;            /* --tz, an IANA zone name */
 	const char *ua_regexes;    /* --ua-regexes */
+	const char *geoip;         /* --geoip */
 	bool top_set;
 	int64_t top;               /* --top */
 	bool max_keys_set;

@@ -41,6 +41,7 @@ static const char *const field_names[FF_R_COUNT] = {
 	[FF_R_VISIT] = "visit",
 	[FF_R_VISIT_START] = "visit_start",
 	[FF_R_SOURCE] = "source",
+	[FF_R_COUNTRY] = "country",
 };
 
 /* The record field each column needs from the format. */
@@ -74,6 +75,7 @@ static const int field_source[FF_R_COUNT] = {
 	[FF_R_VISIT] = -1,
 	[FF_R_VISIT_START] = -1,
 	[FF_R_SOURCE] = -1,
+	[FF_R_COUNTRY] = -1,
 };
 
 const char *ff_rfield_name(enum ff_rfield f)
@@ -92,7 +94,7 @@ int ff_records_parse_fields(const char *list, ff_records_spec *spec, char *err, 
 			if (ff_sv_eq_cstr(name, field_names[f]))
 				break;
 		if (f == FF_R_COUNT) {
-			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, forwarded, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type, visit, visit_start, source)",
+			snprintf(err, errsz, "unknown field '%.*s' (fields: file, line, client, time, method, target, path, query, protocol, status, bytes, referer, user_agent, vhost, duration, forwarded, bot, static, pageview, browser, browser_major, browser_minor, os, os_major, device, device_type, visit, visit_start, source, country)",
 				 (int)(name.n > 64 ? 64 : name.n), name.p);
 			return -1;
 		}
@@ -255,7 +257,7 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 			needs |= FF_HAS(FF_F_REQUEST);
 		if ((src >= 0 && !(rec->has & needs)) || (fld >= FF_R_BOT && !cls) ||
 		    ((fld == FF_R_VISIT || fld == FF_R_SOURCE) && !cls->has_visit) ||
-		    (fld == FF_R_SOURCE && !cls->source)) {
+		    (fld == FF_R_SOURCE && !cls->source) || (fld == FF_R_COUNTRY && !cls->country.n)) {
 			absent_value(f, spec);
 			continue;
 		}
@@ -308,6 +310,14 @@ void ff_records_row(FILE *f, const ff_records_spec *spec, const char *file, uint
 		case FF_R_VISIT: number_value(f, cls->visit_id); break;
 		case FF_R_VISIT_START: bool_value(f, cls->has_visit && cls->visit_start); break;
 		case FF_R_SOURCE: text_value(f, spec, ff_sv_cstr(cls->source)); break;
+		case FF_R_COUNTRY:
+			/* a code or "-": footfall's own words, which CSV must not
+			 * neutralise as it does log text starting with "-" */
+			if (json)
+				jsonw_string(f, cls->country);
+			else
+				fwrite(cls->country.p, 1, cls->country.n, f);
+			break;
 		case FF_R_COUNT: break;
 		}
 	}

@@ -43,6 +43,7 @@ enum ff_rfield {
 	FF_R_VISIT,
 	FF_R_VISIT_START,
 	FF_R_SOURCE,
+	FF_R_COUNTRY,
 	FF_R_COUNT
 };
 
@@ -55,6 +56,8 @@ typedef struct ff_records_class {
 	uint64_t visit_id;
 	bool visit_start;
 	const char *source;  /* the visit's source, NULL when unknown */
+	ff_sv country;       /* ISO 3166 code or "-" (SPEC §14); empty view:
+				no database, the field is null */
 } ff_records_class;
 
 enum ff_records_format { FF_RECORDS_TSV, FF_RECORDS_CSV, FF_RECORDS_JSONL };

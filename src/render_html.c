@@ -1345,7 +1345,7 @@ static void table_panel(struct page *p, const ff_table *t)
 		const ff_column *col = &t->cols[c];
 		bool num = c > 0 && is_numeric(col); /* keys read left to right */
 		putf(p, "<th scope=\"col\"%s%s>", num ? " class=\"num\"" : "",
-		     t->ranked && c == 1 ? " aria-sort=\"descending\"" : "");
+		     t->ranked && c == (t->rank_col > 0 ? (size_t)t->rank_col : 1) ? " aria-sort=\"descending\"" : "");
 		put_cstr(p, col_title(col), IN_TEXT);
 		put(p, "</th>");
 	}

@@ -84,8 +84,9 @@ static int cmp_key(const ff_column *col, const ff_cell *a, const ff_cell *b)
 
 static int cmp_rows(const ff_table *t, bool ranked, const ff_cell *a, const ff_cell *b)
 {
-	if (ranked && t->n_cols > 1) {
-		int c = cmp_key(&t->cols[1], a + 1, b + 1);
+	size_t rc = t->rank_col > 0 ? (size_t)t->rank_col : 1;
+	if (ranked && t->n_cols > rc) {
+		int c = cmp_key(&t->cols[rc], a + rc, b + rc);
 		if (c != 0)
 			return -c;
 	}

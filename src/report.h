@@ -56,6 +56,9 @@ typedef struct ff_table {
 	bool has_others;    /* the last row is the "others" row (null key) */
 	bool ranked;        /* ranked reports are cut to --top; others fixed */
 	int bar_col;        /* column whose share text/html draw as a bar, or -1 */
+	int rank_col;       /* metric column ranked tables sort by, when a text
+			       column stands before it (countries' name); 0:
+			       cols[1] */
 	/* A ranked table that will be cut to `limit` rows keeps at most about
 	 * twice that many while it is filled: the rows that cannot make the
 	 * cut are summed into `spill` at once, so a report over a million
@@ -101,7 +104,7 @@ static inline ff_cell *ff_table_row(const ff_table *t, size_t row)
 {
 	return t->cells + row * t->n_cols;
 }
-/* Sorts by the first metric column (cols[1]) descending, then the key
+/* Sorts by the first metric column (cols[1], or rank_col) descending, then the key
  * ascending (bytes, or numbers for FF_COL_INT keys) — SPEC §13.22. */
 void ff_table_sort_ranked(ff_table *t);
 /* Sorts by the key ascending (time series). */

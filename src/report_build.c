@@ -117,6 +117,17 @@ static const ff_column pixel_cols[] = {
 	K_TEXT("key", "Campaign"), C_INT("opens", "Opens"), C_INT("unique_opens", "Unique opens"),
 };
 
+/* Geography (SPEC §14): keys footfall makes (a code, "-", "CC/City"),
+ * names from the database, which renderers escape like log text. */
+static const ff_column country_cols[] = {
+	K_FIXED("key", "Country"), K_TEXT("name", "Name"), C_INT("visits", "Visits"), C_INT("hits", "Hits"),
+	C_INT("pageviews", "Pageviews"),
+};
+static const ff_column city_cols[] = {
+	K_FIXED("key", "City"), K_TEXT("city", "Name"), K_FIXED("country", "Country"), C_INT("visits", "Visits"),
+	C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
+};
+
 #define NCOLS(a) (sizeof(a) / sizeof *(a))
 
 struct builder {
@@ -396,6 +407,55 @@ static void build_devices(struct builder *b)
 	}
 	if (t)
 		finish_ranked(b, t);
+}
+
+/* countries and cities: ranked by visits, which stand after the name
+ * columns.  cities exist only with a city database. */
+static void build_geo_table(struct builder *b, const char *name, const char *title, const ff_column *cols,
+			    size_t ncols, ff_intern *keys, const struct vec *stats)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = ranked_table(b, name, title, cols, ncols);
+	if (!t)
+		return;
+	bool cities = ncols == NCOLS(city_cols);
+	int first = cities ? 3 : 2; /* visits */
+	t->rank_col = first;
+	size_t n = ids_to_walk(keys);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct geo_stat *s = vec_get(stats, id, sizeof *s);
+		if (!s || (!s->hits && !s->visits))
+			continue;
+		bool unkept = ff_intern_is_overflow(keys, id);
+		ff_cell tmp[MAX_COLS], *c = key_row(b, t, unkept, tmp);
+		if (!c)
+			return;
+		c[0] = ff_cell_s(ff_intern_get(keys, id));
+		c[1] = s->name ? ff_cell_s(ff_intern_get(a->geo_names, s->name - 1)) : ff_cell_null();
+		if (cities)
+			c[2] = s->country ? ff_cell_s(ff_intern_get(a->countries, s->country - 1)) : ff_cell_null();
+		c[first] = ff_cell_u(s->visits), c[first + 1] = ff_cell_u(s->hits), c[first + 2] = ff_cell_u(s->pageviews);
+		put_row(b, t, unkept, c);
+	}
+	t->ranked = true;
+	t->bar_col = first;
+	ff_table_sort_ranked(t);
+	ff_table_cut(t, b->top);
+	ff_table_derive_rates(t);
+}
+
+static void build_geo(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	char day[11];
+	ff_geoip_build_day(a->opt.geoip, day);
+	if (ff_report_add_note(b->r, "countries%s from the %s database built %s", a->cities ? " and cities" : "",
+			       ff_geoip_type(a->opt.geoip), day) != 0)
+		b->failed = true;
+	build_geo_table(b, "countries", "Countries", country_cols, NCOLS(country_cols), a->countries,
+			&a->country_stats);
+	if (a->cities)
+		build_geo_table(b, "cities", "Cities", city_cols, NCOLS(city_cols), a->cities, &a->city_stats);
 }
 
 static void build_status(struct builder *b, const ff_summary *sum)
@@ -936,6 +996,10 @@ static void cap_notes(struct builder *b)
 		cap_note(b, "hosts", ff_intern_count(a->host_keys), "anonymized client", s ? s->hits : 0, "hit",
 			 "from other clients");
 	}
+	if (a->cities) {
+		const struct geo_stat *g = at_overflow(a->cities, &a->city_stats, sizeof *g);
+		cap_note(b, "cities", ff_intern_count(a->cities), "city name", g ? g->hits : 0, "hit", "from other cities");
+	}
 	const struct host_stat *v = at_overflow(a->vhosts, &a->vhost_stats, sizeof *v);
 	cap_note(b, "vhosts", ff_intern_count(a->vhosts), "virtual host", v ? v->hits : 0, "hit",
 		 "on other virtual hosts");
@@ -984,6 +1048,8 @@ const ff_report_info ff_report_list[] = {
 	{ "browsers", "browser families (uap-core): visits and hits", FF_G_AGENTS },
 	{ "operating_systems", "operating system families (uap-core): visits and hits", FF_G_AGENTS },
 	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits and hits", FF_G_AGENTS },
+	{ "countries", "countries of the clients (--geoip): visits, hits, pageviews", FF_G_GEO },
+	{ "cities", "cities of the clients (--geoip with a city database): visits, hits, pageviews", FF_G_GEO },
 	{ "status", "hits by HTTP status code", 0 },
 	{ "not_found", "paths answered 404", FF_G_PAGES },
 	{ "bots", "bots by name: hits", FF_G_AGENTS },
@@ -1031,6 +1097,8 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 			 true);
 		build_devices(&b);
 	}
+	if (a->opt.geoip)
+		build_geo(&b);
 	build_status(&b, sum);
 	if (COUNTS(a, FF_G_PAGES))
 		build_not_found(&b);

@@ -67,6 +67,7 @@ struct run {
 	ff_tz *tz;               /* --tz, report.tz; NULL: the log's own time */
 	ff_analysis *analysis;
 	bool analysis_failed;
+	ff_geoip *geoip;         /* --geoip / geoip.database, when given */
 	ff_strlist site_hosts;   /* --site split, when given */
 	bool need_class;         /* records: classification columns asked */
 	bool need_visits;        /* records: visit columns asked */
@@ -229,6 +230,14 @@ static void records_class(struct run *r, const ff_hit_class *hc, ff_records_clas
 	};
 }
 
+/* The records field country: the client's, looked up once per client. */
+static ff_sv records_country(struct run *r, const ff_record *rec)
+{
+	if (!r->geoip || !ff_records_has_field(&r->rspec, FF_R_COUNTRY))
+		return FF_SV_NULL;
+	return ff_analysis_country(r->analysis, rec->client);
+}
+
 /* Prints the held rows that are complete (all of them with flush). */
 static void print_rows(struct run *r, bool flush)
 {
@@ -242,6 +251,7 @@ static void print_rows(struct run *r, bool flush)
 			};
 			ff_records_class cls;
 			records_class(r, &hc, &cls);
+			cls.country = records_country(r, &rec);
 			cls.has_visit = row->pageview && row->assigned;
 			cls.visit_id = row->visit_id;
 			cls.visit_start = row->visit_start;
@@ -343,6 +353,7 @@ static void on_valid(struct run *r, const ff_record *rec, const ff_key_hashes *h
 	}
 	ff_records_class cls;
 	records_class(r, hc, &cls);
+	cls.country = records_country(r, rec);
 	ff_records_row(r->out, &r->rspec, facts->name, number, rec, &cls);
 }
 
@@ -459,6 +470,49 @@ static int check_reports(struct run *r)
 	return 0;
 }
 
+/* Whether --report names a report. */
+static bool report_asked(const struct run *r, const char *name)
+{
+	ff_sv rest = ff_sv_cstr(r->o->reports ? r->o->reports : "");
+	while (rest.n)
+		if (ff_sv_eq_cstr(ff_sv_next_item(&rest, ','), name))
+			return true;
+	return false;
+}
+
+/* The GeoIP database (SPEC §14), and the reports and records field that
+ * cannot do without it.  Every fault here is one of usage or
+ * configuration: exit 2. */
+static int setup_geoip(struct run *r, const ff_config *cfg)
+{
+	const char *path = r->o->geoip ? r->o->geoip : cfg->geoip_database;
+	char what[320], err[512];
+	if (r->o->geoip)
+		snprintf(what, sizeof what, "--geoip");
+	else
+		snprintf(what, sizeof what, "%s: geoip.database", cfg->source ? cfg->source : "configuration");
+	/* A records column is asked for by name and has nothing to show
+	 * without a database; the countries and cities reports, asked for
+	 * with --report, are absent with a note (scripts pass every name of
+	 * --list-reports). */
+	if (!path || !*path) {
+		if (r->o->records && ff_records_has_field(&r->rspec, FF_R_COUNTRY)) {
+			ff_diag(r->err, "the records field country needs a GeoIP database (--geoip FILE or geoip.database)");
+			return FF_EXIT_USAGE;
+		}
+		return FF_EXIT_OK;
+	}
+	r->geoip = ff_geoip_open(path, err, sizeof err);
+	if (!r->geoip) {
+		if (ff_geoip_built_in)
+			ff_diag(r->err, "%s: cannot open the GeoIP database '%s': %s", what, path, err);
+		else
+			ff_diag(r->err, "%s: %s", what, err);
+		return FF_EXIT_USAGE;
+	}
+	return FF_EXIT_OK;
+}
+
 static int setup_filter(struct run *r, const ff_config *cfg)
 {
 	char err[512];
@@ -558,6 +612,7 @@ static int new_analysis(struct run *r, const ff_config *cfg)
 		.skip = uncounted_groups(r),
 		.on_assign = r->rows ? on_assign : NULL,
 		.assign_ctx = r,
+		.geoip = r->geoip,
 	};
 	r->analysis = ff_analysis_new(&ao, r->ua, cfg, err, sizeof err);
 	if (!r->analysis) {
@@ -614,6 +669,9 @@ static int setup(struct run *r, const ff_config *cfg)
 			return FF_EXIT_USAGE;
 		}
 	}
+	int geo = setup_geoip(r, cfg);
+	if (geo != FF_EXIT_OK)
+		return geo;
 
 	static char *const stdin_only[] = { "-" };
 	char *const *files = r->o->n_files ? r->o->files : stdin_only;
@@ -677,8 +735,12 @@ static int setup(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "out of memory");
 	if (rc != FF_EXIT_OK)
 		return rc;
-	if (r->o->records && !r->o->fields)
+	if (r->o->records && !r->o->fields) {
 		ff_records_default_fields(ff_format_fields(r->fmt), &r->rspec);
+		/* a database given is a column wanted */
+		if (r->geoip && r->rspec.n_fields < FF_RECORDS_MAX_FIELDS)
+			r->rspec.fields[r->rspec.n_fields++] = FF_R_COUNTRY;
+	}
 	r->need_class = r->o->records && ff_records_need_class(&r->rspec);
 	r->need_visits = r->o->records && ff_records_need_visits(&r->rspec);
 	r->anonymize = r->o->anonymize || cfg->anonymize;
@@ -1157,6 +1219,10 @@ static int add_run_notes(struct run *r, ff_report *rep)
 	}
 	if (r->anonymize)
 		rc |= ff_report_add_note(rep, "client addresses anonymized (IPv4 /24, IPv6 /48)");
+	if (!r->geoip && (report_asked(r, "countries") || report_asked(r, "cities")))
+		rc |= ff_report_add_note(rep, "countries and cities not shown: they need a GeoIP database (--geoip FILE)");
+	else if (r->geoip && report_asked(r, "cities") && !ff_geoip_has_cities(r->geoip))
+		rc |= ff_report_add_note(rep, "cities not shown: the %s database has countries only", ff_geoip_type(r->geoip));
 	return rc ? -1 : 0;
 }
 
@@ -1239,6 +1305,7 @@ static void cleanup(struct run *r)
 	ff_format_free(r->fmt);
 	ff_format_free(r->count_fmt);
 	ff_analysis_free(r->analysis);
+	ff_geoip_close(r->geoip);
 	ff_ua_free(r->ua);
 	free(r->ua_error);
 	ff_tz_free(r->tz);

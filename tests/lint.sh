@@ -21,9 +21,13 @@ if [ ! -f autoconf.h ]; then
 	mkdir -p "${TMPDIR:-/tmp}/footfall-lint-inc"
 	printf '#define FF_UAP_REGEXES "/usr/share/uap-core/regexes.yaml"\n#define PACKAGE_VERSION "0"\n#define VERSION "0"\n' \
 		>"${TMPDIR:-/tmp}/footfall-lint-inc/autoconf.h"
+	# geoip.c's libmaxminddb half, when the library is there to check against
+	if pkg-config --exists libmaxminddb 2>/dev/null; then
+		echo '#define FF_HAVE_MAXMINDDB 1' >>"${TMPDIR:-/tmp}/footfall-lint-inc/autoconf.h"
+	fi
 	inc="$inc -I${TMPDIR:-/tmp}/footfall-lint-inc"
 fi
-deps=$(pkg-config --cflags libpcre2-8 zlib yaml-0.1 2>/dev/null)
+deps="$(pkg-config --cflags libpcre2-8 zlib yaml-0.1 2>/dev/null) $(pkg-config --cflags libmaxminddb 2>/dev/null)"
 
 : >"$out.raw"
 if command -v cppcheck >/dev/null 2>&1; then

@@ -8,7 +8,8 @@
 #   status  expected exit status (absent: 0)
 # FOOTFALL_REGEN=1 rewrites the expectations from what the binary does now;
 # review the diff before committing it.
-# Optional arguments name the cases to run.
+# Optional arguments name the cases to run; CASES_DIR names another
+# directory of cases.
 set -u
 : "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${FOOTFALL:=$SRCDIR/src/footfall}"
@@ -21,7 +22,8 @@ export FOOTFALL LOGGEN FIXTURES SRCDIR PTYRUN
 export XDG_CONFIG_HOME=/nonexistent HOME=/nonexistent LC_ALL=C TZ=UTC
 unset NO_COLOR
 
-cases_dir=$SRCDIR/tests/cli/cases
+# CASES_DIR: another directory of cases (tests/geo/run.sh)
+cases_dir=${CASES_DIR:-$SRCDIR/tests/cli/cases}
 work=$(mktemp -d "${TMPDIR:-/tmp}/footfall-cli.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT INT TERM
 

@@ -92,6 +92,7 @@ static void test_values(void)
 	CHECK_INT(cfg.visits_timeout, 600);
 	CHECK_INT(cfg.visits_reorder_window, 0);
 	CHECK_STR(cfg.ua_regexes, "/tmp/regexes.yaml");
+	CHECK(cfg.geoip_database == NULL);
 	const ff_ynode *goals = ff_config_section(&cfg, "goals");
 	CHECK(goals && goals->count == 1 && goals->line == 11);
 	CHECK(ff_config_section(&cfg, "funnels") == NULL);
@@ -108,6 +109,13 @@ static void test_values(void)
 	/* One host alone is a list of one. */
 	CHECK_INT(cfg.site_hosts.count, 1);
 	CHECK_STR(cfg.site_hosts.count ? cfg.site_hosts.items[0] : NULL, "one.example");
+
+	/* geoip.database: a path, kept as written */
+	ff_config geo;
+	ff_config_init(&geo);
+	CHECK_INT(load(&geo, "geoip:\n  database: GeoLite2-City.mmdb\n"), 0);
+	CHECK_STR(geo.geoip_database, "GeoLite2-City.mmdb");
+	ff_config_free(&geo);
 
 	/* A failed load keeps what was there. */
 	CHECK_INT(load(&cfg, "log: {format: [x]}\n"), -1);
@@ -494,10 +502,10 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 20);
+	CHECK_INT(count, 21);
 	/* The command-line flag of each key is named beside it. */
 	const char *flags[] = { "--log-format", "--client", "--site", "--timeout", "--reorder-window", "--ua-regexes",
-				"--max-keys", "--tz" };
+				"--max-keys", "--tz", "--geoip" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		CHECK(strstr(text, flags[i]) != NULL);
 
