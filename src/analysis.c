@@ -450,6 +450,13 @@ void ff_analysis_free(ff_analysis *a)
 	ff_hmap_free(a->durations);
 	for (uint32_t i = 0; i < a->lists_n; i++)
 		free(AT(a->lists, i, struct page_list)->ids);
+	struct vec *hists[] = { &a->path_times, &a->hour_times };
+	for (size_t v = 0; v < sizeof hists / sizeof *hists; v++) {
+		for (size_t i = 0; i < hists[v]->cap; i++)
+			ff_hist_free(AT(*hists[v], i, ff_hist));
+		ff_vec_free(hists[v]);
+	}
+	ff_hist_dense_free(&a->times);
 	struct vec *vecs[] = { &a->pages, &a->hosts, &a->vhost_stats, &a->method_hits, &a->protocol_hits,
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
 			       &a->unkept_referers, &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
@@ -584,6 +591,13 @@ static int count_time(ff_analysis *a, const ff_record *rec, bool pv)
 		return -1;
 	ds->hits++;
 	ds->bytes = ff_add_sat(ds->bytes, rec->bytes);
+	if (rec->status >= 400)
+		(*(rec->status >= 500 ? &ds->errors_5xx : &ds->errors_4xx))++;
+	if (rec->has & FF_HAS(FF_F_DURATION)) {
+		ff_hist *h = AT(a->hour_times, (size_t)did * 24 + hour, ff_hist);
+		if (!h || ff_hist_add(h, rec->duration_us) != 0)
+			return -1;
+	}
 	a->hours[hour].hits++;
 	a->weekdays[wday].hits++;
 	if (pv) {
@@ -661,9 +675,18 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		ps->hits++;
 		if (rec->status == 404)
 			ps->not_found++;
+		else if (rec->status >= 500)
+			ps->server_errors++;
 		if (pv)
 			ps->pageviews++;
+		if (rec->has & FF_HAS(FF_F_DURATION)) {
+			ff_hist *h = AT(a->path_times, path, ff_hist);
+			if (!h || ff_hist_add(h, rec->duration_us) != 0)
+				return -1;
+		}
 	}
+	if ((rec->has & FF_HAS(FF_F_DURATION)) && ff_hist_dense_add(&a->times, rec->duration_us) != 0)
+		return -1;
 	uint32_t host = 0;
 	if (COUNTS(a, FF_G_HOSTS)) {
 		host = host_key(a, rec->client, client);

@@ -168,6 +168,22 @@ int ff_hist_dense_add(ff_hist_dense *h, uint64_t v)
 	return 0;
 }
 
+int ff_hist_dense_merge(ff_hist_dense *dst, const ff_hist *src)
+{
+	if (!src->count)
+		return 0;
+	if (!dst->counts && !(dst->counts = calloc(FF_HIST_BUCKETS, sizeof *dst->counts)))
+		return -1;
+	const uint16_t *bk = buckets_of(src);
+	for (uint32_t i = 0; i < src->n; i++)
+		dst->counts[bk[i]] += src->counts[i];
+	dst->count += src->count;
+	dst->sum = dst->sum > UINT64_MAX - src->sum ? UINT64_MAX : dst->sum + src->sum;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	return 0;
+}
+
 int ff_hist_merge_dense(ff_hist *dst, const ff_hist_dense *src)
 {
 	if (!src->counts)

@@ -65,6 +65,9 @@ int ff_hist_merge(ff_hist *dst, const ff_hist *src);
 void ff_hist_free(ff_hist *h);
 
 int ff_hist_dense_add(ff_hist_dense *h, uint64_t v);
+/* Adds a sparse histogram's values to a dense one: the cheap way to sum
+ * many histograms (the report's others row). */
+int ff_hist_dense_merge(ff_hist_dense *dst, const ff_hist *src);
 /* Adds a dense histogram's values to a sparse one (the report's form). */
 int ff_hist_merge_dense(ff_hist *dst, const ff_hist_dense *src);
 void ff_hist_dense_free(ff_hist_dense *h);

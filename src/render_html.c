@@ -469,6 +469,10 @@ static void fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char out
 	case FF_COL_SECONDS:
 		fmt_duration(c->v.d, out);
 		return;
+	case FF_COL_LATENCY:
+		if (!ff_fmt_latency(c->v.d, out))
+			fmt_real(c->v.d, 3, false, out);
+		return;
 	case FF_COL_BOOL:
 		snprintf(out, NUM_BUF, "%s", c->v.b ? "yes" : "no");
 		return;
@@ -1315,6 +1319,7 @@ static void put_cell(struct page *p, const ff_table *t, size_t r, size_t c)
 	case FF_COL_RATE:
 	case FF_COL_REAL:
 	case FF_COL_SECONDS:
+	case FF_COL_LATENCY:
 		fmt_cell(col, cell, p->seps, num);
 		if (isfinite(cell->v.d))
 			putf(p, "<td class=\"%s\" data-v=\"%.17g\">%s</td>", cls, cell->v.d, num);
@@ -1345,7 +1350,7 @@ static void table_panel(struct page *p, const ff_table *t)
 		const ff_column *col = &t->cols[c];
 		bool num = c > 0 && is_numeric(col); /* keys read left to right */
 		putf(p, "<th scope=\"col\"%s%s>", num ? " class=\"num\"" : "",
-		     t->ranked && c == 1 ? " aria-sort=\"descending\"" : "");
+		     t->ranked && (int)c == (t->sort_col > 0 ? t->sort_col : 1) ? " aria-sort=\"descending\"" : "");
 		put_cstr(p, col_title(col), IN_TEXT);
 		put(p, "</th>");
 	}
