@@ -450,12 +450,14 @@ void ff_analysis_free(ff_analysis *a)
 	ff_hmap_free(a->durations);
 	for (uint32_t i = 0; i < a->lists_n; i++)
 		free(AT(a->lists, i, struct page_list)->ids);
-	struct vec *hists[] = { &a->path_times, &a->hour_times };
-	for (size_t v = 0; v < sizeof hists / sizeof *hists; v++) {
-		for (size_t i = 0; i < hists[v]->cap; i++)
-			ff_hist_free(AT(*hists[v], i, ff_hist));
-		ff_vec_free(hists[v]);
-	}
+	for (size_t i = 0; i < a->path_times.cap; i++)
+		ff_hist_free(AT(a->path_times, i, ff_hist));
+	ff_vec_free(&a->path_times);
+	for (size_t i = 0; i < a->day_times.cap; i++)
+		ff_hist_dense_free(AT(a->day_times, i, ff_hist_dense));
+	ff_vec_free(&a->day_times);
+	for (unsigned h = 0; h < 24; h++)
+		ff_hist_dense_free(&a->hour_times[h]);
 	ff_hist_dense_free(&a->times);
 	struct vec *vecs[] = { &a->pages, &a->hosts, &a->vhost_stats, &a->method_hits, &a->protocol_hits,
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
@@ -594,8 +596,9 @@ static int count_time(ff_analysis *a, const ff_record *rec, bool pv)
 	if (rec->status >= 400)
 		(*(rec->status >= 500 ? &ds->errors_5xx : &ds->errors_4xx))++;
 	if (rec->has & FF_HAS(FF_F_DURATION)) {
-		ff_hist *h = AT(a->hour_times, (size_t)did * 24 + hour, ff_hist);
-		if (!h || ff_hist_add(h, rec->duration_us) != 0)
+		ff_hist_dense *h = AT(a->day_times, did, ff_hist_dense);
+		if (!h || ff_hist_dense_add(h, rec->duration_us) != 0 ||
+		    ff_hist_dense_add(&a->hour_times[hour], rec->duration_us) != 0)
 			return -1;
 	}
 	a->hours[hour].hits++;

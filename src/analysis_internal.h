@@ -86,9 +86,10 @@ struct ff_analysis {
 	struct vec duration_counts; /* struct { int64 seconds; uint64 count } */
 	struct vec infer_counts;   /* pageviews per referer host, first lines */
 	/* response times (SPEC §14) of the hits that carry one: all of them,
-	 * by path id (ff_hist), and by day id * 24 + hour (ff_hist) */
-	ff_hist_dense times;
-	struct vec path_times, hour_times;
+	 * by hour of the day, by day id (ff_hist_dense: a dense increment
+	 * where a sparse histogram would insert) and by path id (ff_hist) */
+	ff_hist_dense times, hour_times[24];
+	struct vec day_times, path_times;
 	struct hv_stat devices[FF_DEV_COUNT];
 	struct time_stat hours[24], weekdays[7];
 	/* sources, campaigns, goals, funnels, experiments, pixels */

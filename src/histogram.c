@@ -58,18 +58,21 @@ static int reserve(ff_hist *h, uint32_t need)
 	return 0;
 }
 
-/* The first entry whose bucket is not below b. */
+/* The first entry whose bucket is not below b.  Without branches on the
+ * comparisons: a key's buckets come in no predictable order, and a
+ * mispredicted branch per step cost more than the search itself. */
 static uint32_t lower_bound(const uint16_t *bk, uint32_t n, uint32_t b)
 {
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (bk[mid] < b)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!n)
+		return 0;
+	const uint16_t *base = bk;
+	uint32_t len = n;
+	while (len > 1) {
+		uint32_t half = len / 2;
+		base = base[half - 1] < b ? base + half : base;
+		len -= half;
 	}
-	return lo;
+	return (uint32_t)(base - bk) + (*base < b);
 }
 
 /* Adds n values to bucket b: into its entries while they have room, then

@@ -1127,7 +1127,22 @@ static void put_trend(ff_cell *c, const ff_hist *h)
 }
 
 /* The html chart's median and 95th percentile per day, or per hour when
- * the hits fall on one day: from the histograms by day and hour. */
+ * the hits fall on one day (the hours of the day are then that day's). */
+static void trend_row(struct builder *b, ff_table *t, ff_sv key, const ff_hist_dense *d)
+{
+	ff_hist h = { 0 };
+	ff_cell *c;
+	if (!d->count)
+		return;
+	if (ff_hist_merge_dense(&h, d) != 0 || !(c = row(b, t))) {
+		b->failed = true;
+	} else {
+		c[0] = ff_cell_s(key);
+		put_trend(c, &h);
+	}
+	ff_hist_free(&h);
+}
+
 static void build_response_trend(struct builder *b)
 {
 	ff_analysis *a = b->a;
@@ -1136,39 +1151,24 @@ static void build_response_trend(struct builder *b)
 	ff_table *t = &b->r->response_trend;
 	ff_table_init(t, "response_trend", "Response times", trend_cols, NCOLS(trend_cols));
 	size_t n = ff_hmap_count(a->day_ids), days = 0;
-	uint32_t only = 0;
 	for (uint32_t id = 0; id < n; id++) {
 		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
-		if (d && d->hits)
-			days++, only = id;
+		days += d && d->hits;
 	}
-	for (uint32_t id = 0; id < n && !b->failed; id++) {
-		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
-		if (!d || !d->hits || (days == 1 && id != only))
-			continue;
-		ff_hist day = { 0 };
+	if (days == 1) {
 		for (unsigned h = 0; h < 24; h++) {
-			const ff_hist *hh = vec_get(&a->hour_times, (size_t)id * 24 + h, sizeof *hh);
-			if (!hh || !hh->count)
-				continue;
-			if (days == 1) {
-				ff_cell *c = row(b, t);
-				if (!c)
-					break;
-				char key[8];
-				snprintf(key, sizeof key, "%02u:00", h);
-				c[0] = ff_cell_s(ff_report_keep(b->r, key, strlen(key)));
-				put_trend(c, hh);
-			} else if (ff_hist_merge(&day, hh) != 0) {
-				b->failed = true;
-			}
+			char key[8];
+			snprintf(key, sizeof key, "%02u:00", h);
+			if (a->hour_times[h].count)
+				trend_row(b, t, ff_report_keep(b->r, key, strlen(key)), &a->hour_times[h]);
 		}
-		ff_cell *c;
-		if (days > 1 && day.count && (c = row(b, t))) {
-			c[0] = ff_cell_s(day_text(b, d->day));
-			put_trend(c, &day);
-		}
-		ff_hist_free(&day);
+		return;
+	}
+	for (uint32_t id = 0; id < n; id++) {
+		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
+		const ff_hist_dense *h = vec_get(&a->day_times, id, sizeof *h);
+		if (d && d->hits && h && h->count)
+			trend_row(b, t, day_text(b, d->day), h);
 	}
 	ff_table_sort_by_key(t);
 }

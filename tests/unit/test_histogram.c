@@ -92,6 +92,13 @@ static void test_percentiles_against_exact(void)
 	if (!ok)
 		goto out;
 	CHECK(ff_hist_merge(&a, &b) == 0);
+	/* sparse into dense (the others row's way of summing) equals adding
+	 * every value to a dense histogram */
+	ff_hist_dense d2 = { 0 };
+	CHECK(ff_hist_dense_merge(&d2, &a) == 0);
+	CHECK(d2.counts && memcmp(d2.counts, d.counts, FF_HIST_BUCKETS * sizeof *d.counts) == 0);
+	CHECK(d2.count == d.count && d2.sum == d.sum && d2.max == d.max);
+	ff_hist_dense_free(&d2);
 	ff_hist fromd = { 0 };
 	CHECK(ff_hist_merge_dense(&fromd, &d) == 0);
 	qsort(v, N, sizeof *v, cmp_u64);
