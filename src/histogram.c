@@ -1,5 +1,5 @@
 /* histogram.c — the response-time histograms: bucket arithmetic, the
- * sparse per-key form with its sorted (bucket, count) array, the dense
+ * sparse per-key form with its sorted directory of bucket blocks, the dense
  * overall form, merging and nearest-rank percentiles.  The analysis adds
  * values on its hot path; the reports read percentiles at the end. */
 #include "histogram.h"
@@ -23,11 +23,6 @@ uint64_t ff_hist_bucket_high(uint32_t b)
 	return ff_hist_bucket_low(b) + ((UINT64_C(1) << shift) - 1);
 }
 
-static inline uint16_t *buckets_of(const ff_hist *h)
-{
-	return h->counts ? (uint16_t *)(h->counts + h->cap) : NULL;
-}
-
 static void note_value(uint64_t *count, uint64_t *sum, uint64_t *max, uint64_t v)
 {
 	(*count)++;
@@ -36,71 +31,72 @@ static void note_value(uint64_t *count, uint64_t *sum, uint64_t *max, uint64_t v
 		*max = v;
 }
 
-/* Makes room for at least need entries. */
+static inline uint32_t block_of(uint32_t entry)
+{
+	return entry >> 16;
+}
+
+/* Makes room for at least need blocks. */
 static int reserve(ff_hist *h, uint32_t need)
 {
 	if (need <= h->cap)
 		return 0;
-	uint64_t cap = h->cap ? h->cap : 4;
+	uint32_t cap = h->cap ? h->cap : 2;
 	while (cap < need)
 		cap *= 2;
-	if (cap > UINT32_MAX / 2)
+	uint32_t *dir = realloc(h->dir, (size_t)cap * sizeof *dir);
+	if (!dir)
 		return -1;
-	size_t unit = sizeof(uint32_t) + sizeof(uint16_t);
-	uint32_t *mem = realloc(h->counts, (size_t)cap * unit);
-	if (!mem)
+	h->dir = dir;
+	uint64_t *blocks = realloc(h->blocks, (size_t)cap * FF_HIST_BLOCK * sizeof *blocks);
+	if (!blocks)
 		return -1;
-	/* the buckets sit after the counts: move them to the new end */
-	if (h->n)
-		memmove(mem + cap, mem + h->cap, h->n * sizeof(uint16_t));
-	h->counts = mem;
-	h->cap = (uint32_t)cap;
+	h->blocks = blocks;
+	h->cap = cap;
 	return 0;
 }
 
-/* The first entry whose bucket is not below b.  Without branches on the
- * comparisons: a key's buckets come in no predictable order, and a
- * mispredicted branch per step cost more than the search itself. */
-static uint32_t lower_bound(const uint16_t *bk, uint32_t n, uint32_t b)
+/* The first directory entry whose block is not below blk.  Without
+ * branches on the comparisons: a key's values come in no predictable
+ * order, and a mispredicted branch per step cost more than the search. */
+static uint32_t lower_bound(const uint32_t *dir, uint32_t n, uint32_t blk)
 {
 	if (!n)
 		return 0;
-	const uint16_t *base = bk;
+	const uint32_t *base = dir;
 	uint32_t len = n;
 	while (len > 1) {
 		uint32_t half = len / 2;
-		base = base[half - 1] < b ? base + half : base;
+		base = block_of(base[half - 1]) < blk ? base + half : base;
 		len -= half;
 	}
-	return (uint32_t)(base - bk) + (*base < b);
+	return (uint32_t)(base - dir) + (block_of(*base) < blk);
 }
 
-/* Adds n values to bucket b: into its entries while they have room, then
- * into new entries after them (a bucket holding 2^32 values or more takes
- * several entries, in a row). */
+/* The counts of bucket b's block, made (zeroed) when new; NULL when
+ * memory ran out. */
+static uint64_t *block_for(ff_hist *h, uint32_t b)
+{
+	uint32_t blk = b / FF_HIST_BLOCK;
+	uint32_t i = lower_bound(h->dir, h->n, blk);
+	if (i < h->n && block_of(h->dir[i]) == blk)
+		return h->blocks + (size_t)(h->dir[i] & 0xffff) * FF_HIST_BLOCK;
+	if (reserve(h, h->n + 1) != 0)
+		return NULL;
+	memmove(h->dir + i + 1, h->dir + i, (h->n - i) * sizeof *h->dir);
+	uint32_t slot = h->n++;
+	h->dir[i] = blk << 16 | slot;
+	uint64_t *c = h->blocks + (size_t)slot * FF_HIST_BLOCK;
+	memset(c, 0, FF_HIST_BLOCK * sizeof *c);
+	return c;
+}
+
 static int add_to_bucket(ff_hist *h, uint32_t b, uint64_t n)
 {
-	uint16_t *bk = buckets_of(h);
-	uint32_t i = lower_bound(bk, h->n, b);
-	for (; n && i < h->n && bk[i] == b; i++) {
-		uint64_t room = UINT32_MAX - h->counts[i];
-		uint64_t put = n < room ? n : room;
-		h->counts[i] += (uint32_t)put;
-		n -= put;
-	}
-	while (n) {
-		if (reserve(h, h->n + 1) != 0)
-			return -1;
-		bk = buckets_of(h);
-		memmove(h->counts + i + 1, h->counts + i, (h->n - i) * sizeof *h->counts);
-		memmove(bk + i + 1, bk + i, (h->n - i) * sizeof *bk);
-		uint64_t put = n < UINT32_MAX ? n : UINT32_MAX;
-		h->counts[i] = (uint32_t)put;
-		bk[i] = (uint16_t)b;
-		h->n++;
-		i++;
-		n -= put;
-	}
+	uint64_t *c = block_for(h, b);
+	if (!c)
+		return -1;
+	c[b % FF_HIST_BLOCK] += n;
 	return 0;
 }
 
@@ -120,45 +116,29 @@ static void add_totals(ff_hist *dst, uint64_t count, uint64_t sum, uint64_t max)
 		dst->max = max;
 }
 
-/* Both arrays are sorted: one pass into a new array, equal buckets
- * summed while the sum fits an entry. */
+/* src's blocks are made in dst first, so a failure leaves dst as it was
+ * (with at most some empty blocks more). */
 int ff_hist_merge(ff_hist *dst, const ff_hist *src)
 {
-	if (!src->n) {
-		add_totals(dst, src->count, src->sum, src->max);
-		return 0;
-	}
-	uint64_t need = (uint64_t)dst->n + src->n;
-	if (need > UINT32_MAX / 2)
+	if (reserve(dst, dst->n + src->n) != 0)
 		return -1;
-	ff_hist out = { 0 };
-	if (reserve(&out, (uint32_t)need) != 0)
-		return -1;
-	const uint16_t *a = buckets_of(dst), *b = buckets_of(src);
-	uint16_t *o = buckets_of(&out);
-	uint32_t i = 0, j = 0;
-	while (i < dst->n || j < src->n) {
-		bool from_a = j == src->n || (i < dst->n && a[i] <= b[j]);
-		uint16_t bucket = from_a ? a[i] : b[j];
-		uint32_t c = from_a ? dst->counts[i++] : src->counts[j++];
-		if (out.n && o[out.n - 1] == bucket && out.counts[out.n - 1] <= UINT32_MAX - c) {
-			out.counts[out.n - 1] += c;
-			continue;
-		}
-		o[out.n] = bucket;
-		out.counts[out.n++] = c;
+	for (uint32_t i = 0; i < src->n; i++)
+		if (!block_for(dst, block_of(src->dir[i]) * FF_HIST_BLOCK))
+			return -1;
+	for (uint32_t i = 0; i < src->n; i++) {
+		const uint64_t *from = src->blocks + (size_t)(src->dir[i] & 0xffff) * FF_HIST_BLOCK;
+		uint64_t *to = block_for(dst, block_of(src->dir[i]) * FF_HIST_BLOCK);
+		for (unsigned k = 0; k < FF_HIST_BLOCK; k++)
+			to[k] += from[k];
 	}
-	free(dst->counts);
-	dst->counts = out.counts;
-	dst->cap = out.cap;
-	dst->n = out.n;
 	add_totals(dst, src->count, src->sum, src->max);
 	return 0;
 }
 
 void ff_hist_free(ff_hist *h)
 {
-	free(h->counts);
+	free(h->dir);
+	free(h->blocks);
 	memset(h, 0, sizeof *h);
 }
 
@@ -177,9 +157,12 @@ int ff_hist_dense_merge(ff_hist_dense *dst, const ff_hist *src)
 		return 0;
 	if (!dst->counts && !(dst->counts = calloc(FF_HIST_BUCKETS, sizeof *dst->counts)))
 		return -1;
-	const uint16_t *bk = buckets_of(src);
-	for (uint32_t i = 0; i < src->n; i++)
-		dst->counts[bk[i]] += src->counts[i];
+	for (uint32_t i = 0; i < src->n; i++) {
+		const uint64_t *from = src->blocks + (size_t)(src->dir[i] & 0xffff) * FF_HIST_BLOCK;
+		uint64_t *to = dst->counts + (size_t)block_of(src->dir[i]) * FF_HIST_BLOCK;
+		for (unsigned k = 0; k < FF_HIST_BLOCK; k++)
+			to[k] += from[k];
+	}
 	dst->count += src->count;
 	dst->sum = dst->sum > UINT64_MAX - src->sum ? UINT64_MAX : dst->sum + src->sum;
 	if (src->max > dst->max)
@@ -228,9 +211,8 @@ static double bucket_value(uint32_t b, uint64_t max)
 
 void ff_hist_percentiles(const ff_hist *h, const unsigned *ps, size_t k, double *out)
 {
-	const uint16_t *bk = buckets_of(h);
 	uint64_t seen = 0;
-	uint32_t i = 0;
+	uint32_t i = 0, b = 0; /* the directory entry and bucket reached */
 	for (size_t q = 0; q < k; q++) {
 		if (!h->count) {
 			out[q] = 0;
@@ -242,8 +224,19 @@ void ff_hist_percentiles(const ff_hist *h, const unsigned *ps, size_t k, double 
 			out[q] = (double)h->max;
 			continue;
 		}
-		while (i < h->n && seen + h->counts[i] < rank)
-			seen += h->counts[i++];
-		out[q] = i < h->n ? bucket_value(bk[i], h->max) : (double)h->max;
+		bool found = false;
+		for (; i < h->n; i++, b = 0) {
+			const uint64_t *c = h->blocks + (size_t)(h->dir[i] & 0xffff) * FF_HIST_BLOCK;
+			for (; b < FF_HIST_BLOCK; b++) {
+				if (seen + c[b] >= rank) {
+					found = true;
+					break;
+				}
+				seen += c[b];
+			}
+			if (found)
+				break;
+		}
+		out[q] = found ? bucket_value(block_of(h->dir[i]) * FF_HIST_BLOCK + b, h->max) : (double)h->max;
 	}
 }

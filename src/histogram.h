@@ -11,11 +11,14 @@
  * Histograms merge by adding counts: the merge of two equals the
  * histogram of both sets of values.
  *
- * Two forms.  ff_hist is sparse (a sorted array of (bucket, count) pairs
- * that grows as new buckets are seen, at most one entry per bucket plus
- * one per 2^32 values in a bucket): one per report key.  ff_hist_dense is
- * one array of every bucket, for the one overall histogram.  A histogram
- * owns its memory; a zeroed one is empty and valid. */
+ * Two forms.  ff_hist is sparse: the buckets come in blocks of 16
+ * neighbours, and a key's histogram holds only the blocks it has seen,
+ * with a sorted directory of them, so adding a value is a short search of
+ * the directory and an increment (a new block is made at most 464 times
+ * in a histogram's life, growing its arrays by doubling).  One per report
+ * key.  ff_hist_dense is one array of every bucket, for the histograms
+ * that see many values (the whole log, each day).  A histogram owns its
+ * memory; a zeroed one is empty and valid. */
 #ifndef FF_HISTOGRAM_H
 #define FF_HISTOGRAM_H
 
@@ -42,11 +45,17 @@ static inline uint32_t ff_hist_bucket(uint64_t v)
 uint64_t ff_hist_bucket_low(uint32_t b);
 uint64_t ff_hist_bucket_high(uint32_t b);
 
+#define FF_HIST_BLOCK 16 /* buckets in a block of a sparse histogram */
+
 typedef struct ff_hist {
 	uint64_t count; /* values added */
 	uint64_t sum;   /* their sum, saturating at UINT64_MAX */
 	uint64_t max;   /* the largest, exact */
-	uint32_t *counts; /* cap counts, then cap uint16_t buckets, one block */
+	/* n blocks: dir[i] is a block number (bucket / FF_HIST_BLOCK) << 16
+	 * | the block's slot in blocks, ascending; blocks in the order they
+	 * were made, FF_HIST_BLOCK counts each */
+	uint32_t *dir;
+	uint64_t *blocks;
 	uint32_t n, cap;
 } ff_hist;
 
@@ -56,9 +65,9 @@ typedef struct ff_hist_dense {
 } ff_hist_dense;
 
 /* Adds one value.  -1 when memory ran out (the value is then not
- * counted).  The array grows by doubling and only when a bucket is new to
- * this histogram: a key's histogram reallocates at most about a dozen
- * times in its life, never once its buckets have been seen. */
+ * counted).  The arrays grow by doubling and only when a block is new to
+ * this histogram: a key's histogram reallocates at most 9 times in its
+ * life, never once its blocks have been seen. */
 int ff_hist_add(ff_hist *h, uint64_t v);
 /* Adds src's values to dst.  -1 when memory ran out (dst unchanged). */
 int ff_hist_merge(ff_hist *dst, const ff_hist *src);
