@@ -41,7 +41,7 @@ static int reserve(ff_hist *h, uint32_t need)
 {
 	if (need <= h->cap)
 		return 0;
-	uint32_t cap = h->cap ? h->cap : 2;
+	uint32_t cap = h->cap ? h->cap : 1;
 	while (cap < need)
 		cap *= 2;
 	uint32_t *dir = realloc(h->dir, (size_t)cap * sizeof *dir);

@@ -66,7 +66,7 @@ typedef struct ff_hist_dense {
 
 /* Adds one value.  -1 when memory ran out (the value is then not
  * counted).  The arrays grow by doubling and only when a block is new to
- * this histogram: a key's histogram reallocates at most 9 times in its
+ * this histogram: a key's histogram reallocates at most 10 times in its
  * life, never once its blocks have been seen. */
 int ff_hist_add(ff_hist *h, uint64_t v);
 /* Adds src's values to dst.  -1 when memory ran out (dst unchanged). */
