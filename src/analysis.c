@@ -468,6 +468,15 @@ void ff_analysis_free(ff_analysis *a)
 	ff_hmap_free(a->durations);
 	for (uint32_t i = 0; i < a->lists_n; i++)
 		free(AT(a->lists, i, struct page_list)->ids);
+	for (size_t i = 0; i < a->path_times.cap; i++)
+		ff_hist_free(AT(a->path_times, i, ff_hist));
+	ff_vec_free(&a->path_times);
+	for (size_t i = 0; i < a->day_times.cap; i++)
+		ff_hist_dense_free(AT(a->day_times, i, ff_hist_dense));
+	ff_vec_free(&a->day_times);
+	for (unsigned h = 0; h < 24; h++)
+		ff_hist_dense_free(&a->hour_times[h]);
+	ff_hist_dense_free(&a->times);
 	struct vec *vecs[] = { &a->pages, &a->hosts, &a->vhost_stats, &a->method_hits, &a->protocol_hits,
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
 			       &a->unkept_referers, &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
@@ -606,6 +615,14 @@ static int count_time(ff_analysis *a, const ff_record *rec, bool pv)
 		return -1;
 	ds->hits++;
 	ds->bytes = ff_add_sat(ds->bytes, rec->bytes);
+	if (rec->status >= 400)
+		(*(rec->status >= 500 ? &ds->errors_5xx : &ds->errors_4xx))++;
+	if (rec->has & FF_HAS(FF_F_DURATION)) {
+		ff_hist_dense *h = AT(a->day_times, did, ff_hist_dense);
+		if (!h || ff_hist_dense_add(h, rec->duration_us) != 0 ||
+		    ff_hist_dense_add(&a->hour_times[hour], rec->duration_us) != 0)
+			return -1;
+	}
 	a->hours[hour].hits++;
 	a->weekdays[wday].hits++;
 	if (pv) {
@@ -749,9 +766,18 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		ps->hits++;
 		if (rec->status == 404)
 			ps->not_found++;
+		else if (rec->status >= 500)
+			ps->server_errors++;
 		if (pv)
 			ps->pageviews++;
+		if (rec->has & FF_HAS(FF_F_DURATION)) {
+			ff_hist *h = AT(a->path_times, path, ff_hist);
+			if (!h || ff_hist_add(h, rec->duration_us) != 0)
+				return -1;
+		}
 	}
+	if ((rec->has & FF_HAS(FF_F_DURATION)) && ff_hist_dense_add(&a->times, rec->duration_us) != 0)
+		return -1;
 	uint32_t host = 0;
 	if (COUNTS(a, FF_G_HOSTS)) {
 		host = host_key(a, rec->client, client);

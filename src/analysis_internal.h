@@ -5,6 +5,7 @@
 #define FF_ANALYSIS_INTERNAL_H
 
 #include "analysis.h"
+#include "histogram.h"
 #include "hmap.h"
 #include "intern.h"
 #include "marketing.h"
@@ -15,6 +16,7 @@
 
 struct page_stat {
 	uint64_t hits, pageviews, visits, uniq, not_found, entries, entry_bounces, exits;
+	uint64_t server_errors; /* 5xx hits */
 };
 struct host_stat {
 	uint64_t hits, pageviews, visits, bytes;
@@ -38,6 +40,7 @@ struct time_stat {
 struct day_stat {
 	int64_t day;
 	uint64_t hits, pageviews, visits, uniq, bytes;
+	uint64_t errors_4xx, errors_5xx;
 };
 /* What a pageview carries to its visit, held while it waits in the
  * sessionizer's reorder buffer.  Its marketing words (campaign, variants)
@@ -94,6 +97,11 @@ struct ff_analysis {
 	ff_hmap *durations;        /* visit duration -> index in duration_counts */
 	struct vec duration_counts; /* struct { int64 seconds; uint64 count } */
 	struct vec infer_counts;   /* pageviews per referer host, first lines */
+	/* response times (SPEC §14) of the hits that carry one: all of them,
+	 * by hour of the day, by day id (ff_hist_dense: a dense increment
+	 * where a sparse histogram would insert) and by path id (ff_hist) */
+	ff_hist_dense times, hour_times[24];
+	struct vec day_times, path_times;
 	struct hv_stat devices[FF_DEV_COUNT];
 	/* geography (opt.geoip): country codes, "CC/City" keys, their names */
 	ff_intern *countries, *cities, *geo_names;

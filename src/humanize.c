@@ -47,6 +47,18 @@ size_t ff_fmt_duration(double s, char *out)
 	return (size_t)snprintf(out, FF_NUM_BUF, "%" PRIu64 "d %02" PRIu64 "h", t / 86400, t % 86400 / 3600);
 }
 
+size_t ff_fmt_latency(double s, char *out)
+{
+	if (!isfinite(s) || s < 0 || s >= 1e15)
+		return 0;
+	/* the unit is chosen after rounding: 0.9996 s is "1 s", not "1e+03 ms" */
+	if (s * 1000.0 < 999.5)
+		return (size_t)snprintf(out, FF_NUM_BUF, "%.3g ms", s * 1000.0);
+	if (s < 59.95)
+		return (size_t)snprintf(out, FF_NUM_BUF, "%.3g s", s);
+	return ff_fmt_duration(s, out);
+}
+
 size_t ff_fmt_bytes(uint64_t v, char *out)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };

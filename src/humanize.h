@@ -23,6 +23,11 @@ size_t ff_fmt_u64(uint64_t v, bool seps, char *out);
  * value that is not a finite duration below 10^15 s. */
 size_t ff_fmt_duration(double seconds, char *out);
 
+/* A response time: "0.85 ms", "123 ms", "1.23 s", "12.3 s", then as
+ * ff_fmt_duration from a minute on; three significant digits tell
+ * percentiles apart.  Returns 0 as ff_fmt_duration does. */
+size_t ff_fmt_latency(double seconds, char *out);
+
 /* "512 B", "1.2 MiB": binary units, one decimal. */
 size_t ff_fmt_bytes(uint64_t v, char *out);
 

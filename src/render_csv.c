@@ -140,6 +140,7 @@ static void put_cell(FILE *f, const ff_column *col, const ff_cell *c, const ff_r
 	case FF_COL_RATE:
 	case FF_COL_REAL:
 	case FF_COL_SECONDS:
+	case FF_COL_LATENCY:
 		put_double(f, c->v.d);
 		break;
 	case FF_COL_BOOL:

@@ -469,6 +469,10 @@ static void fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char out
 	case FF_COL_SECONDS:
 		fmt_duration(c->v.d, out);
 		return;
+	case FF_COL_LATENCY:
+		if (!ff_fmt_latency(c->v.d, out))
+			fmt_real(c->v.d, 3, false, out);
+		return;
 	case FF_COL_BOOL:
 		snprintf(out, NUM_BUF, "%s", c->v.b ? "yes" : "no");
 		return;
@@ -868,6 +872,7 @@ static void x_label_open(struct page *p, double x, bool minor)
 struct day {
 	double pv, vis;
 	bool dated;
+	bool has; /* the table has a row for it */
 	struct date dt;
 	ff_sv key;
 };
@@ -905,6 +910,7 @@ static struct day *collect_days(const ff_table *t, int pv, int vis, size_t *n_ou
 		} else {
 			d[i].key = c[0].null ? FF_SV_NULL : c[0].v.s;
 		}
+		d[i].has = true;
 		d[i].pv += pv > 0 ? ff_cell_magnitude(&t->cols[pv], &c[pv]) : 0;
 		d[i].vis += vis > 0 ? ff_cell_magnitude(&t->cols[vis], &c[vis]) : 0;
 	}
@@ -1024,6 +1030,102 @@ static void chart_days(struct page *p, const ff_table *t)
 	day_ticks(p, d, n);
 	put(p, "</div>\n</figure>\n</section>\n");
 	free(d);
+}
+
+/* Two series per day, or per hour of a one-day report, as lines: errors
+ * (4xx and 5xx hits) and response times (median and 95th percentile, in
+ * seconds, drawn in milliseconds).  A day the table lacks breaks a
+ * response-time line instead of dropping it to zero: nothing was timed
+ * there. */
+struct pair_chart {
+	const char *title, *name1, *name2, *aria;
+	bool latency;
+};
+
+static void fmt_series(const struct pair_chart *pc, double v, bool seps, char out[NUM_BUF])
+{
+	if (!pc->latency)
+		ff_fmt_u64((uint64_t)v, seps, out);
+	else if (!ff_fmt_latency(v, out))
+		fmt_real(v, 3, false, out);
+}
+
+static void pair_path(struct page *p, const struct day *d, size_t n, const struct scale *s, bool second, double k,
+		      bool gaps, bool dots)
+{
+	bool pen = false;
+	for (size_t i = 0; i < n; i++) {
+		if (gaps && !d[i].has) {
+			pen = false;
+			continue;
+		}
+		double x = n == 1 ? PLOT_W / 2.0 : (double)i * PLOT_W / (double)(n - 1);
+		double y = y_of(s, (second ? d[i].vis : d[i].pv) * k);
+		if (dots)
+			putf(p, "M%.1f %.1fh0", x, y);
+		else
+			putf(p, "%c%.1f %.1f", pen ? 'L' : 'M', x, y);
+		pen = true;
+	}
+}
+
+static void chart_pair(struct page *p, const ff_table *t, int c1, int c2, const struct pair_chart *pc)
+{
+	char a[NUM_BUF], b[NUM_BUF];
+	size_t n = 0;
+	struct day *d = collect_days(t, c1, c2, &n);
+	if (!d)
+		return;
+	double k = pc->latency ? 1000.0 : 1.0, max = 0;
+	for (size_t i = 0; i < n; i++)
+		max = fmax(max, fmax(d[i].pv, d[i].vis) * k);
+	struct scale s = y_scale(max);
+	panel_open(p, true, pc->title, NULL);
+	putf(p, "<div class=\"legend\"><span>%s</span><span class=\"s2\">%s</span></div>\n", pc->name1, pc->name2);
+	plot_open(p, &s, true, pc->aria);
+	for (int series = 0; series < 2; series++) {
+		putf(p, "<path class=\"ln%s\" d=\"", series ? " s2" : "");
+		pair_path(p, d, n, &s, series == 1, k, pc->latency, false);
+		put(p, "\"/>\n");
+		if (n <= 62) {
+			putf(p, "<path class=\"dots%s\" d=\"", series ? " s2" : "");
+			pair_path(p, d, n, &s, series == 1, k, pc->latency, true);
+			put(p, "\"/>\n");
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		double w = n == 1 ? PLOT_W : (double)PLOT_W / (double)(n - 1);
+		double x = n == 1 ? 0 : (double)i * w - w / 2;
+		double x0 = fmax(x, 0), x1 = fmin(x + w, PLOT_W);
+		putf(p, "<rect class=\"hit\" x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\"><title>", x0, x1 - x0, PLOT_H);
+		put_day_label(p, &d[i], true);
+		if (pc->latency && !d[i].has) {
+			put(p, ": no timed requests</title></rect>\n");
+			continue;
+		}
+		fmt_series(pc, d[i].pv, p->seps, a);
+		fmt_series(pc, d[i].vis, p->seps, b);
+		putf(p, ": %s %s, %s %s</title></rect>\n", pc->name1, a, pc->name2, b);
+	}
+	plot_close_svg(p);
+	day_ticks(p, d, n);
+	put(p, "</div>\n</figure>\n</section>\n");
+	free(d);
+}
+
+static void chart_times(struct page *p, const ff_report *r)
+{
+	const ff_table *t = &r->response_trend;
+	bool hours = t->n_rows > 0 && !ff_table_row(t, 0)[0].null && t->n_cols > 0 &&
+		     ff_table_row(t, 0)[0].v.s.n == 5 && ff_table_row(t, 0)[0].v.s.p[2] == ':';
+	struct pair_chart pc = {
+		.title = hours ? "Response time per hour (ms)" : "Response time per day (ms)",
+		.name1 = "median (p50)", .name2 = "95th percentile (p95)",
+		.aria = "Line chart of the median and 95th percentile response times; the Response times table below "
+			"holds the figures by path",
+		.latency = true,
+	};
+	chart_pair(p, t, col_index(t, "p50"), col_index(t, "p95"), &pc);
 }
 
 /* Vertical bars, one per slot: hours of the day, weekdays. */
@@ -1222,19 +1324,41 @@ static bool chartable(const ff_table *t)
 	return t && t->n_cols > 1 && has_value(t, metric_col(t, "visits"));
 }
 
+/* The errors chart: 4xx and 5xx hits per day, when there were any. */
+static bool errors_chartable(const ff_table *days)
+{
+	return days && (has_value(days, col_index(days, "errors_4xx")) || has_value(days, col_index(days, "errors_5xx")));
+}
+
+/* The response-time chart, drawn with the response_times report. */
+static bool times_chartable(const ff_report *r)
+{
+	return ff_report_find(r, "response_times") && r->response_trend.n_cols >= 4 && r->response_trend.n_rows > 0;
+}
+
 static void charts(struct page *p, const ff_report *r)
 {
 	const ff_table *days = ff_report_find(r, "days");
 	size_t n_half = 0, done = 0;
 	bool any = days && (has_value(days, col_index(days, "pageviews")) || has_value(days, col_index(days, "visits")));
+	bool errors = errors_chartable(days), times = times_chartable(r);
 
 	for (size_t i = 0; i < sizeof half_charts / sizeof *half_charts; i++)
 		n_half += chartable(ff_report_find(r, half_charts[i].table));
-	if (!any && !n_half)
+	if (!any && !n_half && !errors && !times)
 		return;
 	put(p, "<h2>Trends</h2>\n<div class=\"grid\">\n");
 	if (any)
 		chart_days(p, days);
+	if (times)
+		chart_times(p, r);
+	if (errors) {
+		struct pair_chart pc = {
+			.title = "Errors per day", .name1 = "4xx hits", .name2 = "5xx hits",
+			.aria = "Line chart of the hits answered 4xx and 5xx per day; the Days table below holds the figures",
+		};
+		chart_pair(p, days, col_index(days, "errors_4xx"), col_index(days, "errors_5xx"), &pc);
+	}
 	for (size_t i = 0; i < sizeof half_charts / sizeof *half_charts; i++) {
 		const ff_table *t = ff_report_find(r, half_charts[i].table);
 		if (!chartable(t))
@@ -1315,6 +1439,7 @@ static void put_cell(struct page *p, const ff_table *t, size_t r, size_t c)
 	case FF_COL_RATE:
 	case FF_COL_REAL:
 	case FF_COL_SECONDS:
+	case FF_COL_LATENCY:
 		fmt_cell(col, cell, p->seps, num);
 		if (isfinite(cell->v.d))
 			putf(p, "<td class=\"%s\" data-v=\"%.17g\">%s</td>", cls, cell->v.d, num);
@@ -1345,7 +1470,7 @@ static void table_panel(struct page *p, const ff_table *t)
 		const ff_column *col = &t->cols[c];
 		bool num = c > 0 && is_numeric(col); /* keys read left to right */
 		putf(p, "<th scope=\"col\"%s%s>", num ? " class=\"num\"" : "",
-		     t->ranked && c == (t->rank_col > 0 ? (size_t)t->rank_col : 1) ? " aria-sort=\"descending\"" : "");
+		     t->ranked && (int)c == (t->sort_col > 0 ? t->sort_col : 1) ? " aria-sort=\"descending\"" : "");
 		put_cstr(p, col_title(col), IN_TEXT);
 		put(p, "</th>");
 	}

@@ -28,6 +28,7 @@ static void cell(FILE *f, const ff_column *col, const ff_cell *c)
 	case FF_COL_RATE:
 	case FF_COL_REAL:
 	case FF_COL_SECONDS:
+	case FF_COL_LATENCY:
 		jsonw_double(f, c->v.d);
 		break;
 	case FF_COL_BOOL:

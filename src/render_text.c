@@ -261,6 +261,10 @@ static size_t fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char *
 			return (size_t)snprintf(out, NUM_BUF, "-");
 		return (size_t)snprintf(out, NUM_BUF, "%.3gs", c->v.d);
 	}
+	case FF_COL_LATENCY: {
+		size_t n = ff_fmt_latency(c->v.d, out);
+		return n ? n : (size_t)snprintf(out, NUM_BUF, "-");
+	}
 	case FF_COL_BOOL:
 		return (size_t)snprintf(out, NUM_BUF, "%s", c->v.b ? "yes" : "no");
 	case FF_COL_TEXT:

@@ -74,6 +74,7 @@ static int cmp_key(const ff_column *col, const ff_cell *a, const ff_cell *b)
 	case FF_COL_RATE:
 	case FF_COL_REAL:
 	case FF_COL_SECONDS:
+	case FF_COL_LATENCY:
 		return (a->v.d > b->v.d) - (a->v.d < b->v.d);
 	case FF_COL_BOOL:
 		return (int)a->v.b - (int)b->v.b;
@@ -84,9 +85,9 @@ static int cmp_key(const ff_column *col, const ff_cell *a, const ff_cell *b)
 
 static int cmp_rows(const ff_table *t, bool ranked, const ff_cell *a, const ff_cell *b)
 {
-	size_t rc = t->rank_col > 0 ? (size_t)t->rank_col : 1;
-	if (ranked && t->n_cols > rc) {
-		int c = cmp_key(&t->cols[rc], a + rc, b + rc);
+	if (ranked && t->n_cols > 1) {
+		size_t k = t->sort_col > 0 && (size_t)t->sort_col < t->n_cols ? (size_t)t->sort_col : 1;
+		int c = cmp_key(&t->cols[k], a + k, b + k);
 		if (c != 0)
 			return -c;
 	}
@@ -276,6 +277,7 @@ void ff_report_free(ff_report *r)
 		free(r->owned[i]);
 	free(r->owned);
 	ff_table_free(&r->summary);
+	ff_table_free(&r->response_trend);
 	for (size_t i = 0; i < r->n_tables; i++)
 		ff_table_free(&r->tables[i]);
 	free(r->tables);
@@ -296,6 +298,7 @@ double ff_cell_magnitude(const ff_column *col, const ff_cell *c)
 	case FF_COL_RATE:
 	case FF_COL_REAL:
 	case FF_COL_SECONDS:
+	case FF_COL_LATENCY:
 		return isfinite(c->v.d) && c->v.d > 0 ? c->v.d : 0;
 	default:
 		return 0;

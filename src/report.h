@@ -21,6 +21,7 @@ enum ff_col_kind {
 	FF_COL_RATE,  /* fraction 0..1; text and html show a percentage */
 	FF_COL_REAL,  /* other real numbers (statistics, pages per visit) */
 	FF_COL_SECONDS, /* a duration in seconds (real); text shows 3m 05s */
+	FF_COL_LATENCY, /* a response time in seconds (real); text shows 123 ms */
 	FF_COL_BYTES, /* a byte count (unsigned); text adds 1.2 MiB */
 	FF_COL_BOOL,
 };
@@ -56,9 +57,8 @@ typedef struct ff_table {
 	bool has_others;    /* the last row is the "others" row (null key) */
 	bool ranked;        /* ranked reports are cut to --top; others fixed */
 	int bar_col;        /* column whose share text/html draw as a bar, or -1 */
-	int rank_col;       /* metric column ranked tables sort by, when a text
-			       column stands before it (countries' name); 0:
-			       cols[1] */
+	int sort_col;       /* ranked: the column sorted by, descending; 0
+			       for the first metric column */
 	/* A ranked table that will be cut to `limit` rows keeps at most about
 	 * twice that many while it is filled: the rows that cannot make the
 	 * cut are summed into `spill` at once, so a report over a million
@@ -93,6 +93,11 @@ typedef struct ff_report {
 	size_t n_notes;
 	const ff_input_facts *inputs; /* borrowed from the run */
 	size_t n_inputs;
+	/* Drawn as a chart only (html), never shown as a report: the median
+	 * and 95th percentile response times (key a day YYYY-MM-DD, or an
+	 * hour HH:00 when the report covers one day; hits, p50, p95).
+	 * n_cols 0 when the log carries no durations. */
+	ff_table response_trend;
 	char **owned;       /* strings the cells point into (ff_report_keep) */
 	size_t n_owned, cap_owned;
 } ff_report;
@@ -104,7 +109,7 @@ static inline ff_cell *ff_table_row(const ff_table *t, size_t row)
 {
 	return t->cells + row * t->n_cols;
 }
-/* Sorts by the first metric column (cols[1], or rank_col) descending, then the key
+/* Sorts by the first metric column (cols[1], or sort_col) descending, then the key
  * ascending (bytes, or numbers for FF_COL_INT keys) — SPEC §13.22. */
 void ff_table_sort_ranked(ff_table *t);
 /* Sorts by the key ascending (time series). */

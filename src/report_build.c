@@ -14,6 +14,7 @@
 #define C_INT(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_INT, .num = -1, .den = -1 }
 #define C_BYTES(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_BYTES, .num = -1, .den = -1 }
 #define C_RATE(name_, title_, n_, d_) { .name = name_, .title = title_, .kind = FF_COL_RATE, .num = n_, .den = d_ }
+#define C_LAT(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_LATENCY, .num = -1, .den = -1 }
 
 static const ff_column summary_cols[] = {
 	C_INT("lines", "Lines"),
@@ -35,10 +36,14 @@ static const ff_column summary_cols[] = {
 	K_FIXED("first_time", "First request"),
 	K_FIXED("last_time", "Last request"),
 	K_FIXED("format", "Log format"),
+	C_LAT("response_p50", "Response p50"),
+	C_LAT("response_p95", "Response p95"),
+	C_LAT("response_p99", "Response p99"),
+	C_LAT("response_max", "Response max"),
 };
 enum { S_LINES, S_VALID, S_INVALID, S_LATE, S_HITS, S_BYTES, S_BOT_HITS, S_PAGEVIEWS, S_VISITS,
        S_UNIQUE, S_BOUNCES, S_BOUNCE_RATE, S_DUR_MEAN, S_DUR_MEDIAN, S_PPV, S_RETURNING,
-       S_FIRST, S_LAST, S_FORMAT };
+       S_FIRST, S_LAST, S_FORMAT, S_RESP_P50, S_RESP_P95, S_RESP_P99, S_RESP_MAX };
 
 static const ff_column pages_cols[] = {
 	K_TEXT("key", "Page"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
@@ -61,6 +66,7 @@ static const ff_column weekday_cols[] = {
 static const ff_column day_cols[] = {
 	K_FIXED("key", "Day"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
 	C_INT("visits", "Visits"), C_INT("unique_visitors", "Visitors"),
+	C_INT("errors_4xx", "4xx errors"), C_INT("errors_5xx", "5xx errors"),
 };
 static const ff_column browser_cols[] = { K_TEXT("key", "Browser"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
 static const ff_column os_cols[] = { K_TEXT("key", "Operating system"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
@@ -70,6 +76,21 @@ static const ff_column status_cols[] = {
 	C_INT("hits", "Hits"),
 };
 static const ff_column not_found_cols[] = { K_TEXT("key", "Path not found"), C_INT("hits", "Hits") };
+/* share: the path's 5xx hits / all its hits, filled here (also on the
+ * others row, from the sums of the paths it holds) */
+static const ff_column server_error_cols[] = {
+	K_TEXT("key", "Path with server errors"), C_INT("hits", "5xx hits"),
+	C_RATE("share", "Share of its hits", -1, -1),
+};
+enum { SE_KEY, SE_HITS, SE_SHARE };
+static const ff_column response_cols[] = {
+	K_TEXT("key", "Path"), C_INT("hits", "Timed hits"), C_LAT("p50", "p50"), C_LAT("p90", "p90"),
+	C_LAT("p95", "p95"), C_LAT("p99", "p99"), C_LAT("max", "Max"), C_LAT("total", "Total time"),
+};
+enum { RT_KEY, RT_HITS, RT_P50, RT_P90, RT_P95, RT_P99, RT_MAX, RT_TOTAL };
+static const ff_column trend_cols[] = {
+	K_FIXED("key", "Period"), C_INT("hits", "Timed hits"), C_LAT("p50", "p50"), C_LAT("p95", "p95"),
+};
 static const ff_column bot_cols[] = { K_TEXT("key", "Bot"), C_INT("hits", "Hits") };
 static const ff_column host_cols[] = {
 	K_TEXT("key", "Client"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
@@ -371,6 +392,7 @@ static void build_time(struct builder *b)
 		if (d && d->hits && (c = row(b, days))) {
 			c[0] = ff_cell_s(day_text(b, d->day)), c[1] = ff_cell_u(d->hits), c[2] = ff_cell_u(d->pageviews);
 			c[3] = ff_cell_u(d->visits), c[4] = ff_cell_u(d->uniq);
+			c[5] = ff_cell_u(d->errors_4xx), c[6] = ff_cell_u(d->errors_5xx);
 		}
 	}
 	ff_table_sort_by_key(days);
@@ -420,7 +442,7 @@ static void build_geo_table(struct builder *b, const char *name, const char *tit
 		return;
 	bool cities = ncols == NCOLS(city_cols);
 	int first = cities ? 3 : 2; /* visits */
-	t->rank_col = first;
+	t->sort_col = (int)first;
 	size_t n = ids_to_walk(keys);
 	for (uint32_t id = 0; id < n; id++) {
 		const struct geo_stat *s = vec_get(stats, id, sizeof *s);
@@ -909,6 +931,29 @@ static double median_duration(ff_analysis *a)
 	return (lo_v + hi_v) / 2.0;
 }
 
+/* The response-time percentiles of SPEC §14 in seconds, nearest rank
+ * (histogram.h) */
+static const unsigned resp_ps[] = { 50, 90, 95, 99 };
+enum { RP_50, RP_90, RP_95, RP_99, RP_COUNT };
+
+static void summary_times(struct builder *b, ff_cell *c)
+{
+	ff_hist all = { 0 };
+	if (!b->a->times.count || ff_hist_merge_dense(&all, &b->a->times) != 0) {
+		if (b->a->times.count)
+			b->failed = true;
+		c[S_RESP_P50] = c[S_RESP_P95] = c[S_RESP_P99] = c[S_RESP_MAX] = ff_cell_null();
+		return;
+	}
+	double p[RP_COUNT];
+	ff_hist_percentiles(&all, resp_ps, RP_COUNT, p);
+	c[S_RESP_P50] = ff_cell_d(p[RP_50] / 1e6);
+	c[S_RESP_P95] = ff_cell_d(p[RP_95] / 1e6);
+	c[S_RESP_P99] = ff_cell_d(p[RP_99] / 1e6);
+	c[S_RESP_MAX] = ff_cell_d((double)all.max / 1e6);
+	ff_hist_free(&all);
+}
+
 static void build_summary(struct builder *b, const ff_summary *sum, const char *format)
 {
 	ff_analysis *a = b->a;
@@ -942,6 +987,7 @@ static void build_summary(struct builder *b, const ff_summary *sum, const char *
 		c[S_FIRST] = c[S_LAST] = ff_cell_null();
 	}
 	c[S_FORMAT] = ff_cell_s(ff_report_keep(b->r, format, strlen(format)));
+	summary_times(b, c);
 	ff_table_derive_rates(t);
 }
 
@@ -975,8 +1021,9 @@ static void cap_notes(struct builder *b)
 	ff_analysis *a = b->a;
 	ff_marketing *mk = a->mk;
 	const struct page_stat *p = at_overflow(a->paths, &a->pages, sizeof *p);
-	cap_note(b, ff_marketing_funnel_count(mk) ? "pages, entry_pages, exit_pages, not_found, funnel_exits"
-						  : "pages, entry_pages, exit_pages, not_found",
+	const char *path_reports = "pages, entry_pages, exit_pages, not_found, server_errors, response_times";
+	const char *with_funnels = "pages, entry_pages, exit_pages, not_found, server_errors, response_times, funnel_exits";
+	cap_note(b, ff_marketing_funnel_count(mk) ? with_funnels : path_reports,
 		 ff_intern_count(a->paths), "path", p ? p->hits : 0, "hit", "on other paths");
 	const struct hv_stat *h = at_overflow(a->ref_hosts, &a->ref_host_stats, sizeof *h);
 	cap_note(b, "referring_sites", ff_intern_count(a->ref_hosts), "referer host", h ? h->hits : 0, "hit",
@@ -1032,8 +1079,200 @@ static void cap_notes(struct builder *b)
 			 "of other campaigns");
 }
 
+/* A row of server_errors or response_times before the cut: rank is the
+ * sorting count (5xx hits, total microseconds). */
+struct path_row {
+	uint32_t id;
+	uint64_t rank;
+	ff_sv key;
+};
+
+static int cmp_path_row(const void *x, const void *y)
+{
+	const struct path_row *a = x, *b = y;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? 1 : -1;
+	return ff_sv_cmp(a->key, b->key);
+}
+
+/* 5xx hits by path, and their share of the path's hits.  The others row
+ * (paths cut by --top or never kept) gets the share of its sums. */
+static void build_server_errors(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = new_table(b, "server_errors", "Server errors", server_error_cols, NCOLS(server_error_cols));
+	if (!t)
+		return;
+	size_t n = ids_to_walk(a->paths), k = 0;
+	struct path_row *rows = malloc((n ? n : 1) * sizeof *rows);
+	if (!rows) {
+		b->failed = true;
+		return;
+	}
+	uint64_t other_errors = 0, other_hits = 0;
+	for (uint32_t id = 0; id < n; id++) {
+		const struct page_stat *p = vec_get(&a->pages, id, sizeof *p);
+		if (!p || !p->server_errors)
+			continue;
+		if (ff_intern_is_overflow(a->paths, id)) {
+			other_errors += p->server_errors, other_hits += p->hits;
+			continue;
+		}
+		rows[k++] = (struct path_row){ .id = id, .rank = p->server_errors, .key = ff_intern_get(a->paths, id) };
+	}
+	qsort(rows, k, sizeof *rows, cmp_path_row);
+	for (size_t i = 0; i < k; i++) {
+		const struct page_stat *p = vec_get(&a->pages, rows[i].id, sizeof *p);
+		if (b->top && i >= b->top) {
+			other_errors += p->server_errors, other_hits += p->hits;
+			continue;
+		}
+		ff_cell *c = row(b, t);
+		if (!c)
+			break;
+		c[SE_KEY] = ff_cell_s(rows[i].key), c[SE_HITS] = ff_cell_u(p->server_errors);
+		c[SE_SHARE] = ff_cell_d((double)p->server_errors / (double)p->hits);
+	}
+	free(rows);
+	ff_cell *c;
+	if (other_errors && (c = row(b, t))) {
+		c[SE_KEY] = ff_cell_null(), c[SE_HITS] = ff_cell_u(other_errors);
+		c[SE_SHARE] = ff_cell_d((double)other_errors / (double)other_hits);
+		t->has_others = true;
+	}
+	t->ranked = true;
+	t->bar_col = SE_HITS;
+}
+
+static void put_times(ff_cell *c, const ff_hist *h)
+{
+	double p[RP_COUNT];
+	ff_hist_percentiles(h, resp_ps, RP_COUNT, p);
+	c[RT_HITS] = ff_cell_u(h->count);
+	c[RT_P50] = ff_cell_d(p[RP_50] / 1e6), c[RT_P90] = ff_cell_d(p[RP_90] / 1e6);
+	c[RT_P95] = ff_cell_d(p[RP_95] / 1e6), c[RT_P99] = ff_cell_d(p[RP_99] / 1e6);
+	c[RT_MAX] = ff_cell_d((double)h->max / 1e6);
+	c[RT_TOTAL] = ff_cell_d((double)h->sum / 1e6);
+}
+
+/* Response times by path, by total time spent answering them.  The
+ * others row's percentiles come from the sum of its paths' histograms,
+ * not from its rows' figures. */
+static void build_response_times(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = new_table(b, "response_times", "Response times", response_cols, NCOLS(response_cols));
+	if (!t)
+		return;
+	size_t n = ids_to_walk(a->paths), k = 0;
+	struct path_row *rows = malloc((n ? n : 1) * sizeof *rows);
+	ff_hist_dense others = { 0 };
+	if (!rows) {
+		b->failed = true;
+		return;
+	}
+	for (uint32_t id = 0; id < n; id++) {
+		const ff_hist *h = vec_get(&a->path_times, id, sizeof *h);
+		if (!h || !h->count)
+			continue;
+		if (ff_intern_is_overflow(a->paths, id)) {
+			if (ff_hist_dense_merge(&others, h) != 0)
+				b->failed = true;
+			continue;
+		}
+		rows[k++] = (struct path_row){ .id = id, .rank = h->sum, .key = ff_intern_get(a->paths, id) };
+	}
+	qsort(rows, k, sizeof *rows, cmp_path_row);
+	for (size_t i = 0; i < k && !b->failed; i++) {
+		const ff_hist *h = vec_get(&a->path_times, rows[i].id, sizeof *h);
+		if (b->top && i >= b->top) {
+			if (ff_hist_dense_merge(&others, h) != 0)
+				b->failed = true;
+			continue;
+		}
+		ff_cell *c = row(b, t);
+		if (!c)
+			break;
+		c[RT_KEY] = ff_cell_s(rows[i].key);
+		put_times(c, h);
+	}
+	free(rows);
+	ff_hist sum = { 0 };
+	ff_cell *c;
+	if (others.count && !b->failed) {
+		if (ff_hist_merge_dense(&sum, &others) != 0 || !(c = row(b, t))) {
+			b->failed = true;
+		} else {
+			c[RT_KEY] = ff_cell_null();
+			put_times(c, &sum);
+			t->has_others = true;
+		}
+	}
+	ff_hist_free(&sum);
+	ff_hist_dense_free(&others);
+	if (!a->times.count)
+		t->note = "no request durations: the log format has no %D, %T or $request_time field";
+	t->ranked = true;
+	t->sort_col = RT_TOTAL;
+	t->bar_col = RT_TOTAL;
+}
+
+static void put_trend(ff_cell *c, const ff_hist *h)
+{
+	double p[RP_COUNT];
+	ff_hist_percentiles(h, resp_ps, RP_COUNT, p);
+	c[1] = ff_cell_u(h->count), c[2] = ff_cell_d(p[RP_50] / 1e6), c[3] = ff_cell_d(p[RP_95] / 1e6);
+}
+
+/* The html chart's median and 95th percentile per day, or per hour when
+ * the hits fall on one day (the hours of the day are then that day's). */
+static void trend_row(struct builder *b, ff_table *t, ff_sv key, const ff_hist_dense *d)
+{
+	ff_hist h = { 0 };
+	ff_cell *c;
+	if (!d->count)
+		return;
+	if (ff_hist_merge_dense(&h, d) != 0 || !(c = row(b, t))) {
+		b->failed = true;
+	} else {
+		c[0] = ff_cell_s(key);
+		put_trend(c, &h);
+	}
+	ff_hist_free(&h);
+}
+
+static void build_response_trend(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	if (!a->times.count)
+		return;
+	ff_table *t = &b->r->response_trend;
+	ff_table_init(t, "response_trend", "Response times", trend_cols, NCOLS(trend_cols));
+	size_t n = ff_hmap_count(a->day_ids), days = 0;
+	for (uint32_t id = 0; id < n; id++) {
+		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
+		days += d && d->hits;
+	}
+	if (days == 1) {
+		for (unsigned h = 0; h < 24; h++) {
+			char key[8];
+			snprintf(key, sizeof key, "%02u:00", h);
+			if (a->hour_times[h].count)
+				trend_row(b, t, ff_report_keep(b->r, key, strlen(key)), &a->hour_times[h]);
+		}
+		return;
+	}
+	for (uint32_t id = 0; id < n; id++) {
+		const struct day_stat *d = vec_get(&a->days, id, sizeof *d);
+		const ff_hist_dense *h = vec_get(&a->day_times, id, sizeof *h);
+		if (d && d->hits && h && h->count)
+			trend_row(b, t, day_text(b, d->day), h);
+	}
+	ff_table_sort_by_key(t);
+}
+
 const ff_report_info ff_report_list[] = {
-	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration", 0 },
+	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration, response times", 0 },
 	{ "pages", "paths with pageviews: hits, pageviews, visits, unique visitors", FF_G_PAGES },
 	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate, conversions", FF_G_PAGES | FF_G_MARKETING },
 	{ "exit_pages", "last pages of visits", FF_G_PAGES },
@@ -1044,7 +1283,7 @@ const ff_report_info ff_report_list[] = {
 	{ "campaigns", "utm_source/utm_medium/utm_campaign of entry pages: visits, bounces, conversions", FF_G_MARKETING },
 	{ "hours", "hits, pageviews and visits by hour of day (0-23)", FF_G_TIME },
 	{ "weekdays", "hits, pageviews and visits by weekday (Mon-Sun)", FF_G_TIME },
-	{ "days", "hits, pageviews, visits and unique visitors by day", FF_G_TIME },
+	{ "days", "hits, pageviews, visits, unique visitors, 4xx and 5xx errors by day", FF_G_TIME },
 	{ "browsers", "browser families (uap-core): visits and hits", FF_G_AGENTS },
 	{ "operating_systems", "operating system families (uap-core): visits and hits", FF_G_AGENTS },
 	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits and hits", FF_G_AGENTS },
@@ -1052,6 +1291,9 @@ const ff_report_info ff_report_list[] = {
 	{ "cities", "cities of the clients (--geoip with a city database): visits, hits, pageviews", FF_G_GEO },
 	{ "status", "hits by HTTP status code", 0 },
 	{ "not_found", "paths answered 404", FF_G_PAGES },
+	{ "server_errors", "paths answered 5xx: hits and their share of the path's hits", FF_G_PAGES },
+	{ "response_times", "response time by path: hits, p50, p90, p95, p99, max, total (seconds)",
+	  FF_G_PAGES | FF_G_TIME },
 	{ "bots", "bots by name: hits", FF_G_AGENTS },
 	{ "hosts", "clients: hits, pageviews, visits, bytes", FF_G_HOSTS },
 	{ "vhosts", "virtual hosts: hits, pageviews, visits, bytes", FF_G_REQUESTS },
@@ -1100,8 +1342,13 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	if (a->opt.geoip)
 		build_geo(&b);
 	build_status(&b, sum);
-	if (COUNTS(a, FF_G_PAGES))
+	if (COUNTS(a, FF_G_PAGES)) {
 		build_not_found(&b);
+		build_server_errors(&b);
+		build_response_times(&b);
+	}
+	if (time)
+		build_response_trend(&b);
 	if (agents)
 		build_hv(&b, "bots", "Bots", bot_cols, NCOLS(bot_cols), a->names, &a->bots, false);
 	if (COUNTS(a, FF_G_HOSTS))
