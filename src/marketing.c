@@ -220,6 +220,11 @@ struct experiment {
 	bool has_control;
 	ff_intern *variants;
 	struct vec stats; /* struct variant_stat by variant id */
+	/* split: the configured shares of the sample-ratio-mismatch check
+	 * (n_split 0: an equal split between the variants seen) */
+	ff_sv *split_names;
+	double *split_w;
+	size_t n_split;
 };
 
 struct pixel {
@@ -790,10 +795,58 @@ static int read_funnels(ff_marketing *m, struct cfgctx *c)
 	return 0;
 }
 
+/* split: {VARIANT: WEIGHT, ...}, at least two variants with positive
+ * weights; the control, when configured, among them. */
+static int read_split(struct cfgctx *c, struct experiment *e, const ff_ynode *sv, const char *where)
+{
+	if (!sv)
+		return 0;
+	char name[96];
+	snprintf(name, sizeof name, "%s.split", where);
+	if (sv->kind != FF_Y_MAP || sv->count < 2) {
+		char got[320];
+		ff_ynode_describe(sv, got, sizeof got);
+		return ff_config_error(c->cfg, sv, c->err, c->errsz,
+				       "'%s' must map two or more variants to their shares, as in {a: 50, b: 50}, not %s",
+				       name, got);
+	}
+	e->split_names = calloc(sv->count, sizeof *e->split_names);
+	e->split_w = calloc(sv->count, sizeof *e->split_w);
+	if (!e->split_names || !e->split_w)
+		return oom(c, sv);
+	bool control_in = !e->has_control;
+	for (size_t k = 0; k < sv->count; k++) {
+		const ff_ynode *key = sv->keys[k], *w = sv->items[k];
+		char shown[300];
+		if (!key->str || key->len == 0)
+			return ff_config_error(c->cfg, key, c->err, c->errsz, "'%s': a variant name must not be empty",
+					       name);
+		ff_yaml_visible(key->str, key->len, shown, sizeof shown);
+		char *end = NULL;
+		double d = w && w->kind == FF_Y_SCALAR && w->str && !w->quoted ? strtod(w->str, &end) : NAN;
+		if (!end || end == w->str || *end || !(d > 0) || !isfinite(d))
+			return ff_config_error(c->cfg, w ? w : key, c->err, c->errsz,
+					       "'%s.%s' must be a positive number (the variant's share)", name, shown);
+		e->split_names[k] = sv_dup(key->str, key->len);
+		if (!e->split_names[k].p)
+			return oom(c, key);
+		e->split_w[k] = d;
+		e->n_split = k + 1;
+		control_in |= ff_sv_eq(e->split_names[k], e->control);
+	}
+	if (!control_in) {
+		char shown[300];
+		ff_yaml_visible(e->control.p, e->control.n, shown, sizeof shown);
+		return ff_config_error(c->cfg, sv, c->err, c->errsz, "'%s' has no share for the control '%s'", name,
+				       shown);
+	}
+	return 0;
+}
+
 static int read_experiments(ff_marketing *m, struct cfgctx *c, uint64_t seed)
 {
-	static const char *const keys[] = { "name", "param", "path", "goal", "control", NULL };
-	static const char what[] = "an experiment takes name, param or path, goal and control";
+	static const char *const keys[] = { "name", "param", "path", "goal", "control", "split", NULL };
+	static const char what[] = "an experiment takes name, param or path, goal, control and split";
 	const ff_ynode *sec = ff_config_section(c->cfg, "experiments");
 	if (!sec)
 		return 0;
@@ -860,6 +913,8 @@ static int read_experiments(ff_marketing *m, struct cfgctx *c, uint64_t seed)
 				return -1;
 			e->has_control = true;
 		}
+		if (read_split(c, e, value_of(item, "split"), where) < 0)
+			return -1;
 		if (!(e->variants = ff_intern_new(seed ^ (0x5151u + i))))
 			return oom(c, item);
 	}
@@ -994,6 +1049,10 @@ void ff_marketing_free(ff_marketing *m)
 		sv_free(e->name);
 		sv_free(e->param);
 		sv_free(e->control);
+		for (size_t k = 0; k < e->n_split; k++)
+			sv_free(e->split_names[k]);
+		free(e->split_names);
+		free(e->split_w);
 		pcre2_code_free(e->re);
 		ff_intern_free(e->variants);
 		free(e->stats.p);
@@ -1736,6 +1795,11 @@ ff_sv ff_marketing_experiment_name(const ff_marketing *m, size_t exp)
 	return exp < m->n_exps ? m->exps[exp].name : FF_SV_NULL;
 }
 
+bool ff_marketing_experiment_split(const ff_marketing *m, size_t exp)
+{
+	return exp < m->n_exps && m->exps[exp].n_split;
+}
+
 static int cmp_variant(const void *x, const void *y)
 {
 	const ff_mk_variant *a = x, *b = y;
@@ -1744,6 +1808,42 @@ static int cmp_variant(const void *x, const void *y)
 	if (a->control != b->control)
 		return a->control ? -1 : 1;
 	return ff_sv_cmp(a->name, b->name);
+}
+
+/* The sample-ratio-mismatch check over the k variants kept (SPEC §7): the
+ * configured split, with the variants outside it expected at 0, or an
+ * equal split between them.  NaN when out of memory. */
+static double srm_p(const struct experiment *ex, const ff_mk_variant *v, size_t k)
+{
+	if (!ex->n_split)  {
+		uint64_t *obs = malloc(k * sizeof *obs);
+		if (!obs)
+			return NAN;
+		for (size_t i = 0; i < k; i++)
+			obs[i] = v[i].visits;
+		double p = ff_chi2_gof(obs, NULL, k);
+		free(obs);
+		return p;
+	}
+	size_t cap = ex->n_split + k, nk = ex->n_split;
+	uint64_t *obs = calloc(cap, sizeof *obs);
+	double *w = calloc(cap, sizeof *w);
+	double p = NAN;
+	if (obs && w) {
+		memcpy(w, ex->split_w, ex->n_split * sizeof *w);
+		for (size_t i = 0; i < k; i++) {
+			size_t j = 0;
+			while (j < ex->n_split && !ff_sv_eq(ex->split_names[j], v[i].name))
+				j++;
+			if (j == ex->n_split)
+				j = nk++;
+			obs[j] += v[i].visits;
+		}
+		p = ff_chi2_gof(obs, w, nk);
+	}
+	free(obs);
+	free(w);
+	return p;
 }
 
 ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t exp, size_t *n)
@@ -1784,8 +1884,8 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 	if (k == 0) {
 		v[0] = (ff_mk_variant){ .others = true, .visits = os->visits, .conversions = os->conversions };
 		v[0].rate = (double)os->conversions / (double)os->visits;
-		v[0].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
-		v[0].chi2_p = NAN;
+		v[0].test = FF_PROP_TEST_NAN;
+		v[0].chi2_p = v[0].srm_p = NAN;
 		*n = 1;
 		return v;
 	}
@@ -1795,7 +1895,7 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 	for (size_t i = 0; i < k; i++) {
 		v[i].rate = v[i].visits ? (double)v[i].conversions / (double)v[i].visits : 0.0;
 		if (v[i].control)
-			v[i].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
+			v[i].test = FF_PROP_TEST_NAN;
 		else
 			v[i].test = ff_two_prop_test(v[i].conversions, v[i].visits, v[0].conversions, v[0].visits);
 		v[i].chi2_p = NAN;
@@ -1812,70 +1912,62 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 		free(conv);
 		free(vis);
 	}
+	double srm = srm_p(ex, v, k);
+	for (size_t i = 0; i < k; i++)
+		v[i].srm_p = srm;
 	if (others) {
 		v[k] = (ff_mk_variant){ .others = true, .visits = os->visits, .conversions = os->conversions };
 		v[k].rate = (double)os->conversions / (double)os->visits;
-		v[k].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
-		v[k].chi2_p = NAN;
+		v[k].test = FF_PROP_TEST_NAN;
+		v[k].chi2_p = v[k].srm_p = NAN;
 		k++;
 	}
 	*n = k;
 	return v;
 }
 
-/* "0.007", "0.41", "1": three decimals without trailing zeros; "< 0.001"
- * below that. */
+/* "= 0.052" or "< 0.001", as the table shows it. */
 static void format_p(double p, char *buf, size_t bufsz)
 {
-	if (p < 0.001) {
-		snprintf(buf, bufsz, "< 0.001");
-		return;
-	}
-	char num[32];
-	snprintf(num, sizeof num, "%.3f", p);
-	size_t n = strlen(num);
-	while (n > 1 && num[n - 1] == '0')
-		num[--n] = '\0';
-	if (n > 1 && num[n - 1] == '.')
-		num[--n] = '\0';
-	snprintf(buf, bufsz, "= %s", num);
+	char num[FF_STAT_BUF];
+	ff_fmt_pvalue(p, num);
+	snprintf(buf, bufsz, "%s%s", num[0] == '<' ? "" : "= ", num);
 }
 
-/* "25%" or "4.5%": whole percents from 10 up. */
-static void format_percent(double fraction, char *buf, size_t bufsz)
+/* "+3.1 pp (95% CI +0.0 to +6.2 pp), p = 0.052, lift +155%": the figures
+ * of the table's row for v, rounded as the table rounds them; no lift
+ * when the control converts nobody. */
+static void figures(const ff_mk_variant *v, char *buf, size_t bufsz)
 {
-	double pct = fabs(fraction) * 100;
-	snprintf(buf, bufsz, pct >= 10 ? "%.0f%%" : "%.1f%%", pct);
+	char d[FF_STAT_BUF], lo[FF_STAT_BUF], hi[FF_STAT_BUF], p[48], lift[FF_STAT_BUF + 8] = "";
+	ff_fmt_pp(v->test.diff, d);
+	ff_fmt_pp(v->test.ci_low, lo);
+	ff_fmt_pp(v->test.ci_high, hi);
+	format_p(v->test.p_value, p, sizeof p);
+	if (!isnan(v->test.lift)) {
+		char l[FF_STAT_BUF];
+		ff_fmt_lift(v->test.lift, l);
+		snprintf(lift, sizeof lift, ", lift %s", l);
+	}
+	/* "+0.0 pp" without its unit inside the interval: "+0.0 to +6.2 pp" */
+	size_t lon = strlen(lo);
+	if (lon > 3 && strcmp(lo + lon - 3, " pp") == 0)
+		lo[lon - 3] = '\0';
+	snprintf(buf, bufsz, "%s (95%% CI %s to %s), p %s%s", d, lo, hi, p, lift);
 }
 
-/* "b converts 25% better than a" or "b converts at 3.0% against 0% for a". */
+/* "variant b converts better than a: +3.1 pp (...)" */
 static void comparison(const ff_mk_variant *v, const ff_mk_variant *control, char *buf, size_t bufsz)
 {
-	char pct[32];
-	if (control->rate > 0) {
-		format_percent((v->rate - control->rate) / control->rate, pct, sizeof pct);
-		snprintf(buf, bufsz, "variant %.*s converts %s %s than %.*s", (int)v->name.n, v->name.p, pct,
-			 v->rate >= control->rate ? "better" : "worse", (int)control->name.n, control->name.p);
-	} else {
-		format_percent(v->rate, pct, sizeof pct);
-		snprintf(buf, bufsz, "variant %.*s converts at %s against 0%% for %.*s", (int)v->name.n, v->name.p,
-			 pct, (int)control->name.n, control->name.p);
-	}
+	char fig[256];
+	figures(v, fig, sizeof fig);
+	snprintf(buf, bufsz, "variant %.*s converts %s than %.*s: %s", (int)v->name.n, v->name.p,
+		 v->rate >= control->rate ? "better" : "worse", (int)control->name.n, control->name.p, fig);
 }
 
-void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
-				     char *buf, size_t bufsz)
+static void verdict(const ff_mk_variant *v, size_t n, char *out, size_t room)
 {
-	ff_sv name = ff_marketing_experiment_name(m, exp);
-	int len = snprintf(buf, bufsz, "%.*s: ", (int)name.n, name.p);
-	if (len < 0 || (size_t)len >= bufsz)
-		return;
-	char *out = buf + len;
-	size_t room = bufsz - (size_t)len;
-	char p[32], cmp[512];
-	/* the variants not kept are not compared */
-	if (n && v[n - 1].others)
-		n--;
+	char p[48], cmp[512], fig[256];
 	size_t with_visits = 0;
 	for (size_t i = 0; i < n; i++)
 		with_visits += v[i].visits > 0;
@@ -1887,13 +1979,13 @@ void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff
 	} else if (n == 1) {
 		snprintf(out, room, "only variant %.*s has visits", (int)v[0].name.n, v[0].name.p);
 	} else if (n == 2) {
-		format_p(v[1].test.p_value, p, sizeof p);
 		if (v[1].test.p_value < 0.05) {
 			comparison(&v[1], &v[0], cmp, sizeof cmp);
-			snprintf(out, room, "%s (p %s)", cmp, p);
+			snprintf(out, room, "%s", cmp);
 		} else {
-			snprintf(out, room, "no significant difference between %.*s and %.*s (p %s)", (int)v[1].name.n,
-				 v[1].name.p, (int)v[0].name.n, v[0].name.p, p);
+			figures(&v[1], fig, sizeof fig);
+			snprintf(out, room, "no significant difference between %.*s and %.*s: %s", (int)v[1].name.n,
+				 v[1].name.p, (int)v[0].name.n, v[0].name.p, fig);
 		}
 	} else {
 		format_p(v[0].chi2_p, p, sizeof p);
@@ -1910,10 +2002,28 @@ void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff
 				 (int)v[0].name.n, v[0].name.p);
 			return;
 		}
-		char pb[32];
-		format_p(v[best].test.p_value, pb, sizeof pb);
 		comparison(&v[best], &v[0], cmp, sizeof cmp);
-		snprintf(out, room, "the variants differ (chi-square p %s); best: %s (p %s)", p, cmp, pb);
+		snprintf(out, room, "the variants differ (chi-square p %s); best: %s", p, cmp);
+	}
+}
+
+void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
+				     char *buf, size_t bufsz)
+{
+	ff_sv name = ff_marketing_experiment_name(m, exp);
+	int len = snprintf(buf, bufsz, "%.*s: ", (int)name.n, name.p);
+	if (len < 0 || (size_t)len >= bufsz)
+		return;
+	/* the variants not kept are not compared */
+	if (n && v[n - 1].others)
+		n--;
+	verdict(v, n, buf + len, bufsz - (size_t)len);
+	if (n && v[0].srm_p < FF_SRM_ALPHA) {
+		size_t used = strlen(buf);
+		char p[48];
+		format_p(v[0].srm_p, p, sizeof p);
+		snprintf(buf + used, bufsz - used, "; but sample ratio mismatch (SRM p %s): the assignment looks broken",
+			 p);
 	}
 }
 

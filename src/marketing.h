@@ -249,6 +249,9 @@ ff_mk_funnel_exit ff_marketing_funnel_exit(const ff_marketing *m, size_t i);
 
 size_t ff_marketing_experiment_count(const ff_marketing *m);
 ff_sv ff_marketing_experiment_name(const ff_marketing *m, size_t exp);
+/* Whether exp has a configured split (else the SRM check expects an
+ * equal one). */
+bool ff_marketing_experiment_split(const ff_marketing *m, size_t exp);
 
 /* One variant of an experiment with its statistics against the control. */
 typedef struct ff_mk_variant {
@@ -262,7 +265,15 @@ typedef struct ff_mk_variant {
 				 and when the control has no visits */
 	double chi2_p;        /* Pearson across all variants with three or
 				 more; NaN otherwise */
+	double srm_p;         /* sample ratio mismatch: goodness of fit of
+				 the variants' visits to the configured
+				 split, else an equal one; the same on every
+				 row but others (NaN); NaN with fewer than
+				 two variants */
 } ff_mk_variant;
+
+/* Below this srm_p the assignment of visits to variants looks broken. */
+#define FF_SRM_ALPHA 0.001
 
 /* The variants of exp with visits, and the configured control even
  * without: control first, then the others by name (bytes), then the
@@ -271,9 +282,11 @@ typedef struct ff_mk_variant {
  * memory. */
 ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t exp, size_t *n);
 
-/* One line for people about exp, e.g. "spring: variant b converts 25%
- * better than a (p = 0.007)" or "spring: no significant difference
- * between b and a (p = 0.41)"; significance is p < 0.05. */
+/* One line for people about exp, e.g. "spring: variant b converts better
+ * than a: +3.1 pp (95% CI +1.0 to +5.2 pp), p = 0.004, lift +25%" or
+ * "spring: no significant difference between b and a: ..."; significance
+ * is p < 0.05, figures rounded as the table shows them (stats.h), and a
+ * sample ratio mismatch (srm_p below FF_SRM_ALPHA) is said. */
 void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
 				     char *buf, size_t bufsz);
 

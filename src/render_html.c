@@ -464,6 +464,8 @@ static void fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char out
 		fmt_rate(c->v.d, seps, out);
 		return;
 	case FF_COL_REAL:
+		if (col->show != FF_SHOW_PLAIN && ff_cell_show(col, c->v.d, out))
+			return;
 		fmt_real(c->v.d, 2, seps, out);
 		return;
 	case FF_COL_SECONDS:

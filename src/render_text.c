@@ -220,6 +220,8 @@ static size_t fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char *
 	case FF_COL_RATE:
 		return fmt_real(c->v.d, "%", 100.0, seps, out);
 	case FF_COL_REAL:
+		if (col->show != FF_SHOW_PLAIN)
+			return ff_cell_show(col, c->v.d, out);
 		return fmt_real(c->v.d, "", 1.0, seps, out);
 	case FF_COL_SECONDS: {
 		size_t n = ff_fmt_duration(c->v.d, out);

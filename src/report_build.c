@@ -106,11 +106,15 @@ static const ff_column funnel_exit_cols[] = {
 	K_TEXT("path", "Exit page"), C_INT("visits", "Visits"),
 };
 #define C_REAL(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_REAL, .num = -1, .den = -1 }
+/* experiment figures: text and html round them as the verdicts do */
+#define C_STAT(name_, title_, show_) { .name = name_, .title = title_, .kind = FF_COL_REAL, .num = -1, .den = -1, .show = show_ }
 static const ff_column experiment_cols[] = {
 	K_TEXT("key", "Experiment/variant"), K_FIXED("experiment", "Experiment"), K_TEXT("variant", "Variant"),
 	C_INT("visits", "Visits"), C_INT("conversions", "Conversions"),
-	C_RATE("conversion_rate", "Conversion rate", 4, 3), C_REAL("diff", "Diff"), C_REAL("ci_low", "CI low"),
-	C_REAL("ci_high", "CI high"), C_REAL("p_value", "p-value"), C_REAL("chi2_p", "Chi-square p"),
+	C_RATE("conversion_rate", "Conversion rate", 4, 3), C_STAT("diff", "Diff", FF_SHOW_PP),
+	C_STAT("ci_low", "CI low", FF_SHOW_PP), C_STAT("ci_high", "CI high", FF_SHOW_PP),
+	C_STAT("p_value", "p-value", FF_SHOW_PVALUE), C_STAT("chi2_p", "Chi-square p", FF_SHOW_PVALUE),
+	C_STAT("lift", "Lift", FF_SHOW_LIFT), C_STAT("srm_p", "SRM p", FF_SHOW_PVALUE),
 };
 static const ff_column pixel_cols[] = {
 	K_TEXT("key", "Campaign"), C_INT("opens", "Opens"), C_INT("unique_opens", "Unique opens"),
@@ -768,6 +772,16 @@ static void build_experiments(struct builder *b)
 			c[6] = real_or_null(v[i].test.diff), c[7] = real_or_null(v[i].test.ci_low);
 			c[8] = real_or_null(v[i].test.ci_high), c[9] = real_or_null(v[i].test.p_value);
 			c[10] = real_or_null(v[i].chi2_p);
+			c[11] = real_or_null(v[i].test.lift), c[12] = real_or_null(v[i].srm_p);
+		}
+		if (n && v[0].srm_p < FF_SRM_ALPHA) {
+			char p[FF_STAT_BUF];
+			ff_fmt_pvalue(v[0].srm_p, p);
+			ff_report_add_note(b->r,
+					   "%.*s: sample ratio mismatch (SRM p %s%s): the visits are not split between the "
+					   "variants %s, so the assignment looks broken and the comparison cannot be trusted",
+					   (int)name.n, name.p, p[0] == '<' ? "" : "= ", p,
+					   ff_marketing_experiment_split(mk, e) ? "in the configured shares" : "evenly");
 		}
 		char line[1024];
 		ff_marketing_experiment_verdict(mk, e, v, n, line, sizeof line);
@@ -982,7 +996,7 @@ const ff_report_info ff_report_list[] = {
 	{ "goals", "configured goals: converting visits and conversion rate", FF_G_MARKETING },
 	{ "funnels", "configured funnels: visits reaching each step, conversion, drop-off", FF_G_MARKETING },
 	{ "funnel_exits", "exit pages of the visits that stopped at each funnel step", FF_G_MARKETING },
-	{ "experiments", "A/B experiments: visits, conversions, difference to the control, p-values", FF_G_MARKETING },
+	{ "experiments", "A/B experiments: visits, conversions, difference to the control, lift, p-values, sample ratio check", FF_G_MARKETING },
 	{ "pixels", "tracking pixel opens and unique opens by campaign", FF_G_MARKETING },
 	{ NULL, NULL, 0 },
 };
