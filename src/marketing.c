@@ -237,8 +237,8 @@ struct pixel_stat {
 
 /* A visit's state; variable parts follow at the offsets in ff_marketing. */
 struct mk_visit {
-	uint32_t campaign, keyword, ref_host, next_free;
-	uint8_t source;
+	uint32_t campaign, keyword, ref_host, next_free, browser;
+	uint8_t source, device;
 };
 
 struct ff_marketing {
@@ -270,6 +270,8 @@ struct ff_marketing {
 	struct vec host_kinds;     /* uint32_t by referer host id: 0 unknown,
 				      else 1 + (site index << 2 | kind) */
 	struct vec entry_conv;     /* uint64_t by entry path id */
+	struct vec browser_conv;   /* uint64_t by the caller's browser id */
+	uint64_t device_conv[16];  /* by device type (classify.h: fewer) */
 	struct vec pixel_stats;    /* struct pixel_stat by pixel campaign id */
 	ff_hmap *exit_ids;         /* (funnel, step, path) -> index */
 	struct vec exits;          /* ff_mk_funnel_exit */
@@ -1073,7 +1075,8 @@ void ff_marketing_free(ff_marketing *m)
 	ff_intern_free(m->pixel_seen);
 	ff_hmap_free(m->exit_ids);
 	struct vec *vecs[] = { &m->path_bits, &m->campaign_stats, &m->keyword_visits, &m->host_stats,
-			       &m->host_kinds, &m->entry_conv, &m->pixel_stats, &m->exits, &m->pool };
+			       &m->host_kinds, &m->entry_conv, &m->browser_conv, &m->pixel_stats, &m->exits,
+			       &m->pool };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		free(vecs[i]->p);
 	free(m->scratch);
@@ -1408,6 +1411,8 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
 	v->campaign = e->words[0];
 	v->keyword = NONE;
 	v->ref_host = e->ref_host;
+	v->browser = e->browser;
+	v->device = e->device;
 	if (v->campaign != NONE) {
 		v->source = FF_SRC_CAMPAIGN;
 	} else if (e->ref_host == NONE) {
@@ -1583,10 +1588,13 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 	}
 	if (converted) {
 		uint64_t *e = ff_vec_at(&m->entry_conv, entry_path, sizeof *e);
-		if (e)
-			++*e;
+		uint64_t *b = ff_vec_at(&m->browser_conv, v->browser, sizeof *b);
+		if (e && b)
+			++*e, ++*b;
 		else
 			m->failed = true;
+		if (v->device < sizeof m->device_conv / sizeof *m->device_conv)
+			m->device_conv[v->device]++;
 	}
 	for (size_t f = 0; f < m->n_funnels; f++) {
 		struct funnel *fn = &m->funnels[f];
@@ -1717,6 +1725,17 @@ uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id)
 {
 	const uint64_t *k = ff_vec_get(&m->keyword_visits, id, sizeof *k);
 	return k ? *k : 0;
+}
+
+uint64_t ff_marketing_browser_conversions(const ff_marketing *m, uint32_t browser)
+{
+	const uint64_t *c = ff_vec_get(&m->browser_conv, browser, sizeof *c);
+	return c ? *c : 0;
+}
+
+uint64_t ff_marketing_device_conversions(const ff_marketing *m, unsigned device)
+{
+	return device < sizeof m->device_conv / sizeof *m->device_conv ? m->device_conv[device] : 0;
 }
 
 uint64_t ff_marketing_entry_conversions(const ff_marketing *m, uint32_t path_id)
@@ -2025,6 +2044,11 @@ void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff
 		snprintf(buf + used, bufsz - used, "; but sample ratio mismatch (SRM p %s): the assignment looks broken",
 			 p);
 	}
+}
+
+size_t ff_marketing_pixel_count(const ff_marketing *m)
+{
+	return m->n_pixels;
 }
 
 size_t ff_marketing_pixel_campaign_count(const ff_marketing *m)

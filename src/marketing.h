@@ -151,6 +151,9 @@ typedef struct ff_mk_entry {
 	ff_sv host;            /* that host, lower-case (unused when the
 				  referer or host was not kept) */
 	ff_sv referer;         /* the whole referer (likewise) */
+	uint32_t browser;      /* the caller's dense browser id, and the
+				  device type: conversions by dimension */
+	uint8_t device;
 } ff_mk_entry;
 
 /* Starts a visit: decides its source, campaign, search keyword and
@@ -223,6 +226,10 @@ uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id);
 
 /* Converting visits that entered on path_id. */
 uint64_t ff_marketing_entry_conversions(const ff_marketing *m, uint32_t path_id);
+/* Converting visits by the browser id and device type of their entry
+ * (ff_mk_entry); 0 for ids never seen. */
+uint64_t ff_marketing_browser_conversions(const ff_marketing *m, uint32_t browser);
+uint64_t ff_marketing_device_conversions(const ff_marketing *m, unsigned device);
 
 /* Goals, funnels, experiments and pixels in configuration order. */
 size_t ff_marketing_goal_count(const ff_marketing *m);
@@ -290,6 +297,8 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
 				     char *buf, size_t bufsz);
 
+/* Configured tracking pixels. */
+size_t ff_marketing_pixel_count(const ff_marketing *m);
 /* Pixel campaigns, dense ids from 0. */
 size_t ff_marketing_pixel_campaign_count(const ff_marketing *m);
 ff_sv ff_marketing_pixel_campaign(const ff_marketing *m, uint32_t id);

@@ -1339,7 +1339,9 @@ static void table_panel(struct page *p, const ff_table *t)
 		put(p, "</p>\n");
 	}
 	if (t->n_rows == 0 || t->n_cols == 0) {
-		put(p, "<p class=\"empty\">No data for this period.</p>\n</section>\n");
+		put(p, "<p class=\"empty\">");
+		put_cstr(p, t->empty ? t->empty : "No data for this period.", IN_TEXT);
+		put(p, "</p>\n</section>\n");
 		return;
 	}
 	put(p, "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr>");

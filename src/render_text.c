@@ -479,7 +479,7 @@ static void render_table(struct out *o, const ff_table *t, const ff_render_opts 
 	}
 	if (t->n_rows == 0 || t->n_cols == 0) {
 		o->pad += INDENT;
-		out_str(o, "(no rows)");
+		out_str(o, t->empty ? t->empty : "(no rows)");
 		out_eol(o);
 		return;
 	}

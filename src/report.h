@@ -57,6 +57,8 @@ typedef struct ff_table {
 	const char *name;   /* report name, e.g. "pages" */
 	const char *title;  /* e.g. "Pages" */
 	const char *note;   /* one line shown with the table, or NULL */
+	const char *empty;  /* text and html say this instead of an empty
+			       table ("not configured ..."), or NULL */
 	const ff_column *cols; /* cols[0] is the key */
 	size_t n_cols;
 	ff_cell *cells;     /* row-major: n_rows * n_cols */

@@ -14,6 +14,10 @@
 #define C_BYTES(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_BYTES, .num = -1, .den = -1 }
 #define C_RATE(name_, title_, n_, d_) { .name = name_, .title = title_, .kind = FF_COL_RATE, .num = n_, .den = d_ }
 
+/* Conversions by dimension (SPEC §15): the last two columns of a table,
+ * at index i, and only with goals configured (conv_cols). */
+#define CONV_COLS(i) C_INT("conversions", "Conversions"), C_RATE("conversion_rate", "Conversion rate", i, 1)
+
 static const ff_column summary_cols[] = {
 	C_INT("lines", "Lines"),
 	C_INT("valid", "Valid"),
@@ -45,7 +49,7 @@ static const ff_column pages_cols[] = {
 };
 static const ff_column entry_cols[] = {
 	K_TEXT("key", "Entry page"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
-	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), CONV_COLS(4),
 };
 static const ff_column exit_cols[] = { K_TEXT("key", "Exit page"), C_INT("visits", "Visits") };
 static const ff_column ref_site_cols[] = { K_TEXT("key", "Referring site"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
@@ -61,9 +65,13 @@ static const ff_column day_cols[] = {
 	K_FIXED("key", "Day"), C_INT("hits", "Hits"), C_INT("pageviews", "Pageviews"),
 	C_INT("visits", "Visits"), C_INT("unique_visitors", "Visitors"),
 };
-static const ff_column browser_cols[] = { K_TEXT("key", "Browser"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column browser_cols[] = {
+	K_TEXT("key", "Browser"), C_INT("visits", "Visits"), C_INT("hits", "Hits"), CONV_COLS(3),
+};
 static const ff_column os_cols[] = { K_TEXT("key", "Operating system"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
-static const ff_column device_cols[] = { K_FIXED("key", "Device"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column device_cols[] = {
+	K_FIXED("key", "Device"), C_INT("visits", "Visits"), C_INT("hits", "Hits"), CONV_COLS(3),
+};
 static const ff_column status_cols[] = {
 	{ .name = "key", .title = "Status", .kind = FF_COL_INT, .num = -1, .den = -1 },
 	C_INT("hits", "Hits"),
@@ -83,12 +91,12 @@ static const ff_column protocol_cols[] = { K_TEXT("key", "Protocol"), C_INT("hit
 static const ff_column bandwidth_cols[] = { K_FIXED("key", "Day"), C_BYTES("bytes", "Bytes") };
 static const ff_column source_cols[] = {
 	K_FIXED("key", "Source"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
-	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), CONV_COLS(4),
 };
 static const ff_column keyword_cols[] = { K_TEXT("key", "Search keyword"), C_INT("visits", "Visits") };
 static const ff_column campaign_cols[] = {
 	K_TEXT("key", "Campaign"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
-	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), CONV_COLS(4),
 };
 static const ff_column goal_cols[] = {
 	K_FIXED("key", "Goal"), C_INT("visits", "Visits"), C_INT("conversions", "Conversions"),
@@ -127,8 +135,16 @@ struct builder {
 	ff_report *r;
 	size_t top;
 	uint64_t unkept_referer_hits; /* external referers not kept */
+	bool goals;  /* goals configured: tables carry conversions */
 	bool failed;
 };
+
+/* The columns of a table that ends in CONV_COLS: all of them with goals,
+ * else without the conversions (SPEC §15: absent, not zero). */
+static size_t conv_cols(const struct builder *b, size_t n)
+{
+	return b->goals ? n : n - 2;
+}
 
 static ff_table *new_table(struct builder *b, const char *name, const char *title, const ff_column *cols, size_t n)
 {
@@ -209,7 +225,7 @@ static void build_pages(struct builder *b)
 {
 	ff_analysis *a = b->a;
 	ff_table *pages = ranked_table(b, "pages", "Pages", pages_cols, NCOLS(pages_cols));
-	ff_table *entry = ranked_table(b, "entry_pages", "Entry pages", entry_cols, NCOLS(entry_cols));
+	ff_table *entry = ranked_table(b, "entry_pages", "Entry pages", entry_cols, conv_cols(b, NCOLS(entry_cols)));
 	ff_table *exit_ = ranked_table(b, "exit_pages", "Exit pages", exit_cols, NCOLS(exit_cols));
 	if (b->failed)
 		return;
@@ -228,7 +244,8 @@ static void build_pages(struct builder *b)
 		}
 		if (p->entries && (c = key_row(b, entry, unkept, tmp))) {
 			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->entries), c[2] = ff_cell_u(p->entry_bounces);
-			c[4] = ff_cell_u(ff_marketing_entry_conversions(a->mk, id));
+			if (b->goals)
+				c[4] = ff_cell_u(ff_marketing_entry_conversions(a->mk, id));
 			put_row(b, entry, unkept, c);
 		}
 		if (p->exits && (c = key_row(b, exit_, unkept, tmp))) {
@@ -280,6 +297,8 @@ static void build_hv(struct builder *b, const char *name, const char *title, con
 			c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
 		else
 			c[1] = ff_cell_u(s->hits);
+		if (t->n_cols == NCOLS(browser_cols) && cols == browser_cols)
+			c[3] = ff_cell_u(ff_marketing_browser_conversions(b->a->mk, id));
 		put_row(b, t, unkept, c);
 	}
 	finish_ranked(b, t);
@@ -381,7 +400,7 @@ static void build_bandwidth(struct builder *b)
 
 static void build_devices(struct builder *b)
 {
-	ff_table *t = ranked_table(b, "devices", "Devices", device_cols, NCOLS(device_cols));
+	ff_table *t = ranked_table(b, "devices", "Devices", device_cols, conv_cols(b, NCOLS(device_cols)));
 	for (int d = 0; t && d < FF_DEV_COUNT; d++) {
 		if (!b->a->devices[d].hits)
 			continue;
@@ -390,6 +409,8 @@ static void build_devices(struct builder *b)
 			return;
 		c[0] = ff_cell_s(ff_sv_cstr(ff_device_type_name((enum ff_device_type)d)));
 		c[1] = ff_cell_u(b->a->devices[d].visits), c[2] = ff_cell_u(b->a->devices[d].hits);
+		if (b->goals)
+			c[3] = ff_cell_u(ff_marketing_device_conversions(b->a->mk, (unsigned)d));
 	}
 	if (t)
 		finish_ranked(b, t);
@@ -525,17 +546,18 @@ static void build_referrers(struct builder *b, const bool *internal)
 
 /* ---- marketing (SPEC §6, §7) ---- */
 
-static void counts_row(ff_cell *c, ff_sv key, const ff_mk_counts *k)
+static void counts_row(const ff_table *t, ff_cell *c, ff_sv key, const ff_mk_counts *k)
 {
 	c[0] = ff_cell_s(key), c[1] = ff_cell_u(k->visits), c[2] = ff_cell_u(k->bounces);
-	c[4] = ff_cell_u(k->conversions);
+	if (t->n_cols > 4)
+		c[4] = ff_cell_u(k->conversions);
 }
 
 /* Always its five rows (§13.20), never cut; by visits then name. */
 static void build_sources(struct builder *b, const bool *internal)
 {
 	ff_analysis *a = b->a;
-	ff_table *t = new_table(b, "sources", "Sources", source_cols, NCOLS(source_cols));
+	ff_table *t = new_table(b, "sources", "Sources", source_cols, conv_cols(b, NCOLS(source_cols)));
 	if (!t)
 		return;
 	ff_mk_counts src[FF_SRC_COUNT];
@@ -544,7 +566,7 @@ static void build_sources(struct builder *b, const bool *internal)
 		ff_cell *c = row(b, t);
 		if (!c)
 			return;
-		counts_row(c, ff_sv_cstr(ff_source_name((enum ff_source)s)), &src[s]);
+		counts_row(t, c, ff_sv_cstr(ff_source_name((enum ff_source)s)), &src[s]);
 	}
 	t->bar_col = 1;
 	ff_table_sort_ranked(t);
@@ -573,7 +595,7 @@ static void build_keywords(struct builder *b)
 static void build_campaigns(struct builder *b)
 {
 	ff_marketing *mk = b->a->mk;
-	ff_table *t = ranked_table(b, "campaigns", "Campaigns", campaign_cols, NCOLS(campaign_cols));
+	ff_table *t = ranked_table(b, "campaigns", "Campaigns", campaign_cols, conv_cols(b, NCOLS(campaign_cols)));
 	if (!t)
 		return;
 	size_t n = ff_marketing_campaign_count(mk);
@@ -581,11 +603,19 @@ static void build_campaigns(struct builder *b)
 		ff_mk_counts k = ff_marketing_campaign(mk, id);
 		ff_cell *c, tmp[MAX_COLS];
 		if (k.visits && (c = key_row(b, t, id == n, tmp))) {
-			counts_row(c, ff_marketing_campaign_key(mk, id), &k);
+			counts_row(t, c, ff_marketing_campaign_key(mk, id), &k);
 			put_row(b, t, id == n, c);
 		}
 	}
 	finish_ranked(b, t);
+}
+
+/* SPEC §15: a section that is not configured is said to be, not shown as
+ * a table without rows (JSON keeps its empty array). */
+static void not_configured(ff_table *t, size_t configured)
+{
+	if (t && !configured)
+		t->empty = "not configured \xe2\x80\x94 see config.example.yaml";
 }
 
 static void build_goals(struct builder *b)
@@ -594,6 +624,7 @@ static void build_goals(struct builder *b)
 	ff_table *t = ranked_table(b, "goals", "Goals", goal_cols, NCOLS(goal_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_goal_count(mk));
 	size_t n = ff_marketing_goal_count(mk);
 	uint64_t visits = ff_marketing_visits(mk);
 	for (size_t g = 0; g < n; g++) {
@@ -623,6 +654,7 @@ static void build_funnels(struct builder *b)
 	ff_table *t = new_table(b, "funnels", "Funnels", funnel_cols, NCOLS(funnel_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_funnel_count(mk));
 	t->bar_col = 4;
 	for (size_t f = 0; f < ff_marketing_funnel_count(mk); f++) {
 		ff_sv name = ff_marketing_funnel_name(mk, f);
@@ -676,6 +708,7 @@ static void build_funnel_exits(struct builder *b)
 	ff_table *t = new_table(b, "funnel_exits", "Funnel exits", funnel_exit_cols, NCOLS(funnel_exit_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_funnel_count(mk));
 	size_t n = ff_marketing_funnel_exit_count(mk);
 	struct exit_row *rows = calloc(n ? n : 1, sizeof *rows);
 	if (!rows) {
@@ -739,6 +772,7 @@ static void build_experiments(struct builder *b)
 	ff_table *t = new_table(b, "experiments", "Experiments", experiment_cols, NCOLS(experiment_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_experiment_count(mk));
 	char verdicts[2048] = "";
 	size_t vlen = 0;
 	for (size_t e = 0; e < ff_marketing_experiment_count(mk); e++) {
@@ -802,6 +836,7 @@ static void build_pixels(struct builder *b)
 	ff_table *t = ranked_table(b, "pixels", "Pixels", pixel_cols, NCOLS(pixel_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_pixel_count(mk));
 	size_t n = ff_marketing_pixel_campaign_count(mk);
 	for (uint32_t id = 0; id <= n; id++) {
 		bool unkept = id == n;
@@ -972,19 +1007,19 @@ static void cap_notes(struct builder *b)
 const ff_report_info ff_report_list[] = {
 	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration", 0 },
 	{ "pages", "paths with pageviews: hits, pageviews, visits, unique visitors", FF_G_PAGES },
-	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate, conversions", FF_G_PAGES | FF_G_MARKETING },
+	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate and, with goals, conversions", FF_G_PAGES | FF_G_MARKETING },
 	{ "exit_pages", "last pages of visits", FF_G_PAGES },
 	{ "referring_sites", "external referer hosts: entry visits and hits", FF_G_REFERRERS },
 	{ "referrers", "external referer URLs: entry visits and hits", FF_G_REFERRERS },
-	{ "sources", "visits by source (campaign, search, social, referral, direct): bounces, conversions", FF_G_MARKETING },
+	{ "sources", "visits by source (campaign, search, social, referral, direct): bounces and, with goals, conversions", FF_G_MARKETING },
 	{ "search_keywords", "search keywords carried by the entry referer of search visits", FF_G_MARKETING },
-	{ "campaigns", "utm_source/utm_medium/utm_campaign of entry pages: visits, bounces, conversions", FF_G_MARKETING },
+	{ "campaigns", "utm_source/utm_medium/utm_campaign of entry pages: visits, bounces and, with goals, conversions", FF_G_MARKETING },
 	{ "hours", "hits, pageviews and visits by hour of day (0-23)", FF_G_TIME },
 	{ "weekdays", "hits, pageviews and visits by weekday (Mon-Sun)", FF_G_TIME },
 	{ "days", "hits, pageviews, visits and unique visitors by day", FF_G_TIME },
-	{ "browsers", "browser families (uap-core): visits and hits", FF_G_AGENTS },
+	{ "browsers", "browser families (uap-core): visits, hits and, with goals, conversions", FF_G_AGENTS | FF_G_MARKETING },
 	{ "operating_systems", "operating system families (uap-core): visits and hits", FF_G_AGENTS },
-	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits and hits", FF_G_AGENTS },
+	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits, hits and, with goals, conversions", FF_G_AGENTS | FF_G_MARKETING },
 	{ "status", "hits by HTTP status code", 0 },
 	{ "not_found", "paths answered 404", FF_G_PAGES },
 	{ "bots", "bots by name: hits", FF_G_AGENTS },
@@ -1004,7 +1039,7 @@ const ff_report_info ff_report_list[] = {
 int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format,
 		       const ff_report_options *o, ff_report *r)
 {
-	struct builder b = { .a = a, .r = r, .top = o->top };
+	struct builder b = { .a = a, .r = r, .top = o->top, .goals = ff_marketing_goal_count(a->mk) > 0 };
 	r->with_summary = true;
 	build_summary(&b, sum, format);
 	/* Reports of groups not counted are not built: none was asked for,
@@ -1027,7 +1062,8 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	if (time)
 		build_time(&b);
 	if (agents) {
-		build_hv(&b, "browsers", "Browsers", browser_cols, NCOLS(browser_cols), a->names, &a->browsers, true);
+		build_hv(&b, "browsers", "Browsers", browser_cols, conv_cols(&b, NCOLS(browser_cols)), a->names,
+			 &a->browsers, true);
 		build_hv(&b, "operating_systems", "Operating systems", os_cols, NCOLS(os_cols), a->names, &a->oses,
 			 true);
 		build_devices(&b);
