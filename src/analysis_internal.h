@@ -82,6 +82,7 @@ struct ff_analysis {
 	ff_hmap *durations;        /* visit duration -> index in duration_counts */
 	struct vec duration_counts; /* struct { int64 seconds; uint64 count } */
 	struct vec infer_counts;   /* pageviews per referer host, first lines */
+	struct vec retention;      /* struct retention by visitor id */
 	struct hv_stat devices[FF_DEV_COUNT];
 	struct time_stat hours[24], weekdays[7];
 	/* sources, campaigns, goals, funnels, experiments, pixels */
@@ -96,6 +97,15 @@ struct ff_analysis {
 	double duration_sum;
 	bool failed;
 };
+
+/* Retention (SPEC §15): a visitor key's first week (Monday-based week
+ * number + 1; 0 before its first pageview) and which of the 12 weeks after
+ * it saw a pageview (bit k-1: week k). */
+struct retention {
+	int32_t first;
+	uint16_t weeks;
+};
+#define FF_RETENTION_WEEKS 12
 
 struct duration_count {
 	int64_t seconds;

@@ -124,6 +124,21 @@ static const ff_column experiment_cols[] = {
 	C_STAT("p_value", "p-value", FF_SHOW_PVALUE), C_STAT("chi2_p", "Chi-square p", FF_SHOW_PVALUE),
 	C_STAT("lift", "Lift", FF_SHOW_LIFT), C_STAT("srm_p", "SRM p", FF_SHOW_PVALUE),
 };
+static const ff_column retention_cols[] = {
+	K_FIXED("key", "Cohort (week of)"), C_INT("visitors", "Visitors"),
+	C_RATE("week_1", "Week 1", -1, -1),
+	C_RATE("week_2", "Week 2", -1, -1),
+	C_RATE("week_3", "Week 3", -1, -1),
+	C_RATE("week_4", "Week 4", -1, -1),
+	C_RATE("week_5", "Week 5", -1, -1),
+	C_RATE("week_6", "Week 6", -1, -1),
+	C_RATE("week_7", "Week 7", -1, -1),
+	C_RATE("week_8", "Week 8", -1, -1),
+	C_RATE("week_9", "Week 9", -1, -1),
+	C_RATE("week_10", "Week 10", -1, -1),
+	C_RATE("week_11", "Week 11", -1, -1),
+	C_RATE("week_12", "Week 12", -1, -1),
+};
 static const ff_column pixel_cols[] = {
 	K_TEXT("key", "Campaign"), C_INT("opens", "Opens"), C_INT("unique_opens", "Unique opens"),
 };
@@ -853,6 +868,77 @@ static void build_pixels(struct builder *b)
 	finish_ranked(b, t);
 }
 
+struct cohort {
+	int32_t week;
+	uint64_t visitors, weeks[FF_RETENTION_WEEKS];
+};
+
+static int cmp_cohort(const void *x, const void *y)
+{
+	const struct cohort *a = x, *b = y;
+	return (a->week > b->week) - (a->week < b->week);
+}
+
+static int64_t local_day(ff_time t)
+{
+	int64_t local = t.t + t.offset, d = local / 86400;
+	return d * 86400 > local ? d - 1 : d;
+}
+
+/* Cohorts by the week of a visitor key's first pageview (SPEC §15); week
+ * k after it is shown only when all its days lie in the period. */
+static void build_retention(struct builder *b, const ff_summary *sum)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = new_table(b, "retention", "Retention", retention_cols, NCOLS(retention_cols));
+	if (!t)
+		return;
+	struct cohort *c = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t v = 0; v < a->retention.cap; v++) {
+		const struct retention *r = vec_get(&a->retention, v, sizeof *r);
+		if (!r || !r->first)
+			continue;
+		size_t i = 0;
+		while (i < n && c[i].week != r->first)
+			i++;
+		if (i == n) {
+			if (n == cap) {
+				struct cohort *g = realloc(c, (cap = cap ? 2 * cap : 16) * sizeof *c);
+				if (!g) {
+					free(c);
+					b->failed = true;
+					return;
+				}
+				c = g;
+			}
+			c[n++] = (struct cohort){ .week = r->first };
+		}
+		c[i].visitors++;
+		for (unsigned k = 0; k < FF_RETENTION_WEEKS; k++)
+			c[i].weeks[k] += (r->weeks >> k) & 1;
+	}
+	if (n)
+		qsort(c, n, sizeof *c, cmp_cohort);
+	int64_t first = sum->has_time ? local_day(sum->first) : 0, last = sum->has_time ? local_day(sum->last) : -1;
+	for (size_t i = 0; i < n; i++) {
+		ff_cell *row_ = row(b, t);
+		if (!row_)
+			break;
+		/* week numbers count from 1, Monday-based: Monday of week w is
+		 * day 7 (w - 1) - 3 */
+		int64_t monday = 7 * (int64_t)(c[i].week - 1) - 3;
+		row_[0] = ff_cell_s(day_text(b, monday));
+		row_[1] = ff_cell_u(c[i].visitors);
+		for (unsigned k = 1; k <= FF_RETENTION_WEEKS; k++) {
+			int64_t start = monday + 7 * (int64_t)k;
+			bool inside = start >= first && start + 6 <= last;
+			row_[1 + k] = inside ? rate_cell(c[i].weeks[k - 1], c[i].visitors) : ff_cell_null();
+		}
+	}
+	free(c);
+}
+
 static int cmp_duration(const void *x, const void *y)
 {
 	const struct duration_count *a = x, *b = y;
@@ -1033,6 +1119,7 @@ const ff_report_info ff_report_list[] = {
 	{ "funnel_exits", "exit pages of the visits that stopped at each funnel step", FF_G_MARKETING },
 	{ "experiments", "A/B experiments: visits, conversions, difference to the control, lift, p-values, sample ratio check", FF_G_MARKETING },
 	{ "pixels", "tracking pixel opens and unique opens by campaign", FF_G_MARKETING },
+	{ "retention", "cohorts by first week: visitors and the share back in each of the 12 weeks after", FF_G_TIME },
 	{ NULL, NULL, 0 },
 };
 
@@ -1089,6 +1176,8 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 		build_experiments(&b);
 		build_pixels(&b);
 	}
+	if (time)
+		build_retention(&b, sum);
 	cap_notes(&b);
 	uint64_t limits = ff_marketing_limit_hits(a->mk);
 	if (limits)
