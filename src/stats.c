@@ -162,7 +162,8 @@ double ff_chi2_gof(const uint64_t *observed, const double *weights, size_t k)
 	return ff_chi2_sf(stat, (double)(k - 1));
 }
 
-static size_t put(char *out, int n)
+/* snprintf's count as a length: what it wrote, never past the buffer */
+static size_t put(int n)
 {
 	return n < 0 ? 0 : (size_t)n < FF_STAT_BUF ? (size_t)n : FF_STAT_BUF - 1;
 }
@@ -170,16 +171,16 @@ static size_t put(char *out, int n)
 size_t ff_fmt_pp(double diff, char *out)
 {
 	if (isnan(diff))
-		return put(out, snprintf(out, FF_STAT_BUF, "-"));
-	return put(out, snprintf(out, FF_STAT_BUF, "%+.1f pp", diff * 100));
+		return put(snprintf(out, FF_STAT_BUF, "-"));
+	return put(snprintf(out, FF_STAT_BUF, "%+.1f pp", diff * 100));
 }
 
 size_t ff_fmt_pvalue(double p, char *out)
 {
 	if (isnan(p))
-		return put(out, snprintf(out, FF_STAT_BUF, "-"));
+		return put(snprintf(out, FF_STAT_BUF, "-"));
 	if (p < 0.001)
-		return put(out, snprintf(out, FF_STAT_BUF, "< 0.001"));
+		return put(snprintf(out, FF_STAT_BUF, "< 0.001"));
 	int n = 0;
 	for (int digits = 3; digits <= 9; digits++) {
 		n = snprintf(out, FF_STAT_BUF, "%.*f", digits, p);
@@ -187,13 +188,13 @@ size_t ff_fmt_pvalue(double p, char *out)
 		if ((strtod(out, NULL) < 0.05) == (p < 0.05))
 			break;
 	}
-	return put(out, n);
+	return put(n);
 }
 
 size_t ff_fmt_lift(double lift, char *out)
 {
 	if (isnan(lift))
-		return put(out, snprintf(out, FF_STAT_BUF, "-"));
+		return put(snprintf(out, FF_STAT_BUF, "-"));
 	double pct = lift * 100;
-	return put(out, snprintf(out, FF_STAT_BUF, fabs(pct) >= 9.95 ? "%+.0f%%" : "%+.1f%%", pct));
+	return put(snprintf(out, FF_STAT_BUF, fabs(pct) >= 9.95 ? "%+.0f%%" : "%+.1f%%", pct));
 }
