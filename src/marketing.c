@@ -270,6 +270,9 @@ struct ff_marketing {
 	struct vec host_kinds;     /* uint32_t by referer host id: 0 unknown,
 				      else 1 + (site index << 2 | kind) */
 	struct vec entry_conv;     /* uint64_t by entry path id */
+	struct vec campaign_parts; /* uint32_t[2] by campaign id: 1 + the
+				      lengths of its utm_source and
+				      utm_medium in the key, 0 unset */
 	struct vec browser_conv;   /* uint64_t by the caller's browser id */
 	uint64_t device_conv[16];  /* by device type (classify.h: fewer) */
 	struct vec pixel_stats;    /* struct pixel_stat by pixel campaign id */
@@ -1075,7 +1078,7 @@ void ff_marketing_free(ff_marketing *m)
 	ff_intern_free(m->pixel_seen);
 	ff_hmap_free(m->exit_ids);
 	struct vec *vecs[] = { &m->path_bits, &m->campaign_stats, &m->keyword_visits, &m->host_stats,
-			       &m->host_kinds, &m->entry_conv, &m->browser_conv, &m->pixel_stats, &m->exits,
+			       &m->host_kinds, &m->entry_conv, &m->browser_conv, &m->campaign_parts, &m->pixel_stats, &m->exits,
 			       &m->pool };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		free(vecs[i]->p);
@@ -1336,13 +1339,24 @@ static int query_words(ff_marketing *m, const ff_record *rec, uint32_t *words)
 		char *buf = scratch(m, q.n + 2);
 		if (!buf)
 			return -1;
-		size_t n = ff_form_decode(utm[0], buf);
+		size_t n = ff_form_decode(utm[0], buf), n0 = n;
 		buf[n++] = '/';
 		n += ff_form_decode(utm[1], buf + n);
+		size_t n1 = n - n0 - 1;
 		buf[n++] = '/';
 		n += ff_form_decode(utm[2], buf + n);
-		if ((words[W_CAMPAIGN] = ff_intern_id(m->campaigns, ff_sv_make(buf, n))) == NONE)
+		uint32_t id = ff_intern_id(m->campaigns, ff_sv_make(buf, n));
+		if ((words[W_CAMPAIGN] = id) == NONE)
 			return -1;
+		/* the parts, for the utm_* columns: a '/' inside a value
+		 * makes the key ambiguous, the first split seen stays */
+		if (!ff_intern_is_overflow(m->campaigns, id)) {
+			uint32_t *parts = ff_vec_at(&m->campaign_parts, id, 2 * sizeof *parts);
+			if (!parts)
+				return -1;
+			if (!parts[0])
+				parts[0] = (uint32_t)n0 + 1, parts[1] = (uint32_t)n1 + 1;
+		}
 	}
 	for (size_t e = 0; e < m->n_exps; e++) {
 		struct experiment *ex = &m->exps[e];
@@ -1698,6 +1712,21 @@ void ff_marketing_sources(const ff_marketing *m, const bool *internal, size_t n,
 size_t ff_marketing_campaign_count(const ff_marketing *m)
 {
 	return ff_intern_count(m->campaigns);
+}
+
+bool ff_marketing_campaign_parts(const ff_marketing *m, uint32_t id, ff_sv parts[3])
+{
+	const uint32_t *p = ff_vec_get(&m->campaign_parts, id, 2 * sizeof *p);
+	if (!p || !p[0])
+		return false;
+	ff_sv key = ff_intern_get(m->campaigns, id);
+	size_t n0 = p[0] - 1, n1 = p[1] - 1;
+	if (n0 + n1 + 2 > key.n)
+		return false;
+	parts[0] = ff_sv_make(key.p, n0);
+	parts[1] = ff_sv_make(key.p + n0 + 1, n1);
+	parts[2] = ff_sv_make(key.p + n0 + n1 + 2, key.n - n0 - n1 - 2);
+	return true;
 }
 
 ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id)

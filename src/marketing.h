@@ -218,6 +218,9 @@ void ff_marketing_sources(const ff_marketing *m, const bool *internal, size_t n,
  * (ff_marketing_set_max_keys); so for keywords and pixel campaigns. */
 size_t ff_marketing_campaign_count(const ff_marketing *m);
 ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id);
+/* The form-decoded utm_source, utm_medium and utm_campaign of a campaign
+ * id, views into its key; false for the id of campaigns not kept. */
+bool ff_marketing_campaign_parts(const ff_marketing *m, uint32_t id, ff_sv parts[3]);
 ff_mk_counts ff_marketing_campaign(const ff_marketing *m, uint32_t id);
 
 size_t ff_marketing_keyword_count(const ff_marketing *m);

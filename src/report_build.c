@@ -98,6 +98,12 @@ static const ff_column campaign_cols[] = {
 	K_TEXT("key", "Campaign"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
 	C_RATE("bounce_rate", "Bounce rate", 2, 1), CONV_COLS(4),
 };
+/* csv, tsv and json: the key's parts too */
+static const ff_column campaign_utm_cols[] = {
+	K_TEXT("key", "Campaign"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), K_TEXT("utm_source", "utm_source"),
+	K_TEXT("utm_medium", "utm_medium"), K_TEXT("utm_campaign", "utm_campaign"), CONV_COLS(7),
+};
 static const ff_column goal_cols[] = {
 	K_FIXED("key", "Goal"), C_INT("visits", "Visits"), C_INT("conversions", "Conversions"),
 	C_RATE("conversion_rate", "Conversion rate", 2, 1),
@@ -151,6 +157,7 @@ struct builder {
 	size_t top;
 	uint64_t unkept_referer_hits; /* external referers not kept */
 	bool goals;  /* goals configured: tables carry conversions */
+	bool machine; /* ff_report_options.machine */
 	bool failed;
 };
 
@@ -563,9 +570,10 @@ static void build_referrers(struct builder *b, const bool *internal)
 
 static void counts_row(const ff_table *t, ff_cell *c, ff_sv key, const ff_mk_counts *k)
 {
+	size_t conv = t->cols == campaign_utm_cols ? 7 : 4;
 	c[0] = ff_cell_s(key), c[1] = ff_cell_u(k->visits), c[2] = ff_cell_u(k->bounces);
-	if (t->n_cols > 4)
-		c[4] = ff_cell_u(k->conversions);
+	if (t->n_cols > conv)
+		c[conv] = ff_cell_u(k->conversions);
 }
 
 /* Always its five rows (§13.20), never cut; by visits then name. */
@@ -610,7 +618,9 @@ static void build_keywords(struct builder *b)
 static void build_campaigns(struct builder *b)
 {
 	ff_marketing *mk = b->a->mk;
-	ff_table *t = ranked_table(b, "campaigns", "Campaigns", campaign_cols, conv_cols(b, NCOLS(campaign_cols)));
+	ff_table *t = b->machine ? ranked_table(b, "campaigns", "Campaigns", campaign_utm_cols,
+						conv_cols(b, NCOLS(campaign_utm_cols)))
+				 : ranked_table(b, "campaigns", "Campaigns", campaign_cols, conv_cols(b, NCOLS(campaign_cols)));
 	if (!t)
 		return;
 	size_t n = ff_marketing_campaign_count(mk);
@@ -619,6 +629,10 @@ static void build_campaigns(struct builder *b)
 		ff_cell *c, tmp[MAX_COLS];
 		if (k.visits && (c = key_row(b, t, id == n, tmp))) {
 			counts_row(t, c, ff_marketing_campaign_key(mk, id), &k);
+			ff_sv parts[3];
+			bool split = id < n && ff_marketing_campaign_parts(mk, id, parts);
+			for (int i = 0; b->machine && i < 3; i++)
+				c[4 + i] = split ? ff_cell_s(parts[i]) : ff_cell_null();
 			put_row(b, t, id == n, c);
 		}
 	}
@@ -1126,7 +1140,8 @@ const ff_report_info ff_report_list[] = {
 int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format,
 		       const ff_report_options *o, ff_report *r)
 {
-	struct builder b = { .a = a, .r = r, .top = o->top, .goals = ff_marketing_goal_count(a->mk) > 0 };
+	struct builder b = { .a = a, .r = r, .top = o->top, .goals = ff_marketing_goal_count(a->mk) > 0,
+			     .machine = o->machine };
 	r->with_summary = true;
 	build_summary(&b, sum, format);
 	/* Reports of groups not counted are not built: none was asked for,

@@ -983,6 +983,7 @@ static void render(struct run *r)
 		return;
 	ff_report rep = { 0 };
 	ff_report_options ro = { .top = r->o->top_set ? (size_t)r->o->top : 10 };
+	ro.machine = r->out_format == OUT_CSV || r->out_format == OUT_TSV || r->out_format == OUT_JSON;
 	int rc = r->analysis_failed ? -1 : 0;
 	if (rc == 0)
 		rc = ff_analysis_report(r->analysis, &r->summary, r->format_label, &ro, &rep);
