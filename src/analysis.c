@@ -192,6 +192,8 @@ static void marketing_pageview(ff_analysis *a, ff_visit *visit, const ff_pagevie
 			.ref_host = x->ref_host,
 			.host = has_ref ? ff_intern_get(a->ref_hosts, x->ref_host) : FF_SV_NULL,
 			.referer = has_ref ? ff_intern_get(a->referers, x->referer) : FF_SV_NULL,
+			.browser = x->browser,
+			.device = (uint8_t)x->device_type,
 		};
 		uint32_t h = ff_marketing_visit_open(a->mk, &e);
 		if (h == UINT32_MAX) {
@@ -225,6 +227,31 @@ static const char *visit_source(ff_analysis *a, const ff_visit *visit)
 	return ff_source_name(FF_SRC_REFERRAL);
 }
 
+/* The week (Monday-based, 1970-01-01 a Thursday) of a visitor's
+ * pageview on local day day: keeps its first week and the later ones it
+ * returned in.  A late pageview may come before the first week seen:
+ * the weeks then shift. */
+static void retention_add(ff_analysis *a, uint32_t visitor, int64_t day)
+{
+	struct retention *r = AT(a->retention, visitor, struct retention);
+	if (!r) {
+		a->failed = true;
+		return;
+	}
+	int32_t week = (int32_t)floor_div(day + 3, 7) + 1;
+	if (!r->first) {
+		r->first = week;
+	} else if (week > r->first) {
+		if (week - r->first <= FF_RETENTION_WEEKS)
+			r->weeks |= (uint16_t)(1u << (week - r->first - 1));
+	} else if (week < r->first) {
+		int32_t d = r->first - week;
+		uint32_t m = d <= FF_RETENTION_WEEKS ? ((uint32_t)r->weeks << d) | (1u << (d - 1)) : 0;
+		r->weeks = (uint16_t)(m & ((1u << FF_RETENTION_WEEKS) - 1));
+		r->first = week;
+	}
+}
+
 static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 {
 	ff_analysis *a = ctx;
@@ -244,6 +271,8 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 		local_parts(a, pv->time, &day, &hour, &wday);
 		did = day_id_cached(a, day);
 	}
+	if (COUNTS(a, FF_G_TIME))
+		retention_add(a, pv->visitor, day);
 	if (did != UINT32_MAX) {
 		/* Most pageviews are the visitor's second or later of the
 		 * day: one look at the visitor's last day spares the pair
@@ -481,7 +510,7 @@ void ff_analysis_free(ff_analysis *a)
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
 			       &a->unkept_referers, &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
 			       &a->extras, &a->extra_words, &a->lists, &a->visitor_pages,
-			       &a->client_geo, &a->country_stats, &a->city_stats };
+			       &a->client_geo, &a->country_stats, &a->city_stats, &a->retention };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		ff_vec_free(vecs[i]);
 	free(a);

@@ -129,6 +129,8 @@ uint64_t ff_analysis_regex_limit_hits(const ff_analysis *a);
 
 typedef struct ff_report_options {
 	size_t top;       /* rows of ranked reports; 0 for all */
+	bool machine;     /* csv, tsv or json: also the columns only scripts
+			     need (the utm_* parts of campaigns) */
 } ff_report_options;
 
 /* Every report name --report accepts, with a one-line description, in the

@@ -102,6 +102,7 @@ struct ff_analysis {
 	 * where a sparse histogram would insert) and by path id (ff_hist) */
 	ff_hist_dense times, hour_times[24];
 	struct vec day_times, path_times;
+	struct vec retention;      /* struct retention by visitor id */
 	struct hv_stat devices[FF_DEV_COUNT];
 	/* geography (opt.geoip): country codes, "CC/City" keys, their names */
 	ff_intern *countries, *cities, *geo_names;
@@ -120,6 +121,15 @@ struct ff_analysis {
 	double duration_sum;
 	bool failed;
 };
+
+/* Retention (SPEC §15): a visitor key's first week (Monday-based week
+ * number + 1; 0 before its first pageview) and which of the 12 weeks after
+ * it saw a pageview (bit k-1: week k). */
+struct retention {
+	int32_t first;
+	uint16_t weeks;
+};
+#define FF_RETENTION_WEEKS 12
 
 struct duration_count {
 	int64_t seconds;

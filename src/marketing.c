@@ -228,6 +228,11 @@ struct experiment {
 	bool has_control;
 	ff_intern *variants;
 	struct vec stats; /* struct variant_stat by variant id */
+	/* split: the configured shares of the sample-ratio-mismatch check
+	 * (n_split 0: an equal split between the variants seen) */
+	ff_sv *split_names;
+	double *split_w;
+	size_t n_split;
 };
 
 struct pixel {
@@ -240,8 +245,8 @@ struct pixel_stat {
 
 /* A visit's state; variable parts follow at the offsets in ff_marketing. */
 struct mk_visit {
-	uint32_t campaign, keyword, ref_host, next_free;
-	uint8_t source;
+	uint32_t campaign, keyword, ref_host, next_free, browser;
+	uint8_t source, device;
 };
 
 struct ff_marketing {
@@ -273,6 +278,11 @@ struct ff_marketing {
 	struct vec host_kinds;     /* uint32_t by referer host id: 0 unknown,
 				      else 1 + (site index << 2 | kind) */
 	struct vec entry_conv;     /* uint64_t by entry path id */
+	struct vec campaign_parts; /* uint32_t[2] by campaign id: 1 + the
+				      lengths of its utm_source and
+				      utm_medium in the key, 0 unset */
+	struct vec browser_conv;   /* uint64_t by the caller's browser id */
+	uint64_t device_conv[16];  /* by device type (classify.h: fewer) */
 	struct vec pixel_stats;    /* struct pixel_stat by pixel campaign id */
 	ff_hmap *exit_ids;         /* (funnel, step, path) -> index */
 	struct vec exits;          /* ff_mk_funnel_exit */
@@ -798,10 +808,58 @@ static int read_funnels(ff_marketing *m, struct cfgctx *c)
 	return 0;
 }
 
+/* split: {VARIANT: WEIGHT, ...}, at least two variants with positive
+ * weights; the control, when configured, among them. */
+static int read_split(struct cfgctx *c, struct experiment *e, const ff_ynode *sv, const char *where)
+{
+	if (!sv)
+		return 0;
+	char name[96];
+	snprintf(name, sizeof name, "%s.split", where);
+	if (sv->kind != FF_Y_MAP || sv->count < 2) {
+		char got[320];
+		ff_ynode_describe(sv, got, sizeof got);
+		return ff_config_error(c->cfg, sv, c->err, c->errsz,
+				       "'%s' must map two or more variants to their shares, as in {a: 50, b: 50}, not %s",
+				       name, got);
+	}
+	e->split_names = calloc(sv->count, sizeof *e->split_names);
+	e->split_w = calloc(sv->count, sizeof *e->split_w);
+	if (!e->split_names || !e->split_w)
+		return oom(c, sv);
+	bool control_in = !e->has_control;
+	for (size_t k = 0; k < sv->count; k++) {
+		const ff_ynode *key = sv->keys[k], *w = sv->items[k];
+		char shown[300];
+		if (!key->str || key->len == 0)
+			return ff_config_error(c->cfg, key, c->err, c->errsz, "'%s': a variant name must not be empty",
+					       name);
+		ff_yaml_visible(key->str, key->len, shown, sizeof shown);
+		char *end = NULL;
+		double d = w && w->kind == FF_Y_SCALAR && w->str && !w->quoted ? strtod(w->str, &end) : NAN;
+		if (!end || end == w->str || *end || !(d > 0) || !isfinite(d))
+			return ff_config_error(c->cfg, w ? w : key, c->err, c->errsz,
+					       "'%s.%s' must be a positive number (the variant's share)", name, shown);
+		e->split_names[k] = sv_dup(key->str, key->len);
+		if (!e->split_names[k].p)
+			return oom(c, key);
+		e->split_w[k] = d;
+		e->n_split = k + 1;
+		control_in |= ff_sv_eq(e->split_names[k], e->control);
+	}
+	if (!control_in) {
+		char shown[300];
+		ff_yaml_visible(e->control.p, e->control.n, shown, sizeof shown);
+		return ff_config_error(c->cfg, sv, c->err, c->errsz, "'%s' has no share for the control '%s'", name,
+				       shown);
+	}
+	return 0;
+}
+
 static int read_experiments(ff_marketing *m, struct cfgctx *c, uint64_t seed)
 {
-	static const char *const keys[] = { "name", "param", "path", "goal", "control", NULL };
-	static const char what[] = "an experiment takes name, param or path, goal and control";
+	static const char *const keys[] = { "name", "param", "path", "goal", "control", "split", NULL };
+	static const char what[] = "an experiment takes name, param or path, goal, control and split";
 	const ff_ynode *sec = ff_config_section(c->cfg, "experiments");
 	if (!sec)
 		return 0;
@@ -868,6 +926,8 @@ static int read_experiments(ff_marketing *m, struct cfgctx *c, uint64_t seed)
 				return -1;
 			e->has_control = true;
 		}
+		if (read_split(c, e, value_of(item, "split"), where) < 0)
+			return -1;
 		if (!(e->variants = ff_intern_new(seed ^ (0x5151u + i))))
 			return oom(c, item);
 	}
@@ -1002,6 +1062,10 @@ void ff_marketing_free(ff_marketing *m)
 		sv_free(e->name);
 		sv_free(e->param);
 		sv_free(e->control);
+		for (size_t k = 0; k < e->n_split; k++)
+			sv_free(e->split_names[k]);
+		free(e->split_names);
+		free(e->split_w);
 		pcre2_code_free(e->re);
 		ff_intern_free(e->variants);
 		free(e->stats.p);
@@ -1022,7 +1086,8 @@ void ff_marketing_free(ff_marketing *m)
 	ff_intern_free(m->pixel_seen);
 	ff_hmap_free(m->exit_ids);
 	struct vec *vecs[] = { &m->path_bits, &m->campaign_stats, &m->keyword_visits, &m->host_stats,
-			       &m->host_kinds, &m->entry_conv, &m->pixel_stats, &m->exits, &m->pool };
+			       &m->host_kinds, &m->entry_conv, &m->browser_conv, &m->campaign_parts, &m->pixel_stats, &m->exits,
+			       &m->pool };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		free(vecs[i]->p);
 	free(m->scratch);
@@ -1322,13 +1387,24 @@ static int query_words(ff_marketing *m, const ff_record *rec, uint32_t *words)
 		char *buf = scratch(m, q.n + 2);
 		if (!buf)
 			return -1;
-		size_t n = ff_form_decode(utm[0], buf);
+		size_t n = ff_form_decode(utm[0], buf), n0 = n;
 		buf[n++] = '/';
 		n += ff_form_decode(utm[1], buf + n);
+		size_t n1 = n - n0 - 1;
 		buf[n++] = '/';
 		n += ff_form_decode(utm[2], buf + n);
-		if ((words[W_CAMPAIGN] = ff_intern_id(m->campaigns, ff_sv_make(buf, n))) == NONE)
+		uint32_t id = ff_intern_id(m->campaigns, ff_sv_make(buf, n));
+		if ((words[W_CAMPAIGN] = id) == NONE)
 			return -1;
+		/* the parts, for the utm_* columns: a '/' inside a value
+		 * makes the key ambiguous, the first split seen stays */
+		if (!ff_intern_is_overflow(m->campaigns, id)) {
+			uint32_t *parts = ff_vec_at(&m->campaign_parts, id, 2 * sizeof *parts);
+			if (!parts)
+				return -1;
+			if (!parts[0])
+				parts[0] = (uint32_t)n0 + 1, parts[1] = (uint32_t)n1 + 1;
+		}
 	}
 	for (size_t e = 0; e < m->n_exps; e++) {
 		struct experiment *ex = &m->exps[e];
@@ -1397,6 +1473,8 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
 	v->campaign = e->words[0];
 	v->keyword = NONE;
 	v->ref_host = e->ref_host;
+	v->browser = e->browser;
+	v->device = e->device;
 	if (v->campaign != NONE) {
 		v->source = FF_SRC_CAMPAIGN;
 	} else if (e->ref_host == NONE) {
@@ -1572,10 +1650,13 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 	}
 	if (converted) {
 		uint64_t *e = ff_vec_at(&m->entry_conv, entry_path, sizeof *e);
-		if (e)
-			++*e;
+		uint64_t *b = ff_vec_at(&m->browser_conv, v->browser, sizeof *b);
+		if (e && b)
+			++*e, ++*b;
 		else
 			m->failed = true;
+		if (v->device < sizeof m->device_conv / sizeof *m->device_conv)
+			m->device_conv[v->device]++;
 	}
 	for (size_t f = 0; f < m->n_funnels; f++) {
 		struct funnel *fn = &m->funnels[f];
@@ -1681,6 +1762,21 @@ size_t ff_marketing_campaign_count(const ff_marketing *m)
 	return ff_intern_count(m->campaigns);
 }
 
+bool ff_marketing_campaign_parts(const ff_marketing *m, uint32_t id, ff_sv parts[3])
+{
+	const uint32_t *p = ff_vec_get(&m->campaign_parts, id, 2 * sizeof *p);
+	if (!p || !p[0])
+		return false;
+	ff_sv key = ff_intern_get(m->campaigns, id);
+	size_t n0 = p[0] - 1, n1 = p[1] - 1;
+	if (n0 + n1 + 2 > key.n)
+		return false;
+	parts[0] = ff_sv_make(key.p, n0);
+	parts[1] = ff_sv_make(key.p + n0 + 1, n1);
+	parts[2] = ff_sv_make(key.p + n0 + n1 + 2, key.n - n0 - n1 - 2);
+	return true;
+}
+
 ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id)
 {
 	return ff_intern_get(m->campaigns, id);
@@ -1706,6 +1802,17 @@ uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id)
 {
 	const uint64_t *k = ff_vec_get(&m->keyword_visits, id, sizeof *k);
 	return k ? *k : 0;
+}
+
+uint64_t ff_marketing_browser_conversions(const ff_marketing *m, uint32_t browser)
+{
+	const uint64_t *c = ff_vec_get(&m->browser_conv, browser, sizeof *c);
+	return c ? *c : 0;
+}
+
+uint64_t ff_marketing_device_conversions(const ff_marketing *m, unsigned device)
+{
+	return device < sizeof m->device_conv / sizeof *m->device_conv ? m->device_conv[device] : 0;
 }
 
 uint64_t ff_marketing_entry_conversions(const ff_marketing *m, uint32_t path_id)
@@ -1784,6 +1891,11 @@ ff_sv ff_marketing_experiment_name(const ff_marketing *m, size_t exp)
 	return exp < m->n_exps ? m->exps[exp].name : FF_SV_NULL;
 }
 
+bool ff_marketing_experiment_split(const ff_marketing *m, size_t exp)
+{
+	return exp < m->n_exps && m->exps[exp].n_split;
+}
+
 static int cmp_variant(const void *x, const void *y)
 {
 	const ff_mk_variant *a = x, *b = y;
@@ -1792,6 +1904,42 @@ static int cmp_variant(const void *x, const void *y)
 	if (a->control != b->control)
 		return a->control ? -1 : 1;
 	return ff_sv_cmp(a->name, b->name);
+}
+
+/* The sample-ratio-mismatch check over the k variants kept (SPEC §7): the
+ * configured split, with the variants outside it expected at 0, or an
+ * equal split between them.  NaN when out of memory. */
+static double srm_p(const struct experiment *ex, const ff_mk_variant *v, size_t k)
+{
+	if (!ex->n_split)  {
+		uint64_t *obs = malloc(k * sizeof *obs);
+		if (!obs)
+			return NAN;
+		for (size_t i = 0; i < k; i++)
+			obs[i] = v[i].visits;
+		double p = ff_chi2_gof(obs, NULL, k);
+		free(obs);
+		return p;
+	}
+	size_t cap = ex->n_split + k, nk = ex->n_split;
+	uint64_t *obs = calloc(cap, sizeof *obs);
+	double *w = calloc(cap, sizeof *w);
+	double p = NAN;
+	if (obs && w) {
+		memcpy(w, ex->split_w, ex->n_split * sizeof *w);
+		for (size_t i = 0; i < k; i++) {
+			size_t j = 0;
+			while (j < ex->n_split && !ff_sv_eq(ex->split_names[j], v[i].name))
+				j++;
+			if (j == ex->n_split)
+				j = nk++;
+			obs[j] += v[i].visits;
+		}
+		p = ff_chi2_gof(obs, w, nk);
+	}
+	free(obs);
+	free(w);
+	return p;
 }
 
 ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t exp, size_t *n)
@@ -1832,8 +1980,8 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 	if (k == 0) {
 		v[0] = (ff_mk_variant){ .others = true, .visits = os->visits, .conversions = os->conversions };
 		v[0].rate = (double)os->conversions / (double)os->visits;
-		v[0].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
-		v[0].chi2_p = NAN;
+		v[0].test = FF_PROP_TEST_NAN;
+		v[0].chi2_p = v[0].srm_p = NAN;
 		*n = 1;
 		return v;
 	}
@@ -1843,7 +1991,7 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 	for (size_t i = 0; i < k; i++) {
 		v[i].rate = v[i].visits ? (double)v[i].conversions / (double)v[i].visits : 0.0;
 		if (v[i].control)
-			v[i].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
+			v[i].test = FF_PROP_TEST_NAN;
 		else
 			v[i].test = ff_two_prop_test(v[i].conversions, v[i].visits, v[0].conversions, v[0].visits);
 		v[i].chi2_p = NAN;
@@ -1860,70 +2008,62 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 		free(conv);
 		free(vis);
 	}
+	double srm = srm_p(ex, v, k);
+	for (size_t i = 0; i < k; i++)
+		v[i].srm_p = srm;
 	if (others) {
 		v[k] = (ff_mk_variant){ .others = true, .visits = os->visits, .conversions = os->conversions };
 		v[k].rate = (double)os->conversions / (double)os->visits;
-		v[k].test = (ff_prop_test){ NAN, NAN, NAN, NAN, NAN };
-		v[k].chi2_p = NAN;
+		v[k].test = FF_PROP_TEST_NAN;
+		v[k].chi2_p = v[k].srm_p = NAN;
 		k++;
 	}
 	*n = k;
 	return v;
 }
 
-/* "0.007", "0.41", "1": three decimals without trailing zeros; "< 0.001"
- * below that. */
+/* "= 0.052" or "< 0.001", as the table shows it. */
 static void format_p(double p, char *buf, size_t bufsz)
 {
-	if (p < 0.001) {
-		snprintf(buf, bufsz, "< 0.001");
-		return;
-	}
-	char num[32];
-	snprintf(num, sizeof num, "%.3f", p);
-	size_t n = strlen(num);
-	while (n > 1 && num[n - 1] == '0')
-		num[--n] = '\0';
-	if (n > 1 && num[n - 1] == '.')
-		num[--n] = '\0';
-	snprintf(buf, bufsz, "= %s", num);
+	char num[FF_STAT_BUF];
+	ff_fmt_pvalue(p, num);
+	snprintf(buf, bufsz, "%s%s", num[0] == '<' ? "" : "= ", num);
 }
 
-/* "25%" or "4.5%": whole percents from 10 up. */
-static void format_percent(double fraction, char *buf, size_t bufsz)
+/* "+3.1 pp (95% CI +0.0 to +6.2 pp), p = 0.052, lift +155%": the figures
+ * of the table's row for v, rounded as the table rounds them; no lift
+ * when the control converts nobody. */
+static void figures(const ff_mk_variant *v, char *buf, size_t bufsz)
 {
-	double pct = fabs(fraction) * 100;
-	snprintf(buf, bufsz, pct >= 10 ? "%.0f%%" : "%.1f%%", pct);
+	char d[FF_STAT_BUF], lo[FF_STAT_BUF], hi[FF_STAT_BUF], p[48], lift[FF_STAT_BUF + 8] = "";
+	ff_fmt_pp(v->test.diff, d);
+	ff_fmt_pp(v->test.ci_low, lo);
+	ff_fmt_pp(v->test.ci_high, hi);
+	format_p(v->test.p_value, p, sizeof p);
+	if (!isnan(v->test.lift)) {
+		char l[FF_STAT_BUF];
+		ff_fmt_lift(v->test.lift, l);
+		snprintf(lift, sizeof lift, ", lift %s", l);
+	}
+	/* "+0.0 pp" without its unit inside the interval: "+0.0 to +6.2 pp" */
+	size_t lon = strlen(lo);
+	if (lon > 3 && strcmp(lo + lon - 3, " pp") == 0)
+		lo[lon - 3] = '\0';
+	snprintf(buf, bufsz, "%s (95%% CI %s to %s), p %s%s", d, lo, hi, p, lift);
 }
 
-/* "b converts 25% better than a" or "b converts at 3.0% against 0% for a". */
+/* "variant b converts better than a: +3.1 pp (...)" */
 static void comparison(const ff_mk_variant *v, const ff_mk_variant *control, char *buf, size_t bufsz)
 {
-	char pct[32];
-	if (control->rate > 0) {
-		format_percent((v->rate - control->rate) / control->rate, pct, sizeof pct);
-		snprintf(buf, bufsz, "variant %.*s converts %s %s than %.*s", (int)v->name.n, v->name.p, pct,
-			 v->rate >= control->rate ? "better" : "worse", (int)control->name.n, control->name.p);
-	} else {
-		format_percent(v->rate, pct, sizeof pct);
-		snprintf(buf, bufsz, "variant %.*s converts at %s against 0%% for %.*s", (int)v->name.n, v->name.p,
-			 pct, (int)control->name.n, control->name.p);
-	}
+	char fig[256];
+	figures(v, fig, sizeof fig);
+	snprintf(buf, bufsz, "variant %.*s converts %s than %.*s: %s", (int)v->name.n, v->name.p,
+		 v->rate >= control->rate ? "better" : "worse", (int)control->name.n, control->name.p, fig);
 }
 
-void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
-				     char *buf, size_t bufsz)
+static void verdict(const ff_mk_variant *v, size_t n, char *out, size_t room)
 {
-	ff_sv name = ff_marketing_experiment_name(m, exp);
-	int len = snprintf(buf, bufsz, "%.*s: ", (int)name.n, name.p);
-	if (len < 0 || (size_t)len >= bufsz)
-		return;
-	char *out = buf + len;
-	size_t room = bufsz - (size_t)len;
-	char p[32], cmp[512];
-	/* the variants not kept are not compared */
-	if (n && v[n - 1].others)
-		n--;
+	char p[48], cmp[512], fig[256];
 	size_t with_visits = 0;
 	for (size_t i = 0; i < n; i++)
 		with_visits += v[i].visits > 0;
@@ -1935,13 +2075,13 @@ void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff
 	} else if (n == 1) {
 		snprintf(out, room, "only variant %.*s has visits", (int)v[0].name.n, v[0].name.p);
 	} else if (n == 2) {
-		format_p(v[1].test.p_value, p, sizeof p);
 		if (v[1].test.p_value < 0.05) {
 			comparison(&v[1], &v[0], cmp, sizeof cmp);
-			snprintf(out, room, "%s (p %s)", cmp, p);
+			snprintf(out, room, "%s", cmp);
 		} else {
-			snprintf(out, room, "no significant difference between %.*s and %.*s (p %s)", (int)v[1].name.n,
-				 v[1].name.p, (int)v[0].name.n, v[0].name.p, p);
+			figures(&v[1], fig, sizeof fig);
+			snprintf(out, room, "no significant difference between %.*s and %.*s: %s", (int)v[1].name.n,
+				 v[1].name.p, (int)v[0].name.n, v[0].name.p, fig);
 		}
 	} else {
 		format_p(v[0].chi2_p, p, sizeof p);
@@ -1958,11 +2098,34 @@ void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff
 				 (int)v[0].name.n, v[0].name.p);
 			return;
 		}
-		char pb[32];
-		format_p(v[best].test.p_value, pb, sizeof pb);
 		comparison(&v[best], &v[0], cmp, sizeof cmp);
-		snprintf(out, room, "the variants differ (chi-square p %s); best: %s (p %s)", p, cmp, pb);
+		snprintf(out, room, "the variants differ (chi-square p %s); best: %s", p, cmp);
 	}
+}
+
+void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
+				     char *buf, size_t bufsz)
+{
+	ff_sv name = ff_marketing_experiment_name(m, exp);
+	int len = snprintf(buf, bufsz, "%.*s: ", (int)name.n, name.p);
+	if (len < 0 || (size_t)len >= bufsz)
+		return;
+	/* the variants not kept are not compared */
+	if (n && v[n - 1].others)
+		n--;
+	verdict(v, n, buf + len, bufsz - (size_t)len);
+	if (n && v[0].srm_p < FF_SRM_ALPHA) {
+		size_t used = strlen(buf);
+		char p[48];
+		format_p(v[0].srm_p, p, sizeof p);
+		snprintf(buf + used, bufsz - used, "; but sample ratio mismatch (SRM p %s): the assignment looks broken",
+			 p);
+	}
+}
+
+size_t ff_marketing_pixel_count(const ff_marketing *m)
+{
+	return m->n_pixels;
 }
 
 size_t ff_marketing_pixel_campaign_count(const ff_marketing *m)

@@ -151,6 +151,9 @@ typedef struct ff_mk_entry {
 	ff_sv host;            /* that host, lower-case (unused when the
 				  referer or host was not kept) */
 	ff_sv referer;         /* the whole referer (likewise) */
+	uint32_t browser;      /* the caller's dense browser id, and the
+				  device type: conversions by dimension */
+	uint8_t device;
 } ff_mk_entry;
 
 /* Starts a visit: decides its source, campaign, search keyword and
@@ -215,6 +218,9 @@ void ff_marketing_sources(const ff_marketing *m, const bool *internal, size_t n,
  * (ff_marketing_set_max_keys); so for keywords and pixel campaigns. */
 size_t ff_marketing_campaign_count(const ff_marketing *m);
 ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id);
+/* The form-decoded utm_source, utm_medium and utm_campaign of a campaign
+ * id, views into its key; false for the id of campaigns not kept. */
+bool ff_marketing_campaign_parts(const ff_marketing *m, uint32_t id, ff_sv parts[3]);
 ff_mk_counts ff_marketing_campaign(const ff_marketing *m, uint32_t id);
 
 size_t ff_marketing_keyword_count(const ff_marketing *m);
@@ -223,6 +229,10 @@ uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id);
 
 /* Converting visits that entered on path_id. */
 uint64_t ff_marketing_entry_conversions(const ff_marketing *m, uint32_t path_id);
+/* Converting visits by the browser id and device type of their entry
+ * (ff_mk_entry); 0 for ids never seen. */
+uint64_t ff_marketing_browser_conversions(const ff_marketing *m, uint32_t browser);
+uint64_t ff_marketing_device_conversions(const ff_marketing *m, unsigned device);
 
 /* Goals, funnels, experiments and pixels in configuration order. */
 size_t ff_marketing_goal_count(const ff_marketing *m);
@@ -249,6 +259,9 @@ ff_mk_funnel_exit ff_marketing_funnel_exit(const ff_marketing *m, size_t i);
 
 size_t ff_marketing_experiment_count(const ff_marketing *m);
 ff_sv ff_marketing_experiment_name(const ff_marketing *m, size_t exp);
+/* Whether exp has a configured split (else the SRM check expects an
+ * equal one). */
+bool ff_marketing_experiment_split(const ff_marketing *m, size_t exp);
 
 /* One variant of an experiment with its statistics against the control. */
 typedef struct ff_mk_variant {
@@ -262,7 +275,15 @@ typedef struct ff_mk_variant {
 				 and when the control has no visits */
 	double chi2_p;        /* Pearson across all variants with three or
 				 more; NaN otherwise */
+	double srm_p;         /* sample ratio mismatch: goodness of fit of
+				 the variants' visits to the configured
+				 split, else an equal one; the same on every
+				 row but others (NaN); NaN with fewer than
+				 two variants */
 } ff_mk_variant;
+
+/* Below this srm_p the assignment of visits to variants looks broken. */
+#define FF_SRM_ALPHA 0.001
 
 /* The variants of exp with visits, and the configured control even
  * without: control first, then the others by name (bytes), then the
@@ -271,12 +292,16 @@ typedef struct ff_mk_variant {
  * memory. */
 ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t exp, size_t *n);
 
-/* One line for people about exp, e.g. "spring: variant b converts 25%
- * better than a (p = 0.007)" or "spring: no significant difference
- * between b and a (p = 0.41)"; significance is p < 0.05. */
+/* One line for people about exp, e.g. "spring: variant b converts better
+ * than a: +3.1 pp (95% CI +1.0 to +5.2 pp), p = 0.004, lift +25%" or
+ * "spring: no significant difference between b and a: ..."; significance
+ * is p < 0.05, figures rounded as the table shows them (stats.h), and a
+ * sample ratio mismatch (srm_p below FF_SRM_ALPHA) is said. */
 void ff_marketing_experiment_verdict(const ff_marketing *m, size_t exp, const ff_mk_variant *v, size_t n,
 				     char *buf, size_t bufsz);
 
+/* Configured tracking pixels. */
+size_t ff_marketing_pixel_count(const ff_marketing *m);
 /* Pixel campaigns, dense ids from 0. */
 size_t ff_marketing_pixel_campaign_count(const ff_marketing *m);
 ff_sv ff_marketing_pixel_campaign(const ff_marketing *m, uint32_t id);

@@ -203,6 +203,17 @@ static const char style_sheet[] =
 	".panel.full{grid-column:1/-1}\n"
 	".panel h3{margin:0;font-size:16px;font-weight:650;letter-spacing:-.005em}\n"
 	".panel .note{margin:2px 0 0;font-size:13px;color:var(--faint)}\n"
+	/* the retention cohorts: a heat table, shade by tenths of the share */
+	".heat.h1{background:rgba(59,130,246,.1)}\n"
+	".heat.h2{background:rgba(59,130,246,.2)}\n"
+	".heat.h3{background:rgba(59,130,246,.3)}\n"
+	".heat.h4{background:rgba(59,130,246,.4)}\n"
+	".heat.h5{background:rgba(59,130,246,.5)}\n"
+	".heat.h6{background:rgba(59,130,246,.6);color:#fff}\n"
+	".heat.h7{background:rgba(59,130,246,.7);color:#fff}\n"
+	".heat.h8{background:rgba(59,130,246,.8);color:#fff}\n"
+	".heat.h9{background:rgba(59,130,246,.9);color:#fff}\n"
+	".heat.h10{background:rgba(59,130,246,.99);color:#fff}\n"
 	".legend{display:flex;flex-wrap:wrap;gap:16px;margin:8px 0 0;font-size:13px;color:var(--muted)}\n"
 	".legend span::before{content:\"\";display:inline-block;width:10px;height:10px;border-radius:3px;"
 	"margin-right:6px;vertical-align:-1px;background:var(--accent)}\n"
@@ -464,6 +475,8 @@ static void fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char out
 		fmt_rate(c->v.d, seps, out);
 		return;
 	case FF_COL_REAL:
+		if (col->show != FF_SHOW_PLAIN && ff_cell_show(col, c->v.d, out))
+			return;
 		fmt_real(c->v.d, 2, seps, out);
 		return;
 	case FF_COL_SECONDS:
@@ -1402,6 +1415,12 @@ static void put_cell(struct page *p, const ff_table *t, size_t r, size_t c)
 	const ff_cell *cell = &ff_table_row(t, r)[c];
 	bool others = c == 0 && t->has_others && r + 1 == t->n_rows;
 	const char *cls = c == 0 ? "key" : is_numeric(col) ? "num" : "text";
+	static const char *const heat[] = { "num heat h0", "num heat h1", "num heat h2", "num heat h3",
+					    "num heat h4", "num heat h5", "num heat h6", "num heat h7",
+					    "num heat h8", "num heat h9", "num heat h10" };
+	if (col->kind == FF_COL_RATE && !cell->null && strcmp(t->name, "retention") == 0 && cell->v.d >= 0 &&
+	    cell->v.d <= 1)
+		cls = heat[(int)(cell->v.d * 10 + 0.5)];
 
 	if (others) {
 		put(p, "<td class=\"key\">(others)</td>");
@@ -1462,7 +1481,9 @@ static void table_panel(struct page *p, const ff_table *t)
 		put(p, "</p>\n");
 	}
 	if (t->n_rows == 0 || t->n_cols == 0) {
-		put(p, "<p class=\"empty\">No data for this period.</p>\n</section>\n");
+		put(p, "<p class=\"empty\">");
+		put_cstr(p, t->empty ? t->empty : "No data for this period.", IN_TEXT);
+		put(p, "</p>\n</section>\n");
 		return;
 	}
 	put(p, "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr>");

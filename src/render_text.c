@@ -252,6 +252,8 @@ static size_t fmt_cell(const ff_column *col, const ff_cell *c, bool seps, char *
 	case FF_COL_RATE:
 		return fmt_real(c->v.d, "%", 100.0, seps, out);
 	case FF_COL_REAL:
+		if (col->show != FF_SHOW_PLAIN)
+			return ff_cell_show(col, c->v.d, out);
 		return fmt_real(c->v.d, "", 1.0, seps, out);
 	case FF_COL_SECONDS: {
 		size_t n = ff_fmt_duration(c->v.d, out);
@@ -754,7 +756,7 @@ static void render_table(struct out *o, const ff_table *t, const ff_render_opts 
 		put_wrapped(o, t->note, INDENT, width, opt);
 	if (t->n_rows == 0 || t->n_cols == 0) {
 		o->pad += INDENT;
-		out_str(o, "(no rows)");
+		out_str(o, t->empty ? t->empty : "(no rows)");
 		out_eol(o);
 		return;
 	}

@@ -2,6 +2,7 @@
  * deterministic order of SPEC §13.22, the --top cut with its "others" row,
  * and rates derived from their parts. */
 #include "report.h"
+#include "stats.h"
 #include "summary.h"
 
 #include <math.h>
@@ -303,4 +304,19 @@ double ff_cell_magnitude(const ff_column *col, const ff_cell *c)
 	default:
 		return 0;
 	}
+}
+
+size_t ff_cell_show(const ff_column *col, double d, char *out)
+{
+	switch (col->show) {
+	case FF_SHOW_PP:
+		return ff_fmt_pp(d, out);
+	case FF_SHOW_PVALUE:
+		return ff_fmt_pvalue(d, out);
+	case FF_SHOW_LIFT:
+		return ff_fmt_lift(d, out);
+	case FF_SHOW_PLAIN:
+		break;
+	}
+	return 0;
 }

@@ -34,6 +34,14 @@ typedef struct ff_column {
 	/* FF_COL_RATE columns derived as cells[num] / cells[den] (0 when the
 	 * denominator is 0); -1 when the analysis fills the value itself. */
 	int num, den;
+	/* FF_COL_REAL only: how text and html show the value (csv, tsv and
+	 * json always give it unrounded) */
+	enum ff_col_show {
+		FF_SHOW_PLAIN,
+		FF_SHOW_PP,     /* a rate difference: "+3.1 pp" */
+		FF_SHOW_PVALUE, /* "0.052", "< 0.001" */
+		FF_SHOW_LIFT,   /* a relative change: "+155%" */
+	} show;
 } ff_column;
 
 typedef struct ff_cell {
@@ -50,6 +58,8 @@ typedef struct ff_table {
 	const char *name;   /* report name, e.g. "pages" */
 	const char *title;  /* e.g. "Pages" */
 	const char *note;   /* one line shown with the table, or NULL */
+	const char *empty;  /* text and html say this instead of an empty
+			       table ("not configured ..."), or NULL */
 	const ff_column *cols; /* cols[0] is the key */
 	size_t n_cols;
 	ff_cell *cells;     /* row-major: n_rows * n_cols */
@@ -127,6 +137,10 @@ int ff_table_add_unkept(ff_table *t, const ff_cell *sums);
 /* A cell as a non-negative magnitude for bars and charts: integers as they
  * are, finite positive reals, 0 for null, text and anything else. */
 double ff_cell_magnitude(const ff_column *col, const ff_cell *c);
+/* A real cell of a column whose show is not FF_SHOW_PLAIN, as text and
+ * html show it (the figures of experiment verdicts, stats.h); out has
+ * room for 32 bytes.  0, with nothing written, for FF_SHOW_PLAIN. */
+size_t ff_cell_show(const ff_column *col, double d, char *out);
 /* Fills derived rate columns of every row. */
 void ff_table_derive_rates(ff_table *t);
 void ff_table_free(ff_table *t);

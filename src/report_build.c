@@ -16,6 +16,10 @@
 #define C_RATE(name_, title_, n_, d_) { .name = name_, .title = title_, .kind = FF_COL_RATE, .num = n_, .den = d_ }
 #define C_LAT(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_LATENCY, .num = -1, .den = -1 }
 
+/* Conversions by dimension (SPEC §15): the last two columns of a table,
+ * at index i, and only with goals configured (conv_cols). */
+#define CONV_COLS(i) C_INT("conversions", "Conversions"), C_RATE("conversion_rate", "Conversion rate", i, 1)
+
 static const ff_column summary_cols[] = {
 	C_INT("lines", "Lines"),
 	C_INT("valid", "Valid"),
@@ -51,7 +55,7 @@ static const ff_column pages_cols[] = {
 };
 static const ff_column entry_cols[] = {
 	K_TEXT("key", "Entry page"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
-	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), CONV_COLS(4),
 };
 static const ff_column exit_cols[] = { K_TEXT("key", "Exit page"), C_INT("visits", "Visits") };
 static const ff_column ref_site_cols[] = { K_TEXT("key", "Referring site"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
@@ -68,9 +72,13 @@ static const ff_column day_cols[] = {
 	C_INT("visits", "Visits"), C_INT("unique_visitors", "Visitors"),
 	C_INT("errors_4xx", "4xx errors"), C_INT("errors_5xx", "5xx errors"),
 };
-static const ff_column browser_cols[] = { K_TEXT("key", "Browser"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column browser_cols[] = {
+	K_TEXT("key", "Browser"), C_INT("visits", "Visits"), C_INT("hits", "Hits"), CONV_COLS(3),
+};
 static const ff_column os_cols[] = { K_TEXT("key", "Operating system"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
-static const ff_column device_cols[] = { K_FIXED("key", "Device"), C_INT("visits", "Visits"), C_INT("hits", "Hits") };
+static const ff_column device_cols[] = {
+	K_FIXED("key", "Device"), C_INT("visits", "Visits"), C_INT("hits", "Hits"), CONV_COLS(3),
+};
 static const ff_column status_cols[] = {
 	{ .name = "key", .title = "Status", .kind = FF_COL_INT, .num = -1, .den = -1 },
 	C_INT("hits", "Hits"),
@@ -105,12 +113,18 @@ static const ff_column protocol_cols[] = { K_TEXT("key", "Protocol"), C_INT("hit
 static const ff_column bandwidth_cols[] = { K_FIXED("key", "Day"), C_BYTES("bytes", "Bytes") };
 static const ff_column source_cols[] = {
 	K_FIXED("key", "Source"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
-	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), CONV_COLS(4),
 };
 static const ff_column keyword_cols[] = { K_TEXT("key", "Search keyword"), C_INT("visits", "Visits") };
 static const ff_column campaign_cols[] = {
 	K_TEXT("key", "Campaign"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
-	C_RATE("bounce_rate", "Bounce rate", 2, 1), C_INT("conversions", "Conversions"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), CONV_COLS(4),
+};
+/* csv, tsv and json: the key's parts too */
+static const ff_column campaign_utm_cols[] = {
+	K_TEXT("key", "Campaign"), C_INT("visits", "Visits"), C_INT("bounces", "Bounces"),
+	C_RATE("bounce_rate", "Bounce rate", 2, 1), K_TEXT("utm_source", "utm_source"),
+	K_TEXT("utm_medium", "utm_medium"), K_TEXT("utm_campaign", "utm_campaign"), CONV_COLS(7),
 };
 static const ff_column goal_cols[] = {
 	K_FIXED("key", "Goal"), C_INT("visits", "Visits"), C_INT("conversions", "Conversions"),
@@ -128,11 +142,30 @@ static const ff_column funnel_exit_cols[] = {
 	K_TEXT("path", "Exit page"), C_INT("visits", "Visits"),
 };
 #define C_REAL(name_, title_) { .name = name_, .title = title_, .kind = FF_COL_REAL, .num = -1, .den = -1 }
+/* experiment figures: text and html round them as the verdicts do */
+#define C_STAT(name_, title_, show_) { .name = name_, .title = title_, .kind = FF_COL_REAL, .num = -1, .den = -1, .show = show_ }
 static const ff_column experiment_cols[] = {
 	K_TEXT("key", "Experiment/variant"), K_FIXED("experiment", "Experiment"), K_TEXT("variant", "Variant"),
 	C_INT("visits", "Visits"), C_INT("conversions", "Conversions"),
-	C_RATE("conversion_rate", "Conversion rate", 4, 3), C_REAL("diff", "Diff"), C_REAL("ci_low", "CI low"),
-	C_REAL("ci_high", "CI high"), C_REAL("p_value", "p-value"), C_REAL("chi2_p", "Chi-square p"),
+	C_RATE("conversion_rate", "Conversion rate", 4, 3), C_STAT("diff", "Diff", FF_SHOW_PP),
+	C_STAT("ci_low", "CI low", FF_SHOW_PP), C_STAT("ci_high", "CI high", FF_SHOW_PP),
+	C_STAT("p_value", "p-value", FF_SHOW_PVALUE), C_STAT("chi2_p", "Chi-square p", FF_SHOW_PVALUE),
+	C_STAT("lift", "Lift", FF_SHOW_LIFT), C_STAT("srm_p", "SRM p", FF_SHOW_PVALUE),
+};
+static const ff_column retention_cols[] = {
+	K_FIXED("key", "Cohort (week of)"), C_INT("visitors", "Visitors"),
+	C_RATE("week_1", "Week 1", -1, -1),
+	C_RATE("week_2", "Week 2", -1, -1),
+	C_RATE("week_3", "Week 3", -1, -1),
+	C_RATE("week_4", "Week 4", -1, -1),
+	C_RATE("week_5", "Week 5", -1, -1),
+	C_RATE("week_6", "Week 6", -1, -1),
+	C_RATE("week_7", "Week 7", -1, -1),
+	C_RATE("week_8", "Week 8", -1, -1),
+	C_RATE("week_9", "Week 9", -1, -1),
+	C_RATE("week_10", "Week 10", -1, -1),
+	C_RATE("week_11", "Week 11", -1, -1),
+	C_RATE("week_12", "Week 12", -1, -1),
 };
 static const ff_column pixel_cols[] = {
 	K_TEXT("key", "Campaign"), C_INT("opens", "Opens"), C_INT("unique_opens", "Unique opens"),
@@ -156,8 +189,17 @@ struct builder {
 	ff_report *r;
 	size_t top;
 	uint64_t unkept_referer_hits; /* external referers not kept */
+	bool goals;  /* goals configured: tables carry conversions */
+	bool machine; /* ff_report_options.machine */
 	bool failed;
 };
+
+/* The columns of a table that ends in CONV_COLS: all of them with goals,
+ * else without the conversions (SPEC §15: absent, not zero). */
+static size_t conv_cols(const struct builder *b, size_t n)
+{
+	return b->goals ? n : n - 2;
+}
 
 static ff_table *new_table(struct builder *b, const char *name, const char *title, const ff_column *cols, size_t n)
 {
@@ -238,7 +280,7 @@ static void build_pages(struct builder *b)
 {
 	ff_analysis *a = b->a;
 	ff_table *pages = ranked_table(b, "pages", "Pages", pages_cols, NCOLS(pages_cols));
-	ff_table *entry = ranked_table(b, "entry_pages", "Entry pages", entry_cols, NCOLS(entry_cols));
+	ff_table *entry = ranked_table(b, "entry_pages", "Entry pages", entry_cols, conv_cols(b, NCOLS(entry_cols)));
 	ff_table *exit_ = ranked_table(b, "exit_pages", "Exit pages", exit_cols, NCOLS(exit_cols));
 	if (b->failed)
 		return;
@@ -257,7 +299,8 @@ static void build_pages(struct builder *b)
 		}
 		if (p->entries && (c = key_row(b, entry, unkept, tmp))) {
 			c[0] = ff_cell_s(key), c[1] = ff_cell_u(p->entries), c[2] = ff_cell_u(p->entry_bounces);
-			c[4] = ff_cell_u(ff_marketing_entry_conversions(a->mk, id));
+			if (b->goals)
+				c[4] = ff_cell_u(ff_marketing_entry_conversions(a->mk, id));
 			put_row(b, entry, unkept, c);
 		}
 		if (p->exits && (c = key_row(b, exit_, unkept, tmp))) {
@@ -309,6 +352,8 @@ static void build_hv(struct builder *b, const char *name, const char *title, con
 			c[1] = ff_cell_u(s->visits), c[2] = ff_cell_u(s->hits);
 		else
 			c[1] = ff_cell_u(s->hits);
+		if (t->n_cols == NCOLS(browser_cols) && cols == browser_cols)
+			c[3] = ff_cell_u(ff_marketing_browser_conversions(b->a->mk, id));
 		put_row(b, t, unkept, c);
 	}
 	finish_ranked(b, t);
@@ -417,7 +462,7 @@ static void build_bandwidth(struct builder *b)
 
 static void build_devices(struct builder *b)
 {
-	ff_table *t = ranked_table(b, "devices", "Devices", device_cols, NCOLS(device_cols));
+	ff_table *t = ranked_table(b, "devices", "Devices", device_cols, conv_cols(b, NCOLS(device_cols)));
 	for (int d = 0; t && d < FF_DEV_COUNT; d++) {
 		if (!b->a->devices[d].hits)
 			continue;
@@ -426,6 +471,8 @@ static void build_devices(struct builder *b)
 			return;
 		c[0] = ff_cell_s(ff_sv_cstr(ff_device_type_name((enum ff_device_type)d)));
 		c[1] = ff_cell_u(b->a->devices[d].visits), c[2] = ff_cell_u(b->a->devices[d].hits);
+		if (b->goals)
+			c[3] = ff_cell_u(ff_marketing_device_conversions(b->a->mk, (unsigned)d));
 	}
 	if (t)
 		finish_ranked(b, t);
@@ -610,17 +657,19 @@ static void build_referrers(struct builder *b, const bool *internal)
 
 /* ---- marketing (SPEC §6, §7) ---- */
 
-static void counts_row(ff_cell *c, ff_sv key, const ff_mk_counts *k)
+static void counts_row(const ff_table *t, ff_cell *c, ff_sv key, const ff_mk_counts *k)
 {
+	size_t conv = t->cols == campaign_utm_cols ? 7 : 4;
 	c[0] = ff_cell_s(key), c[1] = ff_cell_u(k->visits), c[2] = ff_cell_u(k->bounces);
-	c[4] = ff_cell_u(k->conversions);
+	if (t->n_cols > conv)
+		c[conv] = ff_cell_u(k->conversions);
 }
 
 /* Always its five rows (§13.20), never cut; by visits then name. */
 static void build_sources(struct builder *b, const bool *internal)
 {
 	ff_analysis *a = b->a;
-	ff_table *t = new_table(b, "sources", "Sources", source_cols, NCOLS(source_cols));
+	ff_table *t = new_table(b, "sources", "Sources", source_cols, conv_cols(b, NCOLS(source_cols)));
 	if (!t)
 		return;
 	ff_mk_counts src[FF_SRC_COUNT];
@@ -629,7 +678,7 @@ static void build_sources(struct builder *b, const bool *internal)
 		ff_cell *c = row(b, t);
 		if (!c)
 			return;
-		counts_row(c, ff_sv_cstr(ff_source_name((enum ff_source)s)), &src[s]);
+		counts_row(t, c, ff_sv_cstr(ff_source_name((enum ff_source)s)), &src[s]);
 	}
 	t->bar_col = 1;
 	ff_table_sort_ranked(t);
@@ -658,7 +707,9 @@ static void build_keywords(struct builder *b)
 static void build_campaigns(struct builder *b)
 {
 	ff_marketing *mk = b->a->mk;
-	ff_table *t = ranked_table(b, "campaigns", "Campaigns", campaign_cols, NCOLS(campaign_cols));
+	ff_table *t = b->machine ? ranked_table(b, "campaigns", "Campaigns", campaign_utm_cols,
+						conv_cols(b, NCOLS(campaign_utm_cols)))
+				 : ranked_table(b, "campaigns", "Campaigns", campaign_cols, conv_cols(b, NCOLS(campaign_cols)));
 	if (!t)
 		return;
 	size_t n = ff_marketing_campaign_count(mk);
@@ -666,11 +717,23 @@ static void build_campaigns(struct builder *b)
 		ff_mk_counts k = ff_marketing_campaign(mk, id);
 		ff_cell *c, tmp[MAX_COLS];
 		if (k.visits && (c = key_row(b, t, id == n, tmp))) {
-			counts_row(c, ff_marketing_campaign_key(mk, id), &k);
+			counts_row(t, c, ff_marketing_campaign_key(mk, id), &k);
+			ff_sv parts[3];
+			bool split = id < n && ff_marketing_campaign_parts(mk, id, parts);
+			for (int i = 0; b->machine && i < 3; i++)
+				c[4 + i] = split ? ff_cell_s(parts[i]) : ff_cell_null();
 			put_row(b, t, id == n, c);
 		}
 	}
 	finish_ranked(b, t);
+}
+
+/* SPEC §15: a section that is not configured is said to be, not shown as
+ * a table without rows (JSON keeps its empty array). */
+static void not_configured(ff_table *t, size_t configured)
+{
+	if (t && !configured)
+		t->empty = "not configured \xe2\x80\x94 see config.example.yaml";
 }
 
 static void build_goals(struct builder *b)
@@ -679,6 +742,7 @@ static void build_goals(struct builder *b)
 	ff_table *t = ranked_table(b, "goals", "Goals", goal_cols, NCOLS(goal_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_goal_count(mk));
 	size_t n = ff_marketing_goal_count(mk);
 	uint64_t visits = ff_marketing_visits(mk);
 	for (size_t g = 0; g < n; g++) {
@@ -711,6 +775,7 @@ static void build_funnels(struct builder *b)
 	ff_table *t = new_table(b, "funnels", "Funnels", funnel_cols, NCOLS(funnel_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_funnel_count(mk));
 	t->bar_col = 4;
 	for (size_t f = 0; f < ff_marketing_funnel_count(mk); f++) {
 		ff_sv name = ff_marketing_funnel_name(mk, f);
@@ -764,6 +829,7 @@ static void build_funnel_exits(struct builder *b)
 	ff_table *t = new_table(b, "funnel_exits", "Funnel exits", funnel_exit_cols, NCOLS(funnel_exit_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_funnel_count(mk));
 	size_t n = ff_marketing_funnel_exit_count(mk);
 	struct exit_row *rows = calloc(n ? n : 1, sizeof *rows);
 	if (!rows) {
@@ -827,6 +893,7 @@ static void build_experiments(struct builder *b)
 	ff_table *t = new_table(b, "experiments", "Experiments", experiment_cols, NCOLS(experiment_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_experiment_count(mk));
 	char verdicts[2048] = "";
 	size_t vlen = 0;
 	for (size_t e = 0; e < ff_marketing_experiment_count(mk); e++) {
@@ -860,6 +927,16 @@ static void build_experiments(struct builder *b)
 			c[6] = real_or_null(v[i].test.diff), c[7] = real_or_null(v[i].test.ci_low);
 			c[8] = real_or_null(v[i].test.ci_high), c[9] = real_or_null(v[i].test.p_value);
 			c[10] = real_or_null(v[i].chi2_p);
+			c[11] = real_or_null(v[i].test.lift), c[12] = real_or_null(v[i].srm_p);
+		}
+		if (n && v[0].srm_p < FF_SRM_ALPHA) {
+			char p[FF_STAT_BUF];
+			ff_fmt_pvalue(v[0].srm_p, p);
+			ff_report_add_note(b->r,
+					   "%.*s: sample ratio mismatch (SRM p %s%s): the visits are not split between the "
+					   "variants %s, so the assignment looks broken and the comparison cannot be trusted",
+					   (int)name.n, name.p, p[0] == '<' ? "" : "= ", p,
+					   ff_marketing_experiment_split(mk, e) ? "in the configured shares" : "evenly");
 		}
 		char line[1024];
 		ff_marketing_experiment_verdict(mk, e, v, n, line, sizeof line);
@@ -880,6 +957,7 @@ static void build_pixels(struct builder *b)
 	ff_table *t = ranked_table(b, "pixels", "Pixels", pixel_cols, NCOLS(pixel_cols));
 	if (!t)
 		return;
+	not_configured(t, ff_marketing_pixel_count(mk));
 	size_t n = ff_marketing_pixel_campaign_count(mk);
 	for (uint32_t id = 0; id <= n; id++) {
 		bool unkept = id == n;
@@ -894,6 +972,77 @@ static void build_pixels(struct builder *b)
 		put_row(b, t, unkept, c);
 	}
 	finish_ranked(b, t);
+}
+
+struct cohort {
+	int32_t week;
+	uint64_t visitors, weeks[FF_RETENTION_WEEKS];
+};
+
+static int cmp_cohort(const void *x, const void *y)
+{
+	const struct cohort *a = x, *b = y;
+	return (a->week > b->week) - (a->week < b->week);
+}
+
+static int64_t local_day(ff_time t)
+{
+	int64_t local = t.t + t.offset, d = local / 86400;
+	return d * 86400 > local ? d - 1 : d;
+}
+
+/* Cohorts by the week of a visitor key's first pageview (SPEC §15); week
+ * k after it is shown only when all its days lie in the period. */
+static void build_retention(struct builder *b, const ff_summary *sum)
+{
+	ff_analysis *a = b->a;
+	ff_table *t = new_table(b, "retention", "Retention", retention_cols, NCOLS(retention_cols));
+	if (!t)
+		return;
+	struct cohort *c = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t v = 0; v < a->retention.cap; v++) {
+		const struct retention *r = vec_get(&a->retention, v, sizeof *r);
+		if (!r || !r->first)
+			continue;
+		size_t i = 0;
+		while (i < n && c[i].week != r->first)
+			i++;
+		if (i == n) {
+			if (n == cap) {
+				struct cohort *g = realloc(c, (cap = cap ? 2 * cap : 16) * sizeof *c);
+				if (!g) {
+					free(c);
+					b->failed = true;
+					return;
+				}
+				c = g;
+			}
+			c[n++] = (struct cohort){ .week = r->first };
+		}
+		c[i].visitors++;
+		for (unsigned k = 0; k < FF_RETENTION_WEEKS; k++)
+			c[i].weeks[k] += (r->weeks >> k) & 1;
+	}
+	if (n)
+		qsort(c, n, sizeof *c, cmp_cohort);
+	int64_t first = sum->has_time ? local_day(sum->first) : 0, last = sum->has_time ? local_day(sum->last) : -1;
+	for (size_t i = 0; i < n; i++) {
+		ff_cell *row_ = row(b, t);
+		if (!row_)
+			break;
+		/* week numbers count from 1, Monday-based: Monday of week w is
+		 * day 7 (w - 1) - 3 */
+		int64_t monday = 7 * (int64_t)(c[i].week - 1) - 3;
+		row_[0] = ff_cell_s(day_text(b, monday));
+		row_[1] = ff_cell_u(c[i].visitors);
+		for (unsigned k = 1; k <= FF_RETENTION_WEEKS; k++) {
+			int64_t start = monday + 7 * (int64_t)k;
+			bool inside = start >= first && start + 6 <= last;
+			row_[1 + k] = inside ? rate_cell(c[i].weeks[k - 1], c[i].visitors) : ff_cell_null();
+		}
+	}
+	free(c);
 }
 
 static int cmp_duration(const void *x, const void *y)
@@ -1274,19 +1423,19 @@ static void build_response_trend(struct builder *b)
 const ff_report_info ff_report_list[] = {
 	{ "summary", "lines, hits, pageviews, visits, visitors, bounce rate, visit duration, response times", 0 },
 	{ "pages", "paths with pageviews: hits, pageviews, visits, unique visitors", FF_G_PAGES },
-	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate, conversions", FF_G_PAGES | FF_G_MARKETING },
+	{ "entry_pages", "first pages of visits: visits, bounces, bounce rate and, with goals, conversions", FF_G_PAGES | FF_G_MARKETING },
 	{ "exit_pages", "last pages of visits", FF_G_PAGES },
 	{ "referring_sites", "external referer hosts: entry visits and hits", FF_G_REFERRERS },
 	{ "referrers", "external referer URLs: entry visits and hits", FF_G_REFERRERS },
-	{ "sources", "visits by source (campaign, search, social, referral, direct): bounces, conversions", FF_G_MARKETING },
+	{ "sources", "visits by source (campaign, search, social, referral, direct): bounces and, with goals, conversions", FF_G_MARKETING },
 	{ "search_keywords", "search keywords carried by the entry referer of search visits", FF_G_MARKETING },
-	{ "campaigns", "utm_source/utm_medium/utm_campaign of entry pages: visits, bounces, conversions", FF_G_MARKETING },
+	{ "campaigns", "utm_source/utm_medium/utm_campaign of entry pages: visits, bounces and, with goals, conversions", FF_G_MARKETING },
 	{ "hours", "hits, pageviews and visits by hour of day (0-23)", FF_G_TIME },
 	{ "weekdays", "hits, pageviews and visits by weekday (Mon-Sun)", FF_G_TIME },
 	{ "days", "hits, pageviews, visits, unique visitors, 4xx and 5xx errors by day", FF_G_TIME },
-	{ "browsers", "browser families (uap-core): visits and hits", FF_G_AGENTS },
+	{ "browsers", "browser families (uap-core): visits, hits and, with goals, conversions", FF_G_AGENTS | FF_G_MARKETING },
 	{ "operating_systems", "operating system families (uap-core): visits and hits", FF_G_AGENTS },
-	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits and hits", FF_G_AGENTS },
+	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits, hits and, with goals, conversions", FF_G_AGENTS | FF_G_MARKETING },
 	{ "countries", "countries of the clients (--geoip): visits, hits, pageviews", FF_G_GEO },
 	{ "cities", "cities of the clients (--geoip with a city database): visits, hits, pageviews", FF_G_GEO },
 	{ "status", "hits by HTTP status code", 0 },
@@ -1303,15 +1452,17 @@ const ff_report_info ff_report_list[] = {
 	{ "goals", "configured goals: converting visits and conversion rate", FF_G_MARKETING },
 	{ "funnels", "configured funnels: visits reaching each step, conversion, drop-off", FF_G_MARKETING },
 	{ "funnel_exits", "exit pages of the visits that stopped at each funnel step", FF_G_MARKETING },
-	{ "experiments", "A/B experiments: visits, conversions, difference to the control, p-values", FF_G_MARKETING },
+	{ "experiments", "A/B experiments: visits, conversions, difference to the control, lift, p-values, sample ratio check", FF_G_MARKETING },
 	{ "pixels", "tracking pixel opens and unique opens by campaign", FF_G_MARKETING },
+	{ "retention", "cohorts by first week: visitors and the share back in each of the 12 weeks after", FF_G_TIME },
 	{ NULL, NULL, 0 },
 };
 
 int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format,
 		       const ff_report_options *o, ff_report *r)
 {
-	struct builder b = { .a = a, .r = r, .top = o->top };
+	struct builder b = { .a = a, .r = r, .top = o->top, .goals = ff_marketing_goal_count(a->mk) > 0,
+			     .machine = o->machine };
 	r->with_summary = true;
 	build_summary(&b, sum, format);
 	/* Reports of groups not counted are not built: none was asked for,
@@ -1334,7 +1485,8 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 	if (time)
 		build_time(&b);
 	if (agents) {
-		build_hv(&b, "browsers", "Browsers", browser_cols, NCOLS(browser_cols), a->names, &a->browsers, true);
+		build_hv(&b, "browsers", "Browsers", browser_cols, conv_cols(&b, NCOLS(browser_cols)), a->names,
+			 &a->browsers, true);
 		build_hv(&b, "operating_systems", "Operating systems", os_cols, NCOLS(os_cols), a->names, &a->oses,
 			 true);
 		build_devices(&b);
@@ -1367,6 +1519,8 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 		build_experiments(&b);
 		build_pixels(&b);
 	}
+	if (time)
+		build_retention(&b, sum);
 	cap_notes(&b);
 	uint64_t limits = ff_marketing_limit_hits(a->mk);
 	if (limits) {

@@ -1234,6 +1234,7 @@ static void render(struct run *r)
 	/* people read ten rows; scripts get every row unless they ask */
 	bool for_people = r->out_format == OUT_TEXT || r->out_format == OUT_HTML;
 	ff_report_options ro = { .top = r->o->top_set ? (size_t)r->o->top : for_people ? 10 : 0 };
+	ro.machine = r->out_format == OUT_CSV || r->out_format == OUT_TSV || r->out_format == OUT_JSON;
 	int rc = r->analysis_failed ? -1 : 0;
 	if (rc == 0)
 		rc = ff_analysis_report(r->analysis, &r->summary, r->format_label, &ro, &rep);

@@ -1,32 +1,34 @@
-/* stats.c — experiment statistics (SPEC §7): the pooled two-proportion
- * z-test with its confidence interval, and the chi-square test across
- * variants.  Called when the experiments report is built, once per
+/* stats.c — experiment statistics (SPEC §7): the two-proportion z-test
+ * with its confidence interval, the chi-square test across variants and
+ * the sample-ratio-mismatch goodness of fit.  Called when the experiments report is built, once per
  * variant; nothing here is on the per-line path. */
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 ff_prop_test ff_two_prop_test(uint64_t c1, uint64_t n1, uint64_t c2, uint64_t n2)
 {
 	ff_prop_test t;
 	if (n1 == 0 || n2 == 0 || c1 > n1 || c2 > n2) {
-		t.diff = t.ci_low = t.ci_high = t.z = t.p_value = NAN;
-		return t;
+		return FF_PROP_TEST_NAN;
 	}
 	double dn1 = (double)n1, dn2 = (double)n2;
 	double p1 = (double)c1 / dn1, p2 = (double)c2 / dn2;
 	t.diff = p1 - p2;
-	double half = FF_Z_975 * sqrt(p1 * (1 - p1) / dn1 + p2 * (1 - p2) / dn2);
-	t.ci_low = t.diff - half;
-	t.ci_high = t.diff + half;
-	double p = ((double)c1 + (double)c2) / (dn1 + dn2);
-	double se = sqrt(p * (1 - p) * (1 / dn1 + 1 / dn2));
+	t.lift = p2 > 0 ? t.diff / p2 : NAN;
+	/* One standard error for the interval and the test: with the pooled
+	 * one for the test they could disagree about zero. */
+	double se = sqrt(p1 * (1 - p1) / dn1 + p2 * (1 - p2) / dn2);
+	t.ci_low = t.diff - FF_Z_975 * se;
+	t.ci_high = t.diff + FF_Z_975 * se;
 	if (se > 0) {
 		t.z = t.diff / se;
 		t.p_value = erfc(fabs(t.z) / sqrt(2.0));
 	} else {
-		/* Nobody or everybody converted in both groups: nothing to
-		 * tell them apart. */
+		/* Each group converted all or none of its visits: no
+		 * sampling spread to test against (SPEC §7: p-value 1). */
 		t.z = 0;
 		t.p_value = 1;
 	}
@@ -133,4 +135,66 @@ double ff_chi2_homogeneity(const uint64_t *conversions, const uint64_t *visits, 
 	if (statistic)
 		*statistic = stat;
 	return ff_chi2_sf(stat, (double)(groups - 1));
+}
+
+double ff_chi2_gof(const uint64_t *observed, const double *weights, size_t k)
+{
+	if (k < 2)
+		return NAN;
+	double n = 0, wsum = 0;
+	for (size_t i = 0; i < k; i++) {
+		n += (double)observed[i];
+		wsum += weights ? weights[i] : 1.0;
+	}
+	if (!(n > 0) || !(wsum > 0))
+		return NAN;
+	double stat = 0;
+	for (size_t i = 0; i < k; i++) {
+		double w = weights ? weights[i] : 1.0;
+		double expected = n * w / wsum, d = (double)observed[i] - expected;
+		if (!(expected > 0)) {
+			if (observed[i])
+				return 0;
+			continue;
+		}
+		stat += d * d / expected;
+	}
+	return ff_chi2_sf(stat, (double)(k - 1));
+}
+
+/* snprintf's count as a length: what it wrote, never past the buffer */
+static size_t put(int n)
+{
+	return n < 0 ? 0 : (size_t)n < FF_STAT_BUF ? (size_t)n : FF_STAT_BUF - 1;
+}
+
+size_t ff_fmt_pp(double diff, char *out)
+{
+	if (isnan(diff))
+		return put(snprintf(out, FF_STAT_BUF, "-"));
+	return put(snprintf(out, FF_STAT_BUF, "%+.1f pp", diff * 100));
+}
+
+size_t ff_fmt_pvalue(double p, char *out)
+{
+	if (isnan(p))
+		return put(snprintf(out, FF_STAT_BUF, "-"));
+	if (p < 0.001)
+		return put(snprintf(out, FF_STAT_BUF, "< 0.001"));
+	int n = 0;
+	for (int digits = 3; digits <= 9; digits++) {
+		n = snprintf(out, FF_STAT_BUF, "%.*f", digits, p);
+		/* the shown figure must fall on the same side of 0.05 */
+		if ((strtod(out, NULL) < 0.05) == (p < 0.05))
+			break;
+	}
+	return put(n);
+}
+
+size_t ff_fmt_lift(double lift, char *out)
+{
+	if (isnan(lift))
+		return put(snprintf(out, FF_STAT_BUF, "-"));
+	double pct = lift * 100;
+	return put(snprintf(out, FF_STAT_BUF, fabs(pct) >= 9.95 ? "%+.0f%%" : "%+.1f%%", pct));
 }

@@ -607,13 +607,14 @@ static void print_entry_pages(const struct visits *vs)
 		out[n_out++] = c;
 	}
 	qsort(out, n_out, sizeof *out, cmp_count_row);
-	printf("\nreport,key,visits,bounces,bounce_rate,conversions\n");
+	/* no goals configured: no conversion columns (SPEC §15) */
+	printf("\nreport,key,visits,bounces,bounce_rate\n");
 	for (size_t i = 0; i < n_out; i++) {
 		fputs("entry_pages,", stdout);
 		put_csv_key(out[i].key);
 		printf(",%" PRIu64 ",%" PRIu64 ",", out[i].n[0], out[i].n[1]);
 		put_double(ratio(out[i].n[1], out[i].n[0]));
-		fputs(",0\n", stdout); /* no goals configured: no conversions */
+		fputs("\n", stdout);
 	}
 	free(out);
 	free(by_entry);

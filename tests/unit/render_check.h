@@ -13,9 +13,9 @@
 #include "jsonw.h"
 #include "render.h"
 
-#define COL(name, title, kind) { name, title, kind, false, -1, -1 }
-#define LOGCOL(name, title) { name, title, FF_COL_TEXT, true, -1, -1 }
-#define RATE(name, title, num, den) { name, title, FF_COL_RATE, false, num, den }
+#define COL(name, title, kind) { name, title, kind, false, -1, -1, FF_SHOW_PLAIN }
+#define LOGCOL(name, title) { name, title, FF_COL_TEXT, true, -1, -1, FF_SHOW_PLAIN }
+#define RATE(name, title, num, den) { name, title, FF_COL_RATE, false, num, den, FF_SHOW_PLAIN }
 #define N(a) (sizeof(a) / sizeof *(a))
 #define KEY(lit) ff_cell_s(FF_SV_LIT(lit))
 

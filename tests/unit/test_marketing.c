@@ -304,8 +304,8 @@ static void test_config_errors(void)
 		  "test.yaml:3: 'funnels[0].steps' must be a list of 1 to 255 path regexes, not '^/a'" },
 		{ "goals:\n  - {name: buy, path: x}\nexperiments:\n  - name: e\n    param: v\n    goal: buy\n    "
 		  "contrl: a\n",
-		  "test.yaml:7: unknown key 'experiments[0].contrl' (an experiment takes name, param or path, goal and "
-		  "control)" },
+		  "test.yaml:7: unknown key 'experiments[0].contrl' (an experiment takes name, param or path, goal, control "
+		  "and split)" },
 		{ "goals:\n  - {name: buy, path: x}\nexperiments:\n  - name: e\n    path: '^/lp/(a|b$'\n    goal: buy\n",
 		  "test.yaml:5: 'experiments[0].path': the regex '^/lp/(a|b$' does not compile at offset 10: "
 		  "missing closing parenthesis" },
@@ -822,8 +822,10 @@ static void test_experiment_stats(void)
 	struct sim s;
 	if (!sim_open(&s, yaml, false))
 		return;
-	/* 200 of 1000 against 250 of 1000: z = 2.6774, p = 0.0074197;
-	 * b converts (0.25 - 0.2) / 0.2 = 25% better. */
+	/* 250 of 1000 against 200 of 1000: se = sqrt(0.25*0.75/1000 +
+	 * 0.2*0.8/1000) = 0.01864135 for the interval and the test: z =
+	 * 2.682206, p = 0.0073131, CI 0.05 -+ 0.0365364; b converts
+	 * (0.25 - 0.2) / 0.2 = 25% better; srm 1000 / 1000: p = 1. */
 	variant_visits(&s, "/lp?variant=b", 1000, 250);
 	variant_visits(&s, "/lp?variant=a", 1000, 200);
 	variant_visits(&s, "/lp", 7, 7); /* not in the experiment */
@@ -840,37 +842,46 @@ static void test_experiment_stats(void)
 		CHECK_INT(v[1].visits, 1000);
 		CHECK_INT(v[1].conversions, 250);
 		CHECK(fabs(v[1].test.diff - 0.05) < 1e-12);
-		CHECK(fabs(v[1].test.z - 2.6774) < 1e-4);
-		CHECK(fabs(v[1].test.p_value - 0.0074197) < 1e-6);
-		CHECK(fabs(v[1].test.ci_low - (0.05 - 0.0365365)) < 1e-6);
+		CHECK(fabs(v[1].test.z - 2.682206) < 1e-5);
+		CHECK(fabs(v[1].test.p_value - 0.0073131) < 1e-6);
+		CHECK(fabs(v[1].test.ci_low - (0.05 - 0.0365364)) < 1e-6);
+		CHECK(fabs(v[1].test.lift - 0.25) < 1e-12);
+		CHECK(fabs(v[0].srm_p - 1) < 1e-12 && fabs(v[1].srm_p - 1) < 1e-12);
 		char line[256];
 		ff_marketing_experiment_verdict(s.m, 0, v, n, line, sizeof line);
-		CHECK_STR(line, "spring: variant b converts 25% better than a (p = 0.007)");
+		CHECK_STR(line, "spring: variant b converts better than a: +5.0 pp (95% CI +1.3 to +8.7 pp), p = 0.007, "
+				"lift +25%");
 	}
 	free(v);
 	sim_close(&s);
 
-	/* 20 of 100 against 22 of 100: pooled p 0.21, se 0.057602,
-	 * z 0.34721, p-value erfc(0.24552) = 0.72843. */
+	/* 22 of 100 against 20 of 100: se sqrt(0.22*0.78/100 + 0.2*0.8/100)
+	 * = 0.057585, z 0.34731, p-value 0.72836; CI 0.02 -+ 0.11286;
+	 * lift 10%. */
 	static const int n2[] = { 100, 100 }, c2[] = { 20, 22 };
-	verdict_of(yaml, ab, n2, c2, 2, "spring: no significant difference between b and a (p = 0.728)");
-	/* Worse: 40 of 100 against 20 of 100 for b: -50%, z = -3.086,
-	 * p = 0.00203. */
+	verdict_of(yaml, ab, n2, c2, 2,
+		   "spring: no significant difference between b and a: +2.0 pp (95% CI -9.3 to +13.3 pp), "
+		   "p = 0.728, lift +10%");
+	/* Worse: 20 of 100 against 40 of 100: se sqrt(0.0016 + 0.0024) =
+	 * 0.063246, z = -3.16228, p = 0.0015654; CI -0.2 -+ 0.12396; -50%. */
 	static const int c3[] = { 40, 20 };
-	verdict_of(yaml, ab, n2, c3, 2, "spring: variant b converts 50% worse than a (p = 0.002)");
-	/* Control at 0: 0 of 100 against 10 of 100: pooled 0.05, se
-	 * 0.030822, z 3.2444, p 0.001177. */
+	verdict_of(yaml, ab, n2, c3, 2,
+		   "spring: variant b converts worse than a: -20.0 pp (95% CI -32.4 to -7.6 pp), p = 0.002, lift -50%");
+	/* Control at 0: 10 of 100 against 0 of 100: se sqrt(0.0009) = 0.03,
+	 * z 3.3333, p 0.000858; no lift. */
 	static const int c4[] = { 0, 10 };
-	verdict_of(yaml, ab, n2, c4, 2, "spring: variant b converts at 10% against 0% for a (p = 0.001)");
+	verdict_of(yaml, ab, n2, c4, 2,
+		   "spring: variant b converts better than a: +10.0 pp (95% CI +4.1 to +15.9 pp), p < 0.001");
 
 	/* Three variants, 20, 30 and 50 of 100: chi-square 21 on 2 df, p =
-	 * e^-10.5 = 2.75e-5; c against a: z 4.447, p 8.7e-6; c converts
+	 * e^-10.5 = 2.75e-5; c against a: se sqrt(0.0025 + 0.0016) =
+	 * 0.064031, z 4.6852, p 2.8e-6, CI 0.3 -+ 0.1255; c converts
 	 * (0.5 - 0.2) / 0.2 = 150% better. */
 	static const char *const abc[] = { "/lp?variant=a", "/lp?variant=b", "/lp?variant=c" };
 	static const int n3[] = { 100, 100, 100 }, c5[] = { 20, 30, 50 };
 	verdict_of(yaml, abc, n3, c5, 3,
-		   "spring: the variants differ (chi-square p < 0.001); best: variant c converts 150% better than a "
-		   "(p < 0.001)");
+		   "spring: the variants differ (chi-square p < 0.001); best: variant c converts better than a: "
+		   "+30.0 pp (95% CI +17.5 to +42.5 pp), p < 0.001, lift +150%");
 	/* 20, 21, 22 of 100: 63 of 300 convert, 21 expected per group;
 	 * chi2 = 2 / 21 + 2 / 79 = 0.120555, p = e^-0.0602773 = 0.941503. */
 	static const int c6[] = { 20, 21, 22 };

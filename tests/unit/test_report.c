@@ -11,16 +11,16 @@
 enum { C_KEY, C_HITS, C_VISITS, C_BOUNCES, C_RATE, C_BYTES, C_MEAN, C_FLAG, C_FILLED, N_COLS };
 
 static const ff_column cols[N_COLS] = {
-	[C_KEY] = { "key", "Key", FF_COL_TEXT, true, -1, -1 },
-	[C_HITS] = { "hits", "Hits", FF_COL_INT, false, -1, -1 },
-	[C_VISITS] = { "visits", "Visits", FF_COL_INT, false, -1, -1 },
-	[C_BOUNCES] = { "bounces", "Bounces", FF_COL_INT, false, -1, -1 },
+	[C_KEY] = { "key", "Key", FF_COL_TEXT, true, -1, -1, FF_SHOW_PLAIN },
+	[C_HITS] = { "hits", "Hits", FF_COL_INT, false, -1, -1, FF_SHOW_PLAIN },
+	[C_VISITS] = { "visits", "Visits", FF_COL_INT, false, -1, -1, FF_SHOW_PLAIN },
+	[C_BOUNCES] = { "bounces", "Bounces", FF_COL_INT, false, -1, -1, FF_SHOW_PLAIN },
 	[C_RATE] = { "bounce_rate", "Bounce rate", FF_COL_RATE, false, C_BOUNCES, C_VISITS },
-	[C_BYTES] = { "bytes", "Bytes", FF_COL_BYTES, false, -1, -1 },
-	[C_MEAN] = { "duration_mean", "Mean", FF_COL_SECONDS, false, -1, -1 },
-	[C_FLAG] = { "flag", "Flag", FF_COL_BOOL, false, -1, -1 },
+	[C_BYTES] = { "bytes", "Bytes", FF_COL_BYTES, false, -1, -1, FF_SHOW_PLAIN },
+	[C_MEAN] = { "duration_mean", "Mean", FF_COL_SECONDS, false, -1, -1, FF_SHOW_PLAIN },
+	[C_FLAG] = { "flag", "Flag", FF_COL_BOOL, false, -1, -1, FF_SHOW_PLAIN },
 	/* a rate the analysis fills itself */
-	[C_FILLED] = { "p_value", "p", FF_COL_RATE, false, -1, -1 },
+	[C_FILLED] = { "p_value", "p", FF_COL_RATE, false, -1, -1, FF_SHOW_PLAIN },
 };
 
 static ff_cell *add(ff_table *t, const char *key, uint64_t hits, uint64_t visits, uint64_t bounces,
@@ -112,8 +112,8 @@ static void test_sort_ranked(void)
 
 	/* keys that are numbers sort as numbers (status codes) */
 	static const ff_column status_cols[] = {
-		{ "key", "Status", FF_COL_INT, false, -1, -1 },
-		{ "hits", "Hits", FF_COL_INT, false, -1, -1 },
+		{ "key", "Status", FF_COL_INT, false, -1, -1, FF_SHOW_PLAIN },
+		{ "hits", "Hits", FF_COL_INT, false, -1, -1, FF_SHOW_PLAIN },
 	};
 	ff_table s;
 	ff_table_init(&s, "status", "Status", status_cols, 2);
@@ -132,8 +132,8 @@ static void test_sort_ranked(void)
 
 	/* a rate as the first metric: descending by value */
 	static const ff_column rate_cols[] = {
-		{ "key", "Key", FF_COL_TEXT, false, -1, -1 },
-		{ "rate", "Rate", FF_COL_RATE, false, -1, -1 },
+		{ "key", "Key", FF_COL_TEXT, false, -1, -1, FF_SHOW_PLAIN },
+		{ "rate", "Rate", FF_COL_RATE, false, -1, -1, FF_SHOW_PLAIN },
 	};
 	ff_table r;
 	ff_table_init(&r, "rates", "Rates", rate_cols, 2);
@@ -151,7 +151,7 @@ static void test_sort_ranked(void)
 	ff_table_free(&r);
 
 	/* a table with only a key column sorts by key */
-	static const ff_column key_only[] = { { "key", "Key", FF_COL_TEXT, false, -1, -1 } };
+	static const ff_column key_only[] = { { "key", "Key", FF_COL_TEXT, false, -1, -1, FF_SHOW_PLAIN } };
 	ff_table k;
 	ff_table_init(&k, "k", "K", key_only, 1);
 	static const char *const ks[] = { "m", "c", "x", "a" };

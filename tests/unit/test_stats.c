@@ -1,5 +1,5 @@
 /* test_stats.c — the experiment statistics against values computed by hand
- * and from tables: the z-test of SPEC §7 on 200/1000 against 250/1000, its
+ * and from tables: the z-test of SPEC §7 on 250/1000 against 200/1000, its
  * degenerate cases, the chi-square survival function at the 5% and 1%
  * critical values of several degrees of freedom and against closed forms,
  * and Pearson's test on a 2 x 3 table. */
@@ -26,49 +26,63 @@
 
 static void test_two_proportions(void)
 {
-	/* b: 250 of 1000 against the control a: 200 of 1000.
-	 * p = 450/2000 = 0.225; se = sqrt(0.225 * 0.775 * 0.002) = 0.0186748;
-	 * z = 0.05 / se = 2.67740; p-value = erfc(2.67740 / sqrt 2) = 0.0074197.
-	 * CI half width 1.959964 * sqrt(0.25*0.75/1000 + 0.2*0.8/1000)
-	 * = 1.959964 * 0.0186414 = 0.0365365. */
+	/* b: 250 of 1000 against the control a: 200 of 1000.  One standard
+	 * error for the test and the interval:
+	 * se = sqrt(0.25*0.75/1000 + 0.2*0.8/1000) = sqrt(0.0003475)
+	 * = 0.01864135; z = 0.05 / se = 2.682206; p-value =
+	 * erfc(2.682206 / sqrt 2) = 0.0073131; CI half width 1.959964 * se =
+	 * 0.0365364; lift 0.05 / 0.2 = 0.25. */
 	ff_prop_test t = ff_two_prop_test(250, 1000, 200, 1000);
 	CHECK_NEAR(t.diff, 0.05, 1e-12);
-	CHECK_NEAR(t.z, 2.6774, 1e-4);
-	CHECK_NEAR(t.p_value, 0.0074197, 1e-6);
-	CHECK_NEAR(t.ci_low, 0.05 - 0.0365365, 1e-6);
-	CHECK_NEAR(t.ci_high, 0.05 + 0.0365365, 1e-6);
+	CHECK_NEAR(t.z, 2.682206, 1e-5);
+	CHECK_NEAR(t.p_value, 0.0073131, 1e-6);
+	CHECK_NEAR(t.ci_low, 0.05 - 0.0365364, 1e-6);
+	CHECK_NEAR(t.ci_high, 0.05 + 0.0365364, 1e-6);
+	CHECK_NEAR(t.lift, 0.25, 1e-12);
 
 	/* The other way round: same p-value, negative z and diff. */
 	t = ff_two_prop_test(200, 1000, 250, 1000);
 	CHECK_NEAR(t.diff, -0.05, 1e-12);
-	CHECK_NEAR(t.z, -2.6774, 1e-4);
-	CHECK_NEAR(t.p_value, 0.0074197, 1e-6);
+	CHECK_NEAR(t.z, -2.682206, 1e-5);
+	CHECK_NEAR(t.p_value, 0.0073131, 1e-6);
+	CHECK_NEAR(t.lift, -0.2, 1e-12);
+
+	/* On the edge: the interval excludes 0 exactly when p < 0.05.
+	 * 12/200 against 4/200: z = 2.05196, p = 0.040174, ci_low > 0;
+	 * 11/200 against 4/200: z = 1.85013, p = 0.064295, ci_low < 0. */
+	t = ff_two_prop_test(12, 200, 4, 200);
+	CHECK_NEAR(t.p_value, 0.040174, 1e-6);
+	CHECK(t.ci_low > 0 && t.p_value < 0.05);
+	t = ff_two_prop_test(11, 200, 4, 200);
+	CHECK_NEAR(t.p_value, 0.064295, 1e-6);
+	CHECK(t.ci_low < 0 && t.p_value >= 0.05);
 
 	/* Equal rates: z 0, p-value 1. */
 	t = ff_two_prop_test(10, 100, 20, 200);
 	CHECK_NEAR(t.diff, 0, 1e-15);
 	CHECK_NEAR(t.p_value, 1, 1e-15);
 
-	/* Nobody converts: the pooled root is 0, p-value 1, empty interval. */
+	/* Nobody converts: se is 0, p-value 1, empty interval, no lift. */
 	t = ff_two_prop_test(0, 50, 0, 70);
 	CHECK_NEAR(t.diff, 0, 0);
 	CHECK_NEAR(t.z, 0, 0);
 	CHECK_NEAR(t.p_value, 1, 0);
 	CHECK_NEAR(t.ci_low, 0, 0);
 	CHECK_NEAR(t.ci_high, 0, 0);
+	CHECK(isnan(t.lift));
 	/* Everybody converts: the same. */
 	t = ff_two_prop_test(5, 5, 9, 9);
 	CHECK_NEAR(t.p_value, 1, 0);
 
-	/* One group all, the other none: the unpooled root is 0 but the
-	 * pooled one is not.  p = 0.5, se = sqrt(0.25 * (1/4 + 1/4)) =
-	 * 0.353553, z = 1 / se = 2.828427, p-value = erfc(2) = 0.00467773. */
+	/* One group all, the other none: se is 0 (SPEC §7: p-value 1), the
+	 * interval a point. */
 	t = ff_two_prop_test(4, 4, 0, 4);
 	CHECK_NEAR(t.diff, 1, 0);
 	CHECK_NEAR(t.ci_low, 1, 0);
 	CHECK_NEAR(t.ci_high, 1, 0);
-	CHECK_NEAR(t.z, 2.828427, 1e-6);
-	CHECK_NEAR(t.p_value, 0.00467773, 1e-8);
+	CHECK_NEAR(t.z, 0, 0);
+	CHECK_NEAR(t.p_value, 1, 0);
+	CHECK(isnan(t.lift));
 
 	/* No visits or impossible counts: NaN everywhere. */
 	t = ff_two_prop_test(0, 0, 3, 10);
@@ -161,13 +175,14 @@ static void test_homogeneity(void)
 	CHECK_INT(df, 2);
 	CHECK_REL(p, exp(-10.5), 1e-9);
 
-	/* Two groups: chi2 equals z^2 of the pooled z-test. */
+	/* Two groups: chi2 equals z^2 of the pooled z-test, z = 0.05 /
+	 * sqrt(0.225 * 0.775 * 0.002) = 2.677398 (the experiments' own test
+	 * uses the unpooled standard error, SPEC §7). */
 	uint64_t c2[] = { 250, 200 }, v2[] = { 1000, 1000 };
 	p = ff_chi2_homogeneity(c2, v2, 2, &stat, &df);
-	ff_prop_test t = ff_two_prop_test(250, 1000, 200, 1000);
-	CHECK_NEAR(stat, t.z * t.z, 1e-9);
+	CHECK_NEAR(stat, 2.677398 * 2.677398, 1e-4);
 	CHECK_INT(df, 1);
-	CHECK_NEAR(p, t.p_value, 1e-12);
+	CHECK_NEAR(p, erfc(2.677398 / sqrt(2.0)), 1e-6);
 
 	/* A group without visits is left out: df counts the others. */
 	uint64_t c3[] = { 20, 0, 30, 50 }, v3[] = { 100, 0, 100, 100 };
@@ -187,11 +202,48 @@ static void test_homogeneity(void)
 	CHECK(isnan(ff_chi2_homogeneity(c5, v5, 2, NULL, NULL)));
 }
 
+static void test_srm_and_formats(void)
+{
+	/* 300 / 200 against an equal split: chi-square 2 * 50^2 / 250 = 20,
+	 * 1 df, p = erfc(sqrt 10); against 60/40 a perfect fit. */
+	uint64_t obs[2] = { 300, 200 };
+	double w[2] = { 60, 40 };
+	CHECK_REL(ff_chi2_gof(obs, NULL, 2), erfc(sqrt(10.0)), 1e-9);
+	CHECK_NEAR(ff_chi2_gof(obs, w, 2), 1, 1e-12);
+	/* visits where the split expects none: broken */
+	uint64_t obs3[3] = { 300, 200, 1 };
+	double w3[3] = { 60, 40, 0 };
+	CHECK_NEAR(ff_chi2_gof(obs3, w3, 3), 0, 0);
+	CHECK(isnan(ff_chi2_gof(obs, NULL, 1)));
+
+	char buf[FF_STAT_BUF];
+	ff_fmt_pp(0.0312, buf);
+	CHECK_STR(buf, "+3.1 pp");
+	ff_fmt_pp(-0.0002, buf);
+	CHECK_STR(buf, "-0.0 pp");
+	ff_fmt_pvalue(0.0521, buf);
+	CHECK_STR(buf, "0.052");
+	/* three decimals would say 0.050, on the wrong side of 0.05 */
+	ff_fmt_pvalue(0.0496, buf);
+	CHECK_STR(buf, "0.0496");
+	ff_fmt_pvalue(0.0504, buf);
+	CHECK_STR(buf, "0.050");
+	ff_fmt_pvalue(0.0004, buf);
+	CHECK_STR(buf, "< 0.001");
+	ff_fmt_lift(1.554, buf);
+	CHECK_STR(buf, "+155%");
+	ff_fmt_lift(-0.045, buf);
+	CHECK_STR(buf, "-4.5%");
+	ff_fmt_lift(NAN, buf);
+	CHECK_STR(buf, "-");
+}
+
 int main(void)
 {
 	test_two_proportions();
 	test_gamma_q();
 	test_chi2_sf();
 	test_homogeneity();
+	test_srm_and_formats();
 	return CHECK_DONE("test_stats");
 }
