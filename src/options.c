@@ -261,7 +261,7 @@ static int find_command(int argc, char **argv)
 			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 			const struct opt_desc *hit = NULL;
 			for (size_t k = 0; k < N_OPTS; k++)
-				if (strncmp(opt_table[k].name, a + 2, n) == 0) {
+				if (strlen(opt_table[k].name) >= n && memcmp(opt_table[k].name, a + 2, n) == 0) {
 					hit = &opt_table[k];
 					if (strlen(opt_table[k].name) == n)
 						break;
