@@ -168,6 +168,11 @@ void ff_state_section(ff_sbuf *out, uint32_t tag, const ff_sbuf *payload)
 	section_raw(out, tag, payload->p, payload->n);
 }
 
+void ff_state_section_bytes(ff_sbuf *out, uint32_t tag, const void *p, size_t n)
+{
+	section_raw(out, tag, p, n);
+}
+
 int ff_state_finish(ff_sbuf *out)
 {
 	if (out->oom)
@@ -537,17 +542,31 @@ static int add_section(ff_fingerprint *fp, const ff_config *cfg, const char *nam
 	return rc;
 }
 
-static int add_list(ff_fingerprint *fp, const char *name, char *const *items, size_t n)
+/* A list as its items joined by commas; items come from the
+ * configuration (char **) or the command line (const char *[]). */
+static int add_joined(ff_fingerprint *fp, const char *name, char *const *items,
+		      const char *const *opts, size_t n)
 {
 	ff_sbuf b = {0};
 	for (size_t i = 0; i < n; i++) {
+		const char *item = items ? items[i] : opts[i];
 		if (i)
 			ff_sbuf_raw(&b, ",", 1);
-		ff_sbuf_raw(&b, items[i], strlen(items[i]));
+		ff_sbuf_raw(&b, item, strlen(item));
 	}
 	int rc = b.oom ? -1 : add_n(fp, name, strlen(name), b.p ? (char *)b.p : "", b.n);
 	ff_sbuf_free(&b);
 	return rc;
+}
+
+static int add_list(ff_fingerprint *fp, const char *name, const ff_strlist *l)
+{
+	return add_joined(fp, name, l->items, NULL, l->count);
+}
+
+static int add_opts(ff_fingerprint *fp, const char *name, const char *const *opts, int n)
+{
+	return add_joined(fp, name, NULL, opts, n > 0 ? (size_t)n : 0);
 }
 
 int ff_fingerprint_build(ff_fingerprint *fp, const ff_options *o, const ff_config *cfg,
@@ -564,16 +583,14 @@ int ff_fingerprint_build(ff_fingerprint *fp, const ff_options *o, const ff_confi
 	if (o->site)
 		rc |= ff_fingerprint_add(fp, "site.hosts", o->site);
 	else
-		rc |= add_list(fp, "site.hosts", cfg->site_hosts.items, cfg->site_hosts.count);
+		rc |= add_list(fp, "site.hosts", &cfg->site_hosts);
 	rc |= ff_fingerprint_add(fp, "report.tz", tz);
 	rc |= add_int(fp, "limits.max_keys", o->max_keys_set ? o->max_keys : cfg->max_keys);
 	rc |= ff_fingerprint_add(fp, "privacy.anonymize",
 				 o->anonymize || cfg->anonymize ? "true" : "false");
 	rc |= ff_fingerprint_add(fp, "classify.builtin_bots", cfg->builtin_bots ? "true" : "false");
-	rc |= add_list(fp, "classify.bot_patterns", cfg->bot_patterns.items,
-		       cfg->bot_patterns.count);
-	rc |= add_list(fp, "classify.static_extensions", cfg->static_extensions.items,
-		       cfg->static_extensions.count);
+	rc |= add_list(fp, "classify.bot_patterns", &cfg->bot_patterns);
+	rc |= add_list(fp, "classify.static_extensions", &cfg->static_extensions);
 	snprintf(t, sizeof t, "%016" PRIx64, ua_digest);
 	rc |= ff_fingerprint_add(fp, "ua.regexes", ua_digest ? t : "none");
 	rc |= ff_fingerprint_add(fp, "sources.replace_defaults",
@@ -584,10 +601,10 @@ int ff_fingerprint_build(ff_fingerprint *fp, const ff_options *o, const ff_confi
 	};
 	for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
 		rc |= add_section(fp, cfg, sections[i]);
-	rc |= add_list(fp, "filters.exclude_ip", cfg->exclude_ip.items, cfg->exclude_ip.count);
-	rc |= add_list(fp, "--exclude-ip", (char *const *)o->exclude_ips, (size_t)o->n_exclude_ips);
-	rc |= add_list(fp, "--include", (char *const *)o->includes, (size_t)o->n_includes);
-	rc |= add_list(fp, "--exclude", (char *const *)o->excludes, (size_t)o->n_excludes);
+	rc |= add_list(fp, "filters.exclude_ip", &cfg->exclude_ip);
+	rc |= add_opts(fp, "--exclude-ip", o->exclude_ips, o->n_exclude_ips);
+	rc |= add_opts(fp, "--include", o->includes, o->n_includes);
+	rc |= add_opts(fp, "--exclude", o->excludes, o->n_excludes);
 	rc |= ff_fingerprint_add(fp, "--since", o->since ? o->since : "");
 	rc |= ff_fingerprint_add(fp, "--until", o->until ? o->until : "");
 	rc |= ff_fingerprint_add(fp, "bots",

@@ -83,6 +83,7 @@ bool ff_scur_count(ff_scur *c, size_t min_bytes, uint64_t max, size_t *count);
  * out of memory). */
 void ff_state_begin(ff_sbuf *out);
 void ff_state_section(ff_sbuf *out, uint32_t tag, const ff_sbuf *payload);
+void ff_state_section_bytes(ff_sbuf *out, uint32_t tag, const void *p, size_t n);
 int ff_state_finish(ff_sbuf *out);
 
 /* Writes n bytes as the state file at path, atomically like -o (output.h).

@@ -49,8 +49,7 @@ static void check_sections(const ff_state_view *v)
 	ff_state_begin(&st);
 	for (uint32_t t = 1; t < FF_STATE_TAG_COUNT; t++)
 		if (v->has[t]) {
-			ff_sbuf p = {.p = (unsigned char *)v->section[t], .n = v->section_len[t]};
-			ff_state_section(&st, t, &p);
+			ff_state_section_bytes(&st, t, v->section[t], v->section_len[t]);
 		}
 	FUZZ_ASSERT(ff_state_finish(&st) == 0);
 	ff_state_view w;
@@ -115,8 +114,7 @@ static void repaired(const uint8_t *data, size_t size)
 			if (len > size - at)
 				len = size - at;
 			if (tag != FF_STATE_END) {
-				ff_sbuf p = {.p = (unsigned char *)data + at, .n = (size_t)len};
-				ff_state_section(&st, tag, &p);
+				ff_state_section_bytes(&st, tag, data + at, (size_t)len);
 			}
 			at += (size_t)len;
 			at += size - at < 4 ? size - at : 4;
@@ -130,8 +128,7 @@ static void repaired(const uint8_t *data, size_t size)
 			if (len > size - at)
 				len = size - at;
 			if (tag != FF_STATE_END) {
-				ff_sbuf p = {.p = (unsigned char *)data + at, .n = len};
-				ff_state_section(&st, tag, &p);
+				ff_state_section_bytes(&st, tag, data + at, len);
 			}
 			at += len;
 		}
