@@ -683,7 +683,10 @@ int ff_fingerprint_decode(const unsigned char *p, size_t n, ff_fingerprint *fp)
 			c.bad = true;
 			break;
 		}
-		if (add_n(fp, (const char *)np, nn, (const char *)vp, vn) != 0) {
+		if (add_n(fp, (const char *)np, nn, (const char *)vp, vn) != 0 ||
+		    lookup(fp, fp->names[fp->count - 1]) != fp->values[fp->count - 1]) {
+			/* Out of memory, or a name twice: which value would
+			 * count is ambiguous. */
 			c.bad = true;
 			break;
 		}

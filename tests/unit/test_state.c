@@ -424,6 +424,14 @@ static void test_fingerprint(void)
 	CHECK_INT(ff_fingerprint_decode(nul, sizeof nul, &a), -1);
 	CHECK_INT(ff_fingerprint_decode(many, sizeof many, &a), -1);
 	CHECK_INT(ff_fingerprint_decode(extra, sizeof extra, &a), -1);
+	/* A name twice: which value counts would be ambiguous. */
+	static const unsigned char twice[] = {2, 1, 'a', 1, 'x', 1, 'a', 1, 'y'};
+	CHECK_INT(ff_fingerprint_decode(twice, sizeof twice, &a), -1);
+	CHECK_INT(ff_fingerprint_decode(twice, 5, &a), -1);
+	static const unsigned char once[] = {2, 1, 'a', 1, 'x', 1, 'b', 1, 'y'};
+	CHECK_INT(ff_fingerprint_decode(once, sizeof once, &a), 0);
+	CHECK(a.count == 2 && strcmp(a.values[1], "y") == 0);
+	ff_fingerprint_free(&a);
 	CHECK(a.count == 0 && a.names == NULL);
 }
 
