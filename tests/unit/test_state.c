@@ -456,11 +456,39 @@ static void test_summary_refusals(void)
 	ff_sbuf_free(&b);
 }
 
+/* Two days' summaries through their states, merged, equal the two merged
+ * in memory: what a state holds is all that merging needs. */
+static void test_summary_merge(void)
+{
+	ff_summary a, b, direct, ra, rb;
+	sample_summary(&a);
+	ff_summary_init(&b, 300);
+	b.lines = b.valid = b.hits = 2;
+	b.bytes = 10;
+	b.status[404] = 2;
+	b.has_time = b.has_read = true;
+	b.first = b.oldest_read = (ff_time){1700003600, 0, 0};
+	b.last = b.newest_read = (ff_time){1800000000, -3600, 1};
+	direct = a;
+	ff_summary_merge(&direct, &b);
+	ff_sbuf ea = {0}, eb = {0};
+	ff_summary_encode(&a, &ea);
+	ff_summary_encode(&b, &eb);
+	CHECK_INT(ff_summary_decode(ea.p, ea.n, &ra), 0);
+	CHECK_INT(ff_summary_decode(eb.p, eb.n, &rb), 0);
+	ff_summary_merge(&ra, &rb);
+	CHECK(same_summary(&ra, &direct));
+	CHECK(ra.status[404] == 2 && ra.bytes == UINT64_MAX && ra.last.t == 1800000000);
+	ff_sbuf_free(&ea);
+	ff_sbuf_free(&eb);
+}
+
 int main(void)
 {
 	test_values();
 	test_state();
 	test_fingerprint();
 	test_summary_refusals();
+	test_summary_merge();
 	return CHECK_DONE("test_state");
 }
