@@ -22,7 +22,7 @@ top=$(cd "$here/../.." && pwd)
 : "${FUZZ_MERGE:=1}"
 : "${FUZZ_BUILD_ONLY:=0}"
 : "${CC:=clang}"
-ALL="logline logformat time gzip config pipeline"
+ALL="logline logformat time gzip config pipeline state"
 targets=${*:-$ALL}
 
 if ! command -v "$CC" >/dev/null 2>&1; then
@@ -54,6 +54,10 @@ inc=${FUZZ_INC:-$top}
 if [ ! -f "$inc/autoconf.h" ]; then
 	inc=$FUZZ_OUT
 	printf '#define FF_UAP_REGEXES "/usr/share/uap-core/regexes.yaml"\n#define PACKAGE_VERSION "fuzz"\n#define VERSION "fuzz"\n' >"$inc/autoconf.h"
+fi
+# A configured tree built with libmaxminddb compiles geoip.c against it.
+if grep -q '^#define FF_HAVE_MAXMINDDB 1' "$inc/autoconf.h"; then
+	LIBS="$LIBS $(pkg-config --libs libmaxminddb 2>/dev/null || echo -lmaxminddb)"
 fi
 
 # The library once, instrumented for coverage but without libFuzzer's main.
