@@ -254,10 +254,9 @@ static void retention_add(ff_analysis *a, uint32_t visitor, int64_t day)
 
 /* The visit-based counts of one pageview of a visit (first: its entry),
  * given its local day, hour, weekday and day id. */
-static void visit_pageview(ff_analysis *a, bool first, uint32_t visitor, const struct pv_extra *xp, int64_t day,
+static void visit_pageview(ff_analysis *a, bool first, uint32_t visitor, const struct pv_extra *x, int64_t day,
 			   unsigned hour, unsigned wday, uint32_t did)
 {
-	struct pv_extra x = *xp;
 	if (COUNTS(a, FF_G_TIME))
 		retention_add(a, visitor, day);
 	if (did != UINT32_MAX) {
@@ -282,25 +281,25 @@ static void visit_pageview(ff_analysis *a, bool first, uint32_t visitor, const s
 				AT(a->days, did, struct day_stat)->visits++;
 		}
 		if (COUNTS(a, FF_G_HOSTS))
-			AT(a->hosts, x.host, struct host_stat)->visits++;
+			AT(a->hosts, x->host, struct host_stat)->visits++;
 		/* a visit's country and city are its first pageview's client's */
-		if (x.country)
-			AT(a->country_stats, x.country - 1, struct geo_stat)->visits++;
-		if (x.city)
-			AT(a->city_stats, x.city - 1, struct geo_stat)->visits++;
-		if (x.vhost != UINT32_MAX)
-			AT(a->vhost_stats, x.vhost, struct host_stat)->visits++;
+		if (x->country)
+			AT(a->country_stats, x->country - 1, struct geo_stat)->visits++;
+		if (x->city)
+			AT(a->city_stats, x->city - 1, struct geo_stat)->visits++;
+		if (x->vhost != UINT32_MAX)
+			AT(a->vhost_stats, x->vhost, struct host_stat)->visits++;
 		if (COUNTS(a, FF_G_AGENTS)) {
-			AT(a->browsers, x.browser, struct hv_stat)->visits++;
-			AT(a->oses, x.os, struct hv_stat)->visits++;
-			a->devices[x.device_type].visits++;
+			AT(a->browsers, x->browser, struct hv_stat)->visits++;
+			AT(a->oses, x->os, struct hv_stat)->visits++;
+			a->devices[x->device_type].visits++;
 		}
-		if (x.ref_host != UINT32_MAX) {
-			AT(a->ref_host_stats, x.ref_host, struct hv_stat)->visits++;
-			if (ff_intern_is_overflow(a->referers, x.referer))
-				AT(a->unkept_referers, x.ref_host, struct hv_stat)->visits++;
+		if (x->ref_host != UINT32_MAX) {
+			AT(a->ref_host_stats, x->ref_host, struct hv_stat)->visits++;
+			if (ff_intern_is_overflow(a->referers, x->referer))
+				AT(a->unkept_referers, x->ref_host, struct hv_stat)->visits++;
 			else
-				AT(a->referer_stats, x.referer, struct hv_stat)->visits++;
+				AT(a->referer_stats, x->referer, struct hv_stat)->visits++;
 		}
 	}
 }
@@ -380,7 +379,7 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 		a->opt.on_assign(a->opt.assign_ctx, pv->seq, visit->id, visit->pageviews == 1, visit_source(a, visit));
 }
 
-/* The counts of a finished visit; li: its page list + 1, 0 for none. */
+/* The counts of a finished visit; li_plus: its page list + 1, 0 for none. */
 static void visit_done(ff_analysis *a, const ff_visit *v, uint64_t li_plus)
 {
 	a->visits_n++;
