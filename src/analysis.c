@@ -252,6 +252,95 @@ static void retention_add(ff_analysis *a, uint32_t visitor, int64_t day)
 	}
 }
 
+/* The visit-based counts of one pageview of a visit (first: its entry),
+ * given its local day, hour, weekday and day id. */
+static void visit_pageview(ff_analysis *a, bool first, uint32_t visitor, const struct pv_extra *x, int64_t day,
+			   unsigned hour, unsigned wday, uint32_t did)
+{
+	if (COUNTS(a, FF_G_TIME))
+		retention_add(a, visitor, day);
+	if (did != UINT32_MAX) {
+		/* Most pageviews are the visitor's second or later of the
+		 * day: one look at the visitor's last day spares the pair
+		 * set a lookup. */
+		uint32_t *last = AT(a->visitor_day, visitor, uint32_t);
+		if (!last) {
+			a->failed = true;
+		} else if (*last != did + 1) {
+			if (!pair_seen(a->day_visitors, did, visitor, &a->failed))
+				AT(a->days, did, struct day_stat)->uniq++;
+			*last = did + 1;
+		}
+	}
+
+	if (first) {
+		if (COUNTS(a, FF_G_TIME)) {
+			a->hours[hour].visits++;
+			a->weekdays[wday].visits++;
+			if (did != UINT32_MAX)
+				AT(a->days, did, struct day_stat)->visits++;
+		}
+		if (COUNTS(a, FF_G_HOSTS))
+			AT(a->hosts, x->host, struct host_stat)->visits++;
+		/* a visit's country and city are its first pageview's client's */
+		if (x->country)
+			AT(a->country_stats, x->country - 1, struct geo_stat)->visits++;
+		if (x->city)
+			AT(a->city_stats, x->city - 1, struct geo_stat)->visits++;
+		if (x->vhost != UINT32_MAX)
+			AT(a->vhost_stats, x->vhost, struct host_stat)->visits++;
+		if (COUNTS(a, FF_G_AGENTS)) {
+			AT(a->browsers, x->browser, struct hv_stat)->visits++;
+			AT(a->oses, x->os, struct hv_stat)->visits++;
+			a->devices[x->device_type].visits++;
+		}
+		if (x->ref_host != UINT32_MAX) {
+			AT(a->ref_host_stats, x->ref_host, struct hv_stat)->visits++;
+			if (ff_intern_is_overflow(a->referers, x->referer))
+				AT(a->unkept_referers, x->ref_host, struct hv_stat)->visits++;
+			else
+				AT(a->referer_stats, x->referer, struct hv_stat)->visits++;
+		}
+	}
+}
+
+/* With a segment: the pageview waits in its visit's list (user[3]) until
+ * the visit ends. */
+static void seg_hold(ff_analysis *a, ff_visit *visit, uint32_t path, const struct pv_extra *x, int64_t day,
+		     unsigned hour, unsigned wday, uint32_t did)
+{
+	if (!visit->user[3]) {
+		uint32_t i;
+		if (a->seg_free) {
+			i = a->seg_free - 1;
+			a->seg_free = AT(a->seg_lists, i, struct seg_list)->next_free;
+		} else {
+			i = a->seg_n++;
+		}
+		struct seg_list *l = AT(a->seg_lists, i, struct seg_list);
+		if (!l) {
+			a->failed = true;
+			return;
+		}
+		l->n = 0;
+		visit->user[3] = (uint64_t)i + 1;
+	}
+	struct seg_list *l = AT(a->seg_lists, visit->user[3] - 1, struct seg_list);
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 8;
+		struct seg_pv *pv = realloc(l->pv, cap * sizeof *pv);
+		if (!pv) {
+			a->failed = true;
+			return;
+		}
+		l->pv = pv;
+		l->cap = cap;
+	}
+	l->pv[l->n++] = (struct seg_pv){
+		.x = *x, .day = day, .path = path, .did = did, .hour = (uint8_t)hour, .wday = (uint8_t)wday,
+	};
+}
+
 static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 {
 	ff_analysis *a = ctx;
@@ -271,53 +360,11 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 		local_parts(a, pv->time, &day, &hour, &wday);
 		did = day_id_cached(a, day);
 	}
-	if (COUNTS(a, FF_G_TIME))
-		retention_add(a, pv->visitor, day);
-	if (did != UINT32_MAX) {
-		/* Most pageviews are the visitor's second or later of the
-		 * day: one look at the visitor's last day spares the pair
-		 * set a lookup. */
-		uint32_t *last = AT(a->visitor_day, pv->visitor, uint32_t);
-		if (!last) {
-			a->failed = true;
-		} else if (*last != did + 1) {
-			if (!pair_seen(a->day_visitors, did, pv->visitor, &a->failed))
-				AT(a->days, did, struct day_stat)->uniq++;
-			*last = did + 1;
-		}
-	}
-
-	if (visit->pageviews == 1) {
-		visit->user[0] = x.agent | ((uint64_t)x.host << 32);
-		visit->user[1] = (uint64_t)(x.ref_host + 1) | ((uint64_t)(x.referer + 1) << 32);
-		if (COUNTS(a, FF_G_TIME)) {
-			a->hours[hour].visits++;
-			a->weekdays[wday].visits++;
-			if (did != UINT32_MAX)
-				AT(a->days, did, struct day_stat)->visits++;
-		}
-		if (COUNTS(a, FF_G_HOSTS))
-			AT(a->hosts, x.host, struct host_stat)->visits++;
-		/* a visit's country and city are its first pageview's client's */
-		if (x.country)
-			AT(a->country_stats, x.country - 1, struct geo_stat)->visits++;
-		if (x.city)
-			AT(a->city_stats, x.city - 1, struct geo_stat)->visits++;
-		if (x.vhost != UINT32_MAX)
-			AT(a->vhost_stats, x.vhost, struct host_stat)->visits++;
-		if (COUNTS(a, FF_G_AGENTS)) {
-			AT(a->browsers, x.browser, struct hv_stat)->visits++;
-			AT(a->oses, x.os, struct hv_stat)->visits++;
-			a->devices[x.device_type].visits++;
-		}
-		if (x.ref_host != UINT32_MAX) {
-			AT(a->ref_host_stats, x.ref_host, struct hv_stat)->visits++;
-			if (ff_intern_is_overflow(a->referers, x.referer))
-				AT(a->unkept_referers, x.ref_host, struct hv_stat)->visits++;
-			else
-				AT(a->referer_stats, x.referer, struct hv_stat)->visits++;
-		}
-		if (COUNTS(a, FF_G_PAGES)) {
+	if (a->seg) {
+		seg_hold(a, visit, pv->path_id, &x, day, hour, wday, did);
+	} else {
+		visit_pageview(a, visit->pageviews == 1, pv->visitor, &x, day, hour, wday, did);
+		if (visit->pageviews == 1 && COUNTS(a, FF_G_PAGES)) {
 			uint32_t li = list_alloc(a);
 			if (li == UINT32_MAX) {
 				a->failed = true;
@@ -325,16 +372,16 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 			}
 			visit->user[3] = (uint64_t)li + 1;
 		}
+		if (visit->user[3])
+			list_push(a, AT(a->lists, visit->user[3] - 1, struct page_list), pv->path_id);
 	}
-	if (visit->user[3])
-		list_push(a, AT(a->lists, visit->user[3] - 1, struct page_list), pv->path_id);
 	if (a->opt.on_assign)
 		a->opt.on_assign(a->opt.assign_ctx, pv->seq, visit->id, visit->pageviews == 1, visit_source(a, visit));
 }
 
-static void on_visit(void *ctx, const ff_visit *v)
+/* The counts of a finished visit; li_plus: its page list + 1, 0 for none. */
+static void visit_done(ff_analysis *a, const ff_visit *v, uint64_t li_plus)
 {
-	ff_analysis *a = ctx;
 	a->visits_n++;
 	a->visit_pageviews += v->pageviews;
 	if (v->pageviews == 1)
@@ -367,9 +414,9 @@ static void on_visit(void *ctx, const ff_visit *v)
 	if (v->user[2])
 		ff_marketing_visit_close(a->mk, (uint32_t)(v->user[2] - 1), v->pageviews, v->entry_path, v->exit_path);
 
-	if (!v->user[3])
+	if (!li_plus)
 		return;
-	uint32_t li = (uint32_t)(v->user[3] - 1);
+	uint32_t li = (uint32_t)(li_plus - 1);
 	struct page_list *l = AT(a->lists, li, struct page_list);
 	qsort(l->ids, l->n, sizeof *l->ids, cmp_u32);
 	uint32_t distinct = 0;
@@ -382,6 +429,139 @@ static void on_visit(void *ctx, const ff_visit *v)
 	add_visitor_pages(a, v->visitor, l->ids, distinct);
 	l->next_free = a->lists_free;
 	a->lists_free = li + 1;
+}
+
+/* Whether the finished visit v, its pageviews held in l, is in the
+ * segment: every term must hold. */
+static bool seg_selects(ff_analysis *a, const ff_visit *v, const struct seg_list *l)
+{
+	const struct pv_extra *entry = &l->pv[0].x;
+	uint32_t mk = v->user[2] ? (uint32_t)(v->user[2] - 1) : UINT32_MAX;
+	for (size_t i = 0; i < a->seg->n; i++) {
+		ff_seg_term *t = &a->seg->terms[i];
+		bool ok = false;
+		switch (t->kind) {
+		case FF_SEG_ENTRY:
+		case FF_SEG_EXIT: {
+			uint32_t p = t->kind == FF_SEG_ENTRY ? v->entry_path : v->exit_path;
+			ok = ff_segment_re_cached(a->seg, t, p, ff_intern_get(a->paths, p));
+			break;
+		}
+		case FF_SEG_PAGE:
+			for (uint32_t k = 0; k < l->n && !ok; k++)
+				ok = ff_segment_re_cached(a->seg, t, l->pv[k].path, ff_intern_get(a->paths, l->pv[k].path));
+			break;
+		case FF_SEG_SOURCE: {
+			if (mk == UINT32_MAX)
+				break;
+			uint32_t ref_host;
+			enum ff_source src = ff_marketing_visit_source(a->mk, mk, &ref_host);
+			if (src == FF_SRC_REFERRAL && ref_host != UINT32_MAX) {
+				/* the site's own host makes the visit direct (SPEC §6) */
+				ff_sv host = ff_intern_get(a->ref_hosts, ref_host);
+				const ff_strlist *site = a->opt.site_hosts;
+				for (size_t k = 0; site && k < site->count; k++)
+					if (host.n == strlen(site->items[k]) &&
+					    strncasecmp(host.p, site->items[k], host.n) == 0)
+						src = FF_SRC_DIRECT;
+			}
+			ok = src == (enum ff_source)t->value;
+			break;
+		}
+		case FF_SEG_CAMPAIGN: {
+			uint32_t c = mk == UINT32_MAX ? UINT32_MAX : ff_marketing_visit_campaign(a->mk, mk);
+			ok = c != UINT32_MAX && ff_segment_re(a->seg, t, ff_marketing_campaign_key(a->mk, c));
+			break;
+		}
+		case FF_SEG_GOAL:
+			ok = mk != UINT32_MAX && ff_marketing_visit_goal(a->mk, mk, (size_t)t->value);
+			break;
+		case FF_SEG_DEVICE:
+			ok = entry->device_type == (enum ff_device_type)t->value;
+			break;
+		case FF_SEG_BROWSER:
+			ok = ff_segment_re_cached(a->seg, t, entry->browser, ff_intern_get(a->names, entry->browser));
+			break;
+		case FF_SEG_OS:
+			ok = ff_segment_re_cached(a->seg, t, entry->os, ff_intern_get(a->names, entry->os));
+			break;
+		case FF_SEG_COUNTRY:
+			ok = entry->country && ff_sv_eq_cstr(ff_intern_get(a->countries, entry->country - 1), t->name);
+			break;
+		case FF_SEG_RETURNING:
+			ok = v->returning == (t->value != 0);
+			break;
+		case FF_SEG_PAGEVIEWS:
+			ok = v->pageviews >= t->value;
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* A finished visit under a segment: left out, or its held pageviews
+ * counted as on_pageview would have, then the visit. */
+static void seg_visit(ff_analysis *a, const ff_visit *v)
+{
+	a->seg_total++;
+	if (!v->user[3])
+		return;
+	uint32_t si = (uint32_t)(v->user[3] - 1);
+	struct seg_list *l = AT(a->seg_lists, si, struct seg_list);
+	if (!seg_selects(a, v, l)) {
+		if (v->user[2])
+			ff_marketing_visit_drop(a->mk, (uint32_t)(v->user[2] - 1));
+	} else {
+		uint64_t *seen = AT(a->seg_seen, v->visitor / 64, uint64_t);
+		uint64_t bit = UINT64_C(1) << (v->visitor % 64);
+		if (!seen) {
+			a->failed = true;
+		} else if (!(*seen & bit)) {
+			*seen |= bit;
+			a->seg_visitors++;
+		}
+		uint32_t li = UINT32_MAX;
+		if (COUNTS(a, FF_G_PAGES) && (li = list_alloc(a)) == UINT32_MAX)
+			a->failed = true;
+		struct page_list *pl = li == UINT32_MAX ? NULL : AT(a->lists, li, struct page_list);
+		for (uint32_t k = 0; k < l->n; k++) {
+			const struct seg_pv *p = &l->pv[k];
+			visit_pageview(a, k == 0, v->visitor, &p->x, p->day, p->hour, p->wday, p->did);
+			/* the pageview counts the hit path left to the visit */
+			a->pageviews++;
+			if (COUNTS(a, FF_G_PAGES))
+				AT(a->pages, p->path, struct page_stat)->pageviews++;
+			if (COUNTS(a, FF_G_HOSTS))
+				AT(a->hosts, p->x.host, struct host_stat)->pageviews++;
+			if (p->x.vhost != UINT32_MAX)
+				AT(a->vhost_stats, p->x.vhost, struct host_stat)->pageviews++;
+			if (p->x.country)
+				AT(a->country_stats, p->x.country - 1, struct geo_stat)->pageviews++;
+			if (p->x.city)
+				AT(a->city_stats, p->x.city - 1, struct geo_stat)->pageviews++;
+			if (p->did != UINT32_MAX) {
+				AT(a->days, p->did, struct day_stat)->pageviews++;
+				a->hours[p->hour].pageviews++;
+				a->weekdays[p->wday].pageviews++;
+			}
+			if (pl)
+				list_push(a, pl, p->path);
+		}
+		visit_done(a, v, pl ? (uint64_t)li + 1 : 0);
+	}
+	l->next_free = a->seg_free;
+	a->seg_free = si + 1;
+}
+
+static void on_visit(void *ctx, const ff_visit *v)
+{
+	ff_analysis *a = ctx;
+	if (a->seg)
+		seg_visit(a, v);
+	else
+		visit_done(a, v, v->user[3]);
 }
 
 /* --max-keys: the tables whose keys are report keys keep at most that
@@ -410,6 +590,35 @@ static int cap_tables(ff_analysis *a)
 	return 0;
 }
 
+/* Parses the segment and checks what its terms name against the run: the
+ * goals configured, a GeoIP database for country. */
+static int seg_setup(ff_analysis *a, const ff_analysis_options *o, char *err, size_t errsz)
+{
+	a->seg = ff_segment_new(o->segments, o->n_segments, err, errsz);
+	if (!a->seg)
+		return -1;
+	for (size_t i = 0; i < a->seg->n; i++) {
+		ff_seg_term *t = &a->seg->terms[i];
+		if (t->kind == FF_SEG_COUNTRY && !a->opt.geoip) {
+			snprintf(err, errsz, "segment '%s': country needs a GeoIP database (--geoip FILE or geoip.database)",
+				 o->segments[i]);
+			return -1;
+		}
+		if (t->kind != FF_SEG_GOAL)
+			continue;
+		size_t g, n = ff_marketing_goal_count(a->mk);
+		for (g = 0; g < n; g++)
+			if (ff_sv_eq_cstr(ff_marketing_goal_name(a->mk, g), t->name))
+				break;
+		if (g == n) {
+			snprintf(err, errsz, "segment '%s': no goal of that name is configured", o->segments[i]);
+			return -1;
+		}
+		t->value = g;
+	}
+	return 0;
+}
+
 ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_config *cfg, char *err, size_t errsz)
 {
 	ff_analysis *a = calloc(1, sizeof *a);
@@ -417,6 +626,10 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 		goto oom;
 	a->opt = *o;
 	a->tz.tz = o->tz;
+	/* A segment's terms look at paths, sources, goals, agents and
+	 * countries whatever reports are shown. */
+	if (o->n_segments)
+		a->opt.skip = 0;
 	/* Sources, campaigns, goals, funnels and experiments are worked out
 	 * from the entry page and its referer. */
 	if (COUNTS(a, FF_G_MARKETING))
@@ -460,6 +673,10 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 		return NULL;
 	}
 	a->mk_words = ff_marketing_entry_words(a->mk);
+	if (o->n_segments && seg_setup(a, o, err, errsz) != 0) {
+		ff_analysis_free(a);
+		return NULL;
+	}
 	if (cap_tables(a) != 0)
 		goto oom;
 	a->last_method = a->last_protocol = a->last_day_id = UINT32_MAX;
@@ -483,6 +700,9 @@ void ff_analysis_free(ff_analysis *a)
 	ff_visits_free(a->visits);
 	ff_classifier_free(a->cls);
 	ff_marketing_free(a->mk);
+	ff_segment_free(a->seg);
+	for (uint32_t i = 0; i < a->seg_n; i++)
+		free(AT(a->seg_lists, i, struct seg_list)->pv);
 	ff_intern *interns[] = { a->names, a->paths, a->clients, a->vhosts, a->methods,
 				 a->protocols, a->ref_hosts, a->referers, a->host_keys,
 				 a->countries, a->cities, a->geo_names };
@@ -510,7 +730,8 @@ void ff_analysis_free(ff_analysis *a)
 			       &a->browsers, &a->oses, &a->bots, &a->ref_host_stats, &a->referer_stats,
 			       &a->unkept_referers, &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
 			       &a->extras, &a->extra_words, &a->lists, &a->visitor_pages,
-			       &a->client_geo, &a->country_stats, &a->city_stats, &a->retention };
+			       &a->client_geo, &a->country_stats, &a->city_stats, &a->retention,
+			       &a->seg_lists, &a->seg_seen };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		ff_vec_free(vecs[i]);
 	free(a);
@@ -776,6 +997,9 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	uint32_t agent = hc->agent_id;
 	const ff_agent *ag = hc->agent;
 	bool pv = hc->pageview;
+	/* pvc: whether this hit counts as a pageview now; with a segment the
+	 * pageview counts wait for its visit's verdict (seg_visit) */
+	bool pvc = pv && !a->seg;
 	if (ag->bot)
 		a->bot_hits++;
 
@@ -797,7 +1021,7 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 			ps->not_found++;
 		else if (rec->status >= 500)
 			ps->server_errors++;
-		if (pv)
+		if (pvc)
 			ps->pageviews++;
 		if (rec->has & FF_HAS(FF_F_DURATION)) {
 			ff_hist *h = AT(a->path_times, path, ff_hist);
@@ -810,24 +1034,24 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	uint32_t host = 0;
 	if (COUNTS(a, FF_G_HOSTS)) {
 		host = host_key(a, rec->client, client);
-		if (host_hit(&a->hosts, host, rec, pv) != 0)
+		if (host_hit(&a->hosts, host, rec, pvc) != 0)
 			return -1;
 	}
 	const struct client_geo *geo = NULL;
 	if (a->opt.geoip) {
 		if (!(geo = client_geo(a, client, rec->client)))
 			return -1;
-		geo_hit(AT(a->country_stats, geo->country - 1, struct geo_stat), pv);
+		geo_hit(AT(a->country_stats, geo->country - 1, struct geo_stat), pvc);
 		if (geo->city)
-			geo_hit(AT(a->city_stats, geo->city - 1, struct geo_stat), pv);
+			geo_hit(AT(a->city_stats, geo->city - 1, struct geo_stat), pvc);
 	}
 	/* Pixels count every hit, bots and errors included (SPEC §7). */
 	if (COUNTS(a, FF_G_MARKETING) && ff_marketing_hit(a->mk, rec, client, agent) < 0)
 		return -1;
-	if (COUNTS(a, FF_G_TIME) && count_time(a, rec, pv) != 0)
+	if (COUNTS(a, FF_G_TIME) && count_time(a, rec, pvc) != 0)
 		return -1;
 	uint32_t vhost = UINT32_MAX;
-	if (COUNTS(a, FF_G_REQUESTS) && count_request(a, rec, pv, &vhost) != 0)
+	if (COUNTS(a, FF_G_REQUESTS) && count_request(a, rec, pvc, &vhost) != 0)
 		return -1;
 	if (COUNTS(a, FF_G_AGENTS)) {
 		a->devices[ag->device_type].hits++;
@@ -862,7 +1086,8 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	if (!pv)
 		return ff_visits_tick(a->visits, rec->time) < 0 ? -1 : 0;
 
-	a->pageviews++;
+	if (!a->seg)
+		a->pageviews++;
 	bool inserted;
 	uint32_t *vslot = ff_hmap_u64_find_or_insert(a->visitor_ids, ((uint64_t)client << 32) | agent, &inserted);
 	if (!vslot)

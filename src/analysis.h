@@ -48,6 +48,10 @@ typedef struct ff_analysis_options {
 	/* The countries and cities reports (SPEC §14); NULL: none.  Borrowed:
 	 * open while the analysis and its report live. */
 	const ff_geoip *geoip;
+	/* SPEC §15: segment expressions, all must hold; n_segments 0: every
+	 * visit counts.  Borrowed for ff_analysis_new only. */
+	const char *const *segments;
+	size_t n_segments;
 } ff_analysis_options;
 
 /* Counts that reports share.  A run that shows only some reports skips

@@ -9,6 +9,7 @@
 #include "hmap.h"
 #include "intern.h"
 #include "marketing.h"
+#include "segment.h"
 #include "vec.h"
 #include "visits.h"
 
@@ -60,6 +61,20 @@ struct visitor_pages {
 };
 struct page_list {
 	uint32_t *ids;
+	uint32_t n, cap;
+	uint32_t next_free;
+};
+
+/* With a segment, a pageview held until its visit ends and is selected
+ * or not (SPEC §15): what the visit-based counts need of it. */
+struct seg_pv {
+	struct pv_extra x;
+	int64_t day;
+	uint32_t path, did;
+	uint8_t hour, wday;
+};
+struct seg_list {
+	struct seg_pv *pv;
 	uint32_t n, cap;
 	uint32_t next_free;
 };
@@ -119,6 +134,12 @@ struct ff_analysis {
 	uint64_t valid_seen, pageviews, bot_hits, visits_n, bounces, returning;
 	uint64_t visit_pageviews;
 	double duration_sum;
+	/* --segment: the open visits' pageviews (struct seg_list, pooled),
+	 * the visitors with a selected visit (bits), the visits seen */
+	ff_segment *seg;
+	struct vec seg_lists, seg_seen;
+	uint32_t seg_free, seg_n;
+	uint64_t seg_visitors, seg_total;
 	bool failed;
 };
 

@@ -79,6 +79,8 @@ static const struct key keys[] = {
 	  .what = "distinct keys kept per report table (paths, referers...), the rest summed as others; 0: all" },
 	{ .name = "filters.exclude_ip", .type = KEY_STRLIST, .offset = offsetof(ff_config, exclude_ip),
 	  .what = "client addresses or CIDR ranges whose requests are left out" },
+	{ .name = "segments", .type = KEY_STRLIST, .offset = offsetof(ff_config, segments),
+	  .what = "segment expressions (entry=RE, source=NAME, goal=NAME...): visit-based numbers count only the visits where all hold" },
 	{ .name = "goals", .type = KEY_SECTION,
 	  .what = "goals: a name and a path regex; visits matching one convert" },
 	{ .name = "funnels", .type = KEY_SECTION,

@@ -46,6 +46,7 @@ typedef struct ff_config {
 	int64_t max_keys;             /* limits.max_keys (FF_MAX_KEYS_DEFAULT);
 					 0: no cap */
 	ff_strlist exclude_ip;        /* filters.exclude_ip: addresses/CIDRs */
+	ff_strlist segments;          /* segments: expressions (SPEC §15) */
 	bool sources_replace_defaults; /* sources.replace_defaults (false): the
 					  configured search engine and social
 					  lists replace the built-in ones */

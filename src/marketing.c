@@ -1681,6 +1681,27 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 	m->pool_free = visit + 1;
 }
 
+void ff_marketing_visit_drop(ff_marketing *m, uint32_t visit)
+{
+	if (visit == NONE)
+		return;
+	struct mk_visit *v = visit_at(m, visit);
+	v->next_free = m->pool_free;
+	m->pool_free = visit + 1;
+}
+
+uint32_t ff_marketing_visit_campaign(ff_marketing *m, uint32_t visit)
+{
+	return visit == NONE ? NONE : visit_at(m, visit)->campaign;
+}
+
+bool ff_marketing_visit_goal(ff_marketing *m, uint32_t visit, size_t goal)
+{
+	if (visit == NONE || goal >= m->n_goals)
+		return false;
+	return ((const uint8_t *)visit_at(m, visit) + m->off_goals)[goal] != 0;
+}
+
 bool ff_marketing_failed(const ff_marketing *m)
 {
 	return m->failed;

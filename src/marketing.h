@@ -175,6 +175,14 @@ void ff_marketing_visit_pageview(ff_marketing *m, uint32_t visit, uint32_t path_
 void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageviews, uint32_t entry_path,
 			      uint32_t exit_path);
 
+/* A segment left the visit out (SPEC §15): frees the handle without
+ * counting anything. */
+void ff_marketing_visit_drop(ff_marketing *m, uint32_t visit);
+/* The visit's campaign id (ff_marketing_campaign_key), or UINT32_MAX for
+ * none; whether it has converted on goal so far. */
+uint32_t ff_marketing_visit_campaign(ff_marketing *m, uint32_t visit);
+bool ff_marketing_visit_goal(ff_marketing *m, uint32_t visit, size_t goal);
+
 /* The source decided at visit_open, with the entry's referer host id
  * (UINT32_MAX for none).  FF_SRC_REFERRAL means "an external host" only
  * once the caller has ruled out the site's own hosts: an internal referer

@@ -50,6 +50,7 @@ enum opt_id {
 	OPT_WIDTH,
 	OPT_CLIENT,
 	OPT_GEOIP,
+	OPT_SEGMENT,
 };
 
 #define FF_STR_(x) #x
@@ -147,6 +148,11 @@ static const struct opt_desc opt_table[] = {
 	  .help = "show progress on standard error even when it is not a terminal" },
 	{ .name = "site", .id = OPT_SITE, .group = G_MARKETING, .arg = "HOSTS",
 	  .help = "the site's own host names, comma-separated (default: inferred)" },
+	{ .name = "segment", .id = OPT_SEGMENT, .group = G_MARKETING, .arg = "EXPR",
+	  .help = "visit-based numbers count only the visits where EXPR holds: entry=RE, exit=RE, "
+		  "page=RE, source=NAME, campaign=RE, goal=NAME, device=TYPE, browser=RE, os=RE, "
+		  "country=CC, returning=yes|no, pageviews>=N; repeatable, all must hold (replaces "
+		  "segments: of the configuration)" },
 	{ .name = "config", .id = OPT_CONFIG, .group = G_GENERAL, .arg = "FILE",
 	  .help = "read FILE instead of ./footfall.yaml or ~/.config/footfall/config.yaml" },
 	{ .name = "help", .id = OPT_HELP, .group = G_GENERAL, .help = "show this help and exit" },
@@ -394,9 +400,12 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_INCLUDE:
 		case OPT_EXCLUDE:
-		case OPT_EXCLUDE_IP: {
-			const char **list = c == OPT_INCLUDE ? o->includes : c == OPT_EXCLUDE ? o->excludes : o->exclude_ips;
-			int *n = c == OPT_INCLUDE ? &o->n_includes : c == OPT_EXCLUDE ? &o->n_excludes : &o->n_exclude_ips;
+		case OPT_EXCLUDE_IP:
+		case OPT_SEGMENT: {
+			const char **list = c == OPT_INCLUDE ? o->includes : c == OPT_EXCLUDE ? o->excludes
+									      : c == OPT_SEGMENT ? o->segments : o->exclude_ips;
+			int *n = c == OPT_INCLUDE ? &o->n_includes : c == OPT_EXCLUDE ? &o->n_excludes
+						 : c == OPT_SEGMENT ? &o->n_segments : &o->n_exclude_ips;
 			if (*n == FF_MAX_REPEAT)
 				return usage_error(err, "at most %d of '%s'", FF_MAX_REPEAT, argv[optind - 2]);
 			list[(*n)++] = optarg;

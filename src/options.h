@@ -46,6 +46,8 @@ typedef struct ff_options {
 	int n_excludes;
 	const char *exclude_ips[FF_MAX_REPEAT]; /* --exclude-ip CIDR */
 	int n_exclude_ips;
+	const char *segments[FF_MAX_REPEAT]; /* --segment EXPR */
+	int n_segments;
 	bool no_bots, bots_only;   /* --no-bots, --bots-only */
 	bool anonymize;            /* --anonymize */
 	bool progress;             /* --progress */

@@ -1120,7 +1120,7 @@ static void build_summary(struct builder *b, const ff_summary *sum, const char *
 	c[S_BOT_HITS] = ff_cell_u(a->bot_hits);
 	c[S_PAGEVIEWS] = ff_cell_u(a->pageviews);
 	c[S_VISITS] = ff_cell_u(a->visits_n);
-	c[S_UNIQUE] = ff_cell_u(ff_visits_visitor_count(a->visits));
+	c[S_UNIQUE] = ff_cell_u(a->seg ? a->seg_visitors : ff_visits_visitor_count(a->visits));
 	c[S_BOUNCES] = ff_cell_u(a->bounces);
 	c[S_DUR_MEAN] = ff_cell_d(a->visits_n ? a->duration_sum / (double)a->visits_n : 0.0);
 	c[S_DUR_MEDIAN] = ff_cell_d(median_duration(a));
@@ -1465,6 +1465,16 @@ int ff_analysis_report(ff_analysis *a, const ff_summary *sum, const char *format
 			     .machine = o->machine };
 	r->with_summary = true;
 	build_summary(&b, sum, format);
+	if (a->seg) {
+		char n_s[FF_NUM_BUF], m_s[FF_NUM_BUF];
+		ff_fmt_u64(a->visits_n, true, n_s);
+		ff_fmt_u64(a->seg_total, true, m_s);
+		ff_report_add_note(r,
+				   "segment: %s (visit-based numbers count the %s selected visits of %s; hits, bytes, "
+				   "status, bots, bandwidth, methods, protocols, not_found, server_errors and "
+				   "response_times count every hit)",
+				   a->seg->text, n_s, m_s);
+	}
 	/* Reports of groups not counted are not built: none was asked for,
 	 * and their notes would speak of counts never made. */
 	if (COUNTS(a, FF_G_PAGES))

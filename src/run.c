@@ -613,6 +613,10 @@ static int new_analysis(struct run *r, const ff_config *cfg)
 		.on_assign = r->rows ? on_assign : NULL,
 		.assign_ctx = r,
 		.geoip = r->geoip,
+		/* SPEC §15: --segment replaces segments: */
+		.segments = r->o->records ? NULL
+			    : r->o->n_segments ? r->o->segments : (const char *const *)cfg->segments.items,
+		.n_segments = r->o->records ? 0 : r->o->n_segments ? (size_t)r->o->n_segments : cfg->segments.count,
 	};
 	r->analysis = ff_analysis_new(&ao, r->ua, cfg, err, sizeof err);
 	if (!r->analysis) {

@@ -502,10 +502,10 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 21);
+	CHECK_INT(count, 22);
 	/* The command-line flag of each key is named beside it. */
 	const char *flags[] = { "--log-format", "--client", "--site", "--timeout", "--reorder-window", "--ua-regexes",
-				"--max-keys", "--tz", "--geoip" };
+				"--max-keys", "--tz", "--geoip", "--segment" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		CHECK(strstr(text, flags[i]) != NULL);
 
