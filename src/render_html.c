@@ -762,7 +762,7 @@ static void header(struct page *p, const ff_report *r, const struct period *pd)
 	}
 	put(p, "</dl>\n");
 	if (r->n_notes) {
-		put(p, "<ul class=\"notes\" aria-label=\"Notes\">\n");
+		put(p, "<ul class=\"notes\">\n");
 		for (size_t i = 0; i < r->n_notes; i++) {
 			put(p, "<li>");
 			put_cstr(p, r->notes[i], IN_TEXT);
