@@ -293,7 +293,7 @@ static const char style_sheet[] =
 	".fname{margin:18px 0 0;font-size:14px;font-weight:600}\n"
 	".funnel{margin-top:8px}\n"
 	".drop{font-size:12px;color:var(--esc);padding:0 0 2px calc(9.5rem + 12px)}\n"
-	".verdict{color:var(--text);background:var(--accent-soft);border-radius:8px;padding:8px 12px;margin-top:10px}\n"
+	".panel .note.verdict{color:var(--text);background:var(--accent-soft);border-radius:8px;padding:8px 12px;margin-top:10px}\n"
 	"table.slash td.key{overflow-wrap:break-word}\n"
 	"footer{margin:48px 0 40px;padding-top:16px;border-top:1px solid var(--line);color:var(--faint);font-size:13px}\n"
 	"footer ul{margin:6px 0 0;padding-left:18px}\n"
