@@ -1532,7 +1532,9 @@ static bool half_chart_shown(const ff_report *r, size_t i, bool one_day_hours)
 	const char *name = half_charts[i].table;
 	if (strcmp(name, "sources") == 0 || strcmp(name, "funnels") == 0)
 		return false;
-	if (one_day_hours && strcmp(name, "hours") == 0)
+	/* one day: its hours are drawn across the page, and its weekday is
+	 * a single bar */
+	if (one_day_hours && (strcmp(name, "hours") == 0 || strcmp(name, "weekdays") == 0))
 		return false;
 	return chartable(ff_report_find(r, name));
 }
