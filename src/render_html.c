@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "jsonw.h"
 
@@ -254,14 +255,15 @@ static const char style_sheet[] =
 	".panel{scroll-margin-top:16px}\n"
 	".scroll{overflow-x:auto;margin:14px -24px 0;padding:0 24px}\n"
 	"table{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:14px}\n"
-	"th{font-size:12px;font-weight:600;color:var(--muted);text-align:left;padding:8px 10px;"
-	"border-bottom:1px solid var(--line);white-space:nowrap;vertical-align:bottom}\n"
-	"td{padding:7px 10px;border-bottom:1px solid var(--grid);vertical-align:top}\n"
+	"th{font-size:12px;font-weight:600;color:var(--muted);text-align:left;padding:8px 7px;"
+	"border-bottom:1px solid var(--line);vertical-align:bottom}\n"
+	"td{padding:7px 7px;border-bottom:1px solid var(--grid);vertical-align:top}\n"
 	"th:first-child,td:first-child{padding-left:0}\n"
 	"th:last-child,td:last-child{padding-right:0}\n"
 	"tbody tr:last-child td{border-bottom:0}\n"
-	".num{text-align:right;white-space:nowrap}\n"
-	"td.key{overflow-wrap:anywhere;min-width:9rem}\n"
+	".num{text-align:right}\n"
+	"td.num{white-space:nowrap}\n"
+	"td.key{overflow-wrap:anywhere;min-width:5rem}\n"
 	"td.null,dd.null{color:var(--faint)}\n"
 	".facts{columns:3 15rem;column-gap:40px;margin:10px 0 0}\n"
 	".facts div{display:flex;justify-content:space-between;gap:16px;padding:8px 0;border-bottom:1px solid var(--grid);"
@@ -279,11 +281,42 @@ static const char style_sheet[] =
 	"table.js th button::after{content:\"\\2195\";opacity:.35;font-size:11px}\n"
 	"table.js th[aria-sort=descending] button::after{content:\"\\2193\";opacity:1;color:var(--accent)}\n"
 	"table.js th[aria-sort=ascending] button::after{content:\"\\2191\";opacity:1;color:var(--accent)}\n"
+	"h1{overflow-wrap:anywhere}\n"
+	"h1 .sub{display:block;font-size:16px;font-weight:500;letter-spacing:0;color:var(--muted);margin-top:4px}\n"
+	".meta{display:flex;flex-wrap:wrap;gap:4px 22px;margin:10px 0 0;font-size:13px;color:var(--faint)}\n"
+	".meta div{display:flex;gap:6px;min-width:0}\n"
+	".meta dt{font-weight:600}\n"
+	".meta dd{margin:0;color:var(--muted);overflow-wrap:anywhere}\n"
+	".card.conv .value{color:var(--accent2)}\n"
+	".partial{fill:var(--track)}\n"
+	".legend .pl::before{background:var(--track);border:1px dashed var(--faint)}\n"
+	".fname{margin:18px 0 0;font-size:14px;font-weight:600}\n"
+	".funnel{margin-top:8px}\n"
+	".drop{font-size:12px;color:var(--esc);padding:0 0 2px calc(9.5rem + 12px)}\n"
+	".panel .note.verdict{color:var(--text);background:var(--accent-soft);border-radius:8px;padding:8px 12px;margin-top:10px}\n"
+	"table.slash td.key{overflow-wrap:break-word}\n"
 	"footer{margin:48px 0 40px;padding-top:16px;border-top:1px solid var(--line);color:var(--faint);font-size:13px}\n"
 	"footer ul{margin:6px 0 0;padding-left:18px}\n"
 	".err{color:var(--esc)}\n"
 	"@media (max-width:900px){.grid{grid-template-columns:minmax(0,1fr)}"
 	".cards{grid-template-columns:repeat(2,minmax(0,1fr))}}\n"
+	/* tables as stacked rows where their columns cannot all fit: each
+	 * row a block, each cell its column's name and value */
+	"@media (max-width:900px){table.wide,table.wide tbody,table.wide tr,table.wide td{display:block;width:100%}"
+	"table.wide thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}"
+	"table.wide tr{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));column-gap:20px;padding:8px 0;border-bottom:1px solid var(--line)}"
+	"table.wide td{display:flex;justify-content:space-between;gap:8px;padding:2px 0;border:0;text-align:right;min-width:0;"
+	"white-space:normal}"
+	"table.wide td::before{content:attr(data-label);color:var(--muted);font-size:12px;text-align:left;min-width:0}"
+	"table.wide td.key{display:block;grid-column:1/-1;text-align:left;font-weight:600;min-width:0}table.wide td.key::before{content:none}}\n"
+	"@media (max-width:640px){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}"
+	"table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}"
+	"table.stack tr{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));column-gap:20px;padding:8px 0;border-bottom:1px solid var(--line)}"
+	"table.stack td{display:flex;justify-content:space-between;gap:8px;padding:2px 0;border:0;text-align:right;min-width:0;"
+	"white-space:normal}"
+	"table.stack td::before{content:attr(data-label);color:var(--muted);font-size:12px;text-align:left;min-width:0}"
+	"table.stack td.key{display:block;grid-column:1/-1;text-align:left;font-weight:600;min-width:0}table.stack td.key::before{content:none}"
+	"table{font-size:13px}.drop{padding-left:calc(6.5rem + 8px)}}\n"
 	"@media (max-width:640px){.wrap{padding:0 16px}header.top{padding-top:28px}h1{font-size:26px}"
 	".cards{gap:10px;margin-top:20px}.card{padding:14px 16px}.card .value{font-size:24px}"
 	".panel{padding:16px 16px 18px}.scroll{margin:12px -16px 0;padding:0 16px}.grid{gap:14px}"
@@ -299,9 +332,13 @@ static const char brand_mark[] =
 
 /* --- writing ------------------------------------------------------------ */
 
+struct period;
+
 struct page {
 	FILE *f;
 	bool seps;
+	const struct period *pd;
+	bool wbr; /* put_text breaks after each '/' (campaign keys) */
 };
 
 static void put(struct page *p, const char *s)
@@ -391,6 +428,8 @@ static void put_text(struct page *p, ff_sv s, size_t max, enum ctx ctx)
 			put(p, "&#39;");
 		else
 			putc(c, p->f);
+		if (c == '/' && p->wbr && ctx == IN_TEXT)
+			put(p, "<wbr>");
 		i += step;
 	}
 	if (in_esc)
@@ -575,6 +614,10 @@ struct period {
 	char text[64];     /* "16 Feb – 8 Mar 2026" */
 	int64_t days;
 	ff_sv first, last; /* raw, when not parsed (either may be empty) */
+	int64_t first_day, last_day; /* when parsed: days since 1970 */
+	/* the first hit came after the first minute of its day, the last
+	 * before the last minute of its: days the period covers in part */
+	bool first_partial, last_partial;
 };
 
 static const ff_cell *summary_cell(const ff_report *r, const char *name, const ff_column **col)
@@ -611,6 +654,10 @@ static void find_period(const ff_report *r, struct period *pd)
 		return;
 	pd->parsed = true;
 	pd->days = b.day - a.day + 1;
+	pd->first_day = a.day;
+	pd->last_day = b.day;
+	pd->first_partial = !(pd->first.n >= 16 && memcmp(pd->first.p + 10, "T00:00", 6) == 0);
+	pd->last_partial = !(pd->last.n >= 16 && memcmp(pd->last.p + 10, "T23:59", 6) == 0);
 	if (a.day == b.day)
 		snprintf(pd->text, sizeof pd->text, "%u %s %d", a.d, month_abbr[a.m - 1], a.y);
 	else if (a.y == b.y)
@@ -665,11 +712,32 @@ static void head(struct page *p, const struct period *pd)
 	put(p, "</style>\n</head>\n<body>\n<div class=\"wrap\">\n");
 }
 
+/* "2026-12-06 16:30 UTC": the generation time in UTC, the one moment
+ * that is not the log's own clock. */
+static bool fmt_generated(int64_t t, char out[NUM_BUF])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (t < 0 || !gmtime_r(&tt, &tm))
+		return false;
+	snprintf(out, NUM_BUF, "%04d-%02d-%02d %02d:%02d UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min);
+	return true;
+}
+
 static void header(struct page *p, const ff_report *r, const struct period *pd)
 {
+	char gen[NUM_BUF];
 	put(p, "<header class=\"top\">\n<div class=\"brand\">");
 	put(p, brand_mark);
-	put(p, "footfall</div>\n<h1>Web traffic report</h1>\n");
+	put(p, "footfall</div>\n<h1>");
+	if (r->site.n) {
+		put_text(p, r->site, LABEL_UNITS, IN_TEXT);
+		put(p, "<span class=\"sub\"> web traffic report</span>");
+	} else {
+		put(p, "Web traffic report");
+	}
+	put(p, "</h1>\n");
 	if (has_period(pd)) {
 		put(p, "<p class=\"period\">");
 		put_period(p, pd, IN_TEXT);
@@ -677,6 +745,22 @@ static void header(struct page *p, const ff_report *r, const struct period *pd)
 			putf(p, " \xc2\xb7 %" PRId64 " day%s", pd->days, pd->days == 1 ? "" : "s");
 		put(p, "</p>\n");
 	}
+	put(p, "<dl class=\"meta\">");
+	if (pd->first.n || pd->last.n) {
+		put(p, "<div><dt>First hit</dt><dd>");
+		put_text(p, pd->first.n ? pd->first : ff_sv_cstr("\xe2\x80\x93"), LABEL_UNITS, IN_TEXT);
+		put(p, "</dd></div><div><dt>Last hit</dt><dd>");
+		put_text(p, pd->last.n ? pd->last : ff_sv_cstr("\xe2\x80\x93"), LABEL_UNITS, IN_TEXT);
+		put(p, "</dd></div>");
+	}
+	if (fmt_generated(r->generated, gen))
+		putf(p, "<div><dt>Generated</dt><dd>%s</dd></div>", gen);
+	if (r->version) {
+		put(p, "<div><dt>footfall</dt><dd>");
+		put_cstr(p, r->version, IN_TEXT);
+		put(p, "</dd></div>");
+	}
+	put(p, "</dl>\n");
 	if (r->n_notes) {
 		put(p, "<ul class=\"notes\">\n");
 		for (size_t i = 0; i < r->n_notes; i++) {
@@ -754,6 +838,15 @@ static void cards(struct page *p, const ff_report *r, const struct period *pd)
 		card(p, "Unique visitors", v, sub);
 	}
 	figure_card(p, r, "Pageviews", "pageviews", "", "pages_per_visit", " per visit");
+	if (r->has_goals) {
+		/* the page's question, beside the headline figures */
+		double n = summary_number(r, "visits");
+		ff_fmt_u64(r->converted, p->seps, v);
+		fmt_rate(n > 0 ? (double)r->converted / n : 0, p->seps, s);
+		snprintf(sub, sizeof sub, "%s of visits", s);
+		put(p, "<div class=\"card conv\"><div class=\"label\">Conversions</div>");
+		putf(p, "<div class=\"value\">%s</div><div class=\"sub\">%s</div></div>\n", v, sub);
+	}
 	figure_card(p, r, "Bounce rate", "bounce_rate", "", "bounces", " bounced visits");
 	figure_card(p, r, "Mean visit duration", "duration_mean", "median ", "duration_median", "");
 	figure_card(p, r, "Hits", "hits", "", "bot_hits", " from bots");
@@ -768,6 +861,12 @@ static void cards(struct page *p, const ff_report *r, const struct period *pd)
 			snprintf(sub, sizeof sub, "%s bytes", s);
 		}
 		card(p, "Data sent", v, sub);
+	}
+	/* with goals the conversions card takes the period's place: the
+	 * header states the period anyway */
+	if (r->has_goals) {
+		put(p, "</section>\n");
+		return;
 	}
 	put(p, "<div class=\"card\"><div class=\"label\">Period</div><div class=\"value\">");
 	if (pd->parsed) {
@@ -977,6 +1076,40 @@ static void day_ticks(struct page *p, const struct day *d, size_t n)
 	}
 }
 
+/* Whether day i is the period's first or last and only partly covered. */
+static bool partial_day(const struct page *p, const struct day *d)
+{
+	const struct period *pd = p->pd;
+	if (!pd || !pd->parsed || !d->dated)
+		return false;
+	return (d->dt.day == pd->first_day && pd->first_partial) || (d->dt.day == pd->last_day && pd->last_partial);
+}
+
+static bool any_partial(const struct page *p, const struct day *d, size_t n)
+{
+	return n > 1 && (partial_day(p, &d[0]) || partial_day(p, &d[n - 1]));
+}
+
+/* A shaded band behind a day the period covers in part, so its low
+ * figure is not read as a slump. */
+static void partial_bands(struct page *p, const struct day *d, size_t n)
+{
+	if (!any_partial(p, d, n))
+		return;
+	double w = (double)PLOT_W / (double)(n - 1);
+	if (partial_day(p, &d[0]))
+		putf(p, "<rect class=\"partial\" x=\"0\" y=\"0\" width=\"%.1f\" height=\"%d\"/>\n", w / 2, PLOT_H);
+	if (partial_day(p, &d[n - 1]))
+		putf(p, "<rect class=\"partial\" x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\"/>\n", PLOT_W - w / 2,
+		     w / 2, PLOT_H);
+}
+
+static void partial_legend(struct page *p, const struct day *d, size_t n)
+{
+	if (any_partial(p, d, n))
+		put(p, "<span class=\"pl\">partial day (the period starts or ends within it)</span>");
+}
+
 static void chart_days(struct page *p, const ff_table *t)
 {
 	char a[NUM_BUF], b[NUM_BUF];
@@ -998,8 +1131,10 @@ static void chart_days(struct page *p, const ff_table *t)
 		put(p, "<span>Pageviews</span>");
 	if (vis > 0)
 		put(p, "<span class=\"s2\">Visits</span>");
+	partial_legend(p, d, n);
 	put(p, "</div>\n");
 	plot_open(p, &s, false, "Line chart of pageviews and visits per day; the Days table below holds the figures");
+	partial_bands(p, d, n);
 	if (pv > 0) {
 		put(p, "<path class=\"area\" d=\"");
 		path_line(p, d, n, &s, false);
@@ -1037,6 +1172,8 @@ static void chart_days(struct page *p, const ff_table *t)
 			putf(p, ": %s pageview%s", a, d[i].pv == 1 ? "" : "s");
 		if (vis > 0)
 			putf(p, "%s %s visit%s", pv > 0 ? "," : ":", b, d[i].vis == 1 ? "" : "s");
+		if (n > 1 && partial_day(p, &d[i]))
+			put(p, " (partial day)");
 		put(p, "</title></rect>\n");
 	}
 	plot_close_svg(p);
@@ -1094,8 +1231,11 @@ static void chart_pair(struct page *p, const ff_table *t, int c1, int c2, const 
 		max = fmax(max, fmax(d[i].pv, d[i].vis) * k);
 	struct scale s = y_scale(max);
 	panel_open(p, true, pc->title, NULL);
-	putf(p, "<div class=\"legend\"><span>%s</span><span class=\"s2\">%s</span></div>\n", pc->name1, pc->name2);
+	putf(p, "<div class=\"legend\"><span>%s</span><span class=\"s2\">%s</span>", pc->name1, pc->name2);
+	partial_legend(p, d, n);
+	put(p, "</div>\n");
 	plot_open(p, &s, true, pc->aria);
+	partial_bands(p, d, n);
 	for (int series = 0; series < 2; series++) {
 		putf(p, "<path class=\"ln%s\" d=\"", series ? " s2" : "");
 		pair_path(p, d, n, &s, series == 1, k, pc->latency, false);
@@ -1167,7 +1307,10 @@ static void chart_vbars(struct page *p, bool full, const char *title, const char
 			put(p, sl[i].label);
 		else
 			put_text(p, sl[i].key, LABEL_UNITS, IN_ATTR);
-		ff_fmt_u64((uint64_t)sl[i].v, p->seps, num);
+		if (sl[i].v == floor(sl[i].v))
+			ff_fmt_u64((uint64_t)sl[i].v, p->seps, num);
+		else
+			fmt_real(sl[i].v, 1, p->seps, num);
 		putf(p, ": %s %s</title></rect>\n", num, what);
 		if (h > 0)
 			putf(p, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", i * w + w * 0.16,
@@ -1243,9 +1386,42 @@ static void chart_weekdays(struct page *p, const ff_table *t, bool full)
 		sl[r].v = ff_cell_magnitude(&t->cols[m], &c[m]);
 		sl[r].labelled = true;
 	}
-	char title[80], what[48];
-	snprintf(title, sizeof title, "%s by weekday", col_title(&t->cols[m]));
+	/* A period of whole weeks holds each weekday as often: totals
+	 * compare.  Otherwise a weekday met three times would outweigh one
+	 * met twice, so each is divided by the days it had in the period. */
+	const struct period *pd = p->pd;
+	bool average = pd && pd->parsed && pd->days % 7 != 0;
+	for (size_t r = 0; average && r < n; r++) {
+		unsigned w = 7;
+		for (unsigned k = 0; k < 7 && t->cols[0].kind == FF_COL_TEXT && sl[r].key.n == 3; k++)
+			if (memcmp(sl[r].key.p, weekday_abbr[k], 3) == 0)
+				w = k;
+		if (w == 7) {
+			average = false; /* keys that are not weekdays: totals as they are */
+			break;
+		}
+	}
+	if (average) {
+		for (size_t r = 0; r < n; r++) {
+			unsigned w = 0;
+			while (memcmp(sl[r].key.p, weekday_abbr[w], 3) != 0)
+				w++;
+			int64_t count = pd->days / 7;
+			/* the days past the whole weeks start on the first day's weekday */
+			for (int64_t k = 0; k < pd->days % 7; k++)
+				count += weekday(pd->first_day + k) == w;
+			sl[r].v = count ? sl[r].v / (double)count : 0;
+		}
+	}
+	char title[120], what[64];
 	lower_title(&t->cols[m], what);
+	if (average) {
+		snprintf(title, sizeof title, "%s per day by weekday (average: the period is not whole weeks)",
+			 col_title(&t->cols[m]));
+		strcat(what, " a day on average");
+	} else {
+		snprintf(title, sizeof title, "%s by weekday", col_title(&t->cols[m]));
+	}
 	chart_vbars(p, full, title, what, sl, n, "Bar chart by weekday; the Weekdays table below holds the figures");
 	free(sl);
 }
@@ -1349,6 +1525,20 @@ static bool times_chartable(const ff_report *r)
 	return ff_report_find(r, "response_times") && r->response_trend.n_cols >= 4 && r->response_trend.n_rows > 0;
 }
 
+/* Sources and funnels are drawn in the marketing section; the hours
+ * of a one-day report take the daily chart's place. */
+static bool half_chart_shown(const ff_report *r, size_t i, bool one_day_hours)
+{
+	const char *name = half_charts[i].table;
+	if (strcmp(name, "sources") == 0 || strcmp(name, "funnels") == 0)
+		return false;
+	/* one day: its hours are drawn across the page, and its weekday is
+	 * a single bar */
+	if (one_day_hours && (strcmp(name, "hours") == 0 || strcmp(name, "weekdays") == 0))
+		return false;
+	return chartable(ff_report_find(r, name));
+}
+
 static void charts(struct page *p, const ff_report *r)
 {
 	const ff_table *days = ff_report_find(r, "days");
@@ -1356,16 +1546,22 @@ static void charts(struct page *p, const ff_report *r)
 	bool any = days && (has_value(days, col_index(days, "pageviews")) || has_value(days, col_index(days, "visits")));
 	bool errors = errors_chartable(days), times = times_chartable(r);
 
+	/* one day drawn as a line is two dots: its hours tell more */
+	const ff_table *hours = ff_report_find(r, "hours");
+	bool one_day = p->pd && p->pd->parsed && p->pd->days == 1;
+	bool one_day_hours = one_day && chartable(hours);
 	for (size_t i = 0; i < sizeof half_charts / sizeof *half_charts; i++)
-		n_half += chartable(ff_report_find(r, half_charts[i].table));
-	if (!any && !n_half && !errors && !times)
+		n_half += half_chart_shown(r, i, one_day_hours);
+	if (!any && !n_half && !(errors && !one_day) && !times && !one_day_hours)
 		return;
 	put(p, "<h2>Trends</h2>\n<div class=\"grid\">\n");
-	if (any)
+	if (any && !one_day)
 		chart_days(p, days);
+	else if (one_day_hours)
+		chart_hours(p, hours, true);
 	if (times)
 		chart_times(p, r);
-	if (errors) {
+	if (errors && !one_day) {
 		struct pair_chart pc = {
 			.title = "Errors per day", .name1 = "4xx hits", .name2 = "5xx hits",
 			.aria = "Line chart of the hits answered 4xx and 5xx per day; the Days table below holds the figures",
@@ -1374,7 +1570,7 @@ static void charts(struct page *p, const ff_report *r)
 	}
 	for (size_t i = 0; i < sizeof half_charts / sizeof *half_charts; i++) {
 		const ff_table *t = ff_report_find(r, half_charts[i].table);
-		if (!chartable(t))
+		if (!half_chart_shown(r, i, one_day_hours))
 			continue;
 		/* an odd one out takes the whole row */
 		bool full = ++done == n_half && n_half % 2 == 1;
@@ -1426,13 +1622,18 @@ static void put_cell(struct page *p, const ff_table *t, size_t r, size_t c)
 		put(p, "<td class=\"key\">(others)</td>");
 		return;
 	}
+	/* the column's title goes with each cell: a phone shows the rows
+	 * stacked, every value under its name (CSS, no script) */
+	put(p, "<td data-label=\"");
+	put_cstr(p, col_title(col), IN_ATTR);
+	put(p, "\"");
 	if (cell->null) {
-		putf(p, "<td class=\"%s null\">\xe2\x80\x93</td>", cls);
+		putf(p, " class=\"%s null\">\xe2\x80\x93</td>", cls);
 		return;
 	}
 	switch (col->kind) {
 	case FF_COL_TEXT:
-		putf(p, "<td class=\"%s\"", cls);
+		putf(p, " class=\"%s\"", cls);
 		if (longer_than(cell->v.s, CELL_UNITS)) {
 			put(p, " title=\"");
 			put_text(p, cell->v.s, TITLE_UNITS, IN_ATTR);
@@ -1443,17 +1644,17 @@ static void put_cell(struct page *p, const ff_table *t, size_t r, size_t c)
 		put(p, "</td>");
 		return;
 	case FF_COL_BOOL:
-		putf(p, "<td class=\"%s\">%s</td>", cls, cell->v.b ? "yes" : "no");
+		putf(p, " class=\"%s\">%s</td>", cls, cell->v.b ? "yes" : "no");
 		return;
 	case FF_COL_INT:
 		/* keys are codes and hours, not quantities: no separators */
 		ff_fmt_u64(cell->v.u, p->seps && c > 0, num);
-		putf(p, "<td class=\"%s\" data-v=\"%" PRIu64 "\">%s</td>", cls, cell->v.u, num);
+		putf(p, " class=\"%s\" data-v=\"%" PRIu64 "\">%s</td>", cls, cell->v.u, num);
 		return;
 	case FF_COL_BYTES:
 		fmt_bytes(cell->v.u, num);
 		ff_fmt_u64(cell->v.u, p->seps, exact);
-		putf(p, "<td class=\"%s\" data-v=\"%" PRIu64 "\" title=\"%s bytes\">%s</td>", cls, cell->v.u, exact, num);
+		putf(p, " class=\"%s\" data-v=\"%" PRIu64 "\" title=\"%s bytes\">%s</td>", cls, cell->v.u, exact, num);
 		return;
 	case FF_COL_RATE:
 	case FF_COL_REAL:
@@ -1461,22 +1662,28 @@ static void put_cell(struct page *p, const ff_table *t, size_t r, size_t c)
 	case FF_COL_LATENCY:
 		fmt_cell(col, cell, p->seps, num);
 		if (isfinite(cell->v.d))
-			putf(p, "<td class=\"%s\" data-v=\"%.17g\">%s</td>", cls, cell->v.d, num);
+			putf(p, " class=\"%s\" data-v=\"%.17g\">%s</td>", cls, cell->v.d, num);
 		else
-			putf(p, "<td class=\"%s null\">%s</td>", cls, num);
+			putf(p, " class=\"%s null\">%s</td>", cls, num);
 		return;
 	}
 }
 
-static void table_panel(struct page *p, const ff_table *t)
+/* Tables with many columns take the page's whole width, and on a
+ * narrow screen become stacked rows (CSS, .wide). */
+enum { WIDE_COLS = 7, STACK_COLS = 4 };
+
+static void table_panel(struct page *p, const ff_table *t, bool full)
 {
-	put(p, "<section class=\"panel\" id=\"report-");
+	bool wide = t->n_cols >= WIDE_COLS;
+	putf(p, "<section class=\"panel%s\" id=\"report-", full || wide ? " full" : "");
 	put_cstr(p, t->name, IN_ATTR);
 	put(p, "\">\n<h3>");
 	put_cstr(p, t->title ? t->title : t->name, IN_TEXT);
 	put(p, "</h3>\n");
 	if (t->note) {
-		put(p, "<p class=\"note\">");
+		/* the experiments' note is their verdict in words */
+		put(p, strcmp(t->name, "experiments") == 0 ? "<p class=\"note verdict\">" : "<p class=\"note\">");
 		put_cstr(p, t->note, IN_TEXT);
 		put(p, "</p>\n");
 	}
@@ -1486,7 +1693,8 @@ static void table_panel(struct page *p, const ff_table *t)
 		put(p, "</p>\n</section>\n");
 		return;
 	}
-	put(p, "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr>");
+	putf(p, "<div class=\"scroll\"><table class=\"sortable%s%s%s\">\n<thead><tr>", t->n_cols >= STACK_COLS ? " stack" : "",
+	     wide ? " wide" : "", p->wbr ? " slash" : "");
 	for (size_t c = 0; c < t->n_cols; c++) {
 		const ff_column *col = &t->cols[c];
 		bool num = c > 0 && is_numeric(col); /* keys read left to right */
@@ -1551,6 +1759,116 @@ static bool is_anchor_name(const char *name)
 	return true;
 }
 
+/* --- marketing ----------------------------------------------------------
+ *
+ * What a marketer opens the page for, near its top: where visits come
+ * from and how they convert, the funnels as bars with their drop-off, the
+ * experiments with their verdicts.  These tables move here from the
+ * reports below; the funnels table stays there with its figures. */
+
+static bool has_rows(const ff_table *t)
+{
+	return t && t->n_rows > 0 && t->n_cols > 0;
+}
+
+static bool in_marketing(const ff_table *t)
+{
+	return has_rows(t) && (strcmp(t->name, "sources") == 0 || strcmp(t->name, "campaigns") == 0 ||
+			       strcmp(t->name, "experiments") == 0);
+}
+
+static void funnel_panel(struct page *p, const ff_table *t)
+{
+	char num[NUM_BUF], share[NUM_BUF], drop[NUM_BUF];
+	int fn = col_index(t, "funnel"), step = col_index(t, "step"), pat = col_index(t, "pattern");
+	int vis = col_index(t, "visits"), dropc = col_index(t, "drop_off");
+	if (vis < 0)
+		return;
+	put(p, "<section class=\"panel full\" id=\"chart-funnels\">\n<h3>Funnels</h3>\n<p class=\"note\">visits "
+	       "reaching each step, the bar and share against the first step; between the steps, the share of "
+	       "visits lost</p>\n");
+	size_t r = 0;
+	while (r < t->n_rows) {
+		/* one funnel: the rows that share its name, in step order */
+		size_t end = r + 1;
+		while (end < t->n_rows && fn > 0 && !ff_table_row(t, r)[fn].null && !ff_table_row(t, end)[fn].null &&
+		       ff_sv_eq(ff_table_row(t, r)[fn].v.s, ff_table_row(t, end)[fn].v.s))
+			end++;
+		const ff_cell *first = ff_table_row(t, r);
+		double base = ff_cell_magnitude(&t->cols[vis], &first[vis]), prev = base;
+		if (t->has_others && r + 1 == t->n_rows)
+			break;
+		if (fn > 0 && !first[fn].null) {
+			put(p, "<p class=\"fname\">");
+			put_text(p, first[fn].v.s, LABEL_UNITS, IN_TEXT);
+			put(p, "</p>\n");
+		}
+		put(p, "<div class=\"hbars funnel\">\n");
+		for (size_t i = r; i < end; i++) {
+			const ff_cell *c = ff_table_row(t, i);
+			double v = ff_cell_magnitude(&t->cols[vis], &c[vis]);
+			if (i > r) {
+				double lost = prev > v ? prev - v : 0;
+				if (dropc > 0 && !c[dropc].null)
+					fmt_rate(c[dropc].v.d, p->seps, drop);
+				else
+					fmt_rate(prev > 0 ? lost / prev : 0, p->seps, drop);
+				ff_fmt_u64((uint64_t)lost, p->seps, num);
+				putf(p, "<div class=\"drop\">\xe2\x86\x93 %s dropped off (%s visit%s)</div>\n", drop, num,
+				     lost == 1 ? "" : "s");
+			}
+			put(p, "<div class=\"hb\"><span class=\"hb-l\"");
+			if (pat > 0 && !c[pat].null) {
+				put(p, " title=\"");
+				put_text(p, c[pat].v.s, TITLE_UNITS, IN_ATTR);
+				put(p, "\">");
+			} else {
+				put(p, ">");
+			}
+			if (step > 0 && !c[step].null)
+				putf(p, "%" PRIu64 ". ", c[step].v.u);
+			if (pat > 0 && !c[pat].null)
+				put_text(p, c[pat].v.s, LABEL_UNITS, IN_TEXT);
+			else if (!c[0].null && t->cols[0].kind == FF_COL_TEXT)
+				put_text(p, c[0].v.s, LABEL_UNITS, IN_TEXT);
+			putf(p, "</span><svg viewBox=\"0 0 %d 12\" preserveAspectRatio=\"none\" aria-hidden=\"true\" "
+				"focusable=\"false\"><rect class=\"bar\" width=\"%.1f\" height=\"12\"/></svg>",
+			     PLOT_W, base > 0 ? fmin(v / base, 1) * PLOT_W : 0);
+			ff_fmt_u64((uint64_t)v, p->seps, num);
+			fmt_rate(base > 0 ? v / base : 0, p->seps, share);
+			putf(p, "<span class=\"hb-v\">%s<small>%s</small></span></div>\n", num, share);
+			prev = v;
+		}
+		put(p, "</div>\n");
+		r = end;
+	}
+	put(p, "</section>\n");
+}
+
+static void marketing(struct page *p, const ff_report *r)
+{
+	const ff_table *src = ff_report_find(r, "sources"), *camp = ff_report_find(r, "campaigns");
+	const ff_table *fun = ff_report_find(r, "funnels"), *exp = ff_report_find(r, "experiments");
+	bool s = in_marketing(src), c = in_marketing(camp), e = in_marketing(exp);
+	bool f = has_rows(fun) && col_index(fun, "visits") > 0;
+	if (!s && !c && !f && !e)
+		return;
+	put(p, "<h2>Marketing</h2>\n<div class=\"grid\">\n");
+	/* one of the two alone takes the row */
+	if (s)
+		table_panel(p, src, !c);
+	if (c) {
+		p->wbr = true; /* source/medium/campaign breaks at its slashes */
+		table_panel(p, camp, !s);
+		p->wbr = false;
+	}
+	if (f)
+		funnel_panel(p, fun);
+	if (e)
+		table_panel(p, exp, true);
+	put(p, "</div>\n");
+}
+
 static void tables(struct page *p, const ff_report *r)
 {
 	bool summary = r->with_summary && r->summary.n_rows > 0;
@@ -1573,7 +1891,8 @@ static void tables(struct page *p, const ff_report *r)
 	if (summary)
 		summary_panel(p, &r->summary);
 	for (size_t i = 0; i < r->n_tables; i++)
-		table_panel(p, &r->tables[i]);
+		if (!in_marketing(&r->tables[i]))
+			table_panel(p, &r->tables[i], false);
 	put(p, "</div>\n");
 }
 
@@ -1614,12 +1933,13 @@ void ff_render_html(FILE *f, const ff_report *r, const ff_render_opts *o)
 	struct period pd;
 	if (!o)
 		o = &default_opts;
-	struct page p = { .f = f, .seps = o->separators };
+	struct page p = { .f = f, .seps = o->separators, .pd = &pd };
 
 	find_period(r, &pd);
 	head(&p, &pd);
 	header(&p, r, &pd);
 	cards(&p, r, &pd);
+	marketing(&p, r);
 	charts(&p, r);
 	tables(&p, r);
 	footer(&p, r);

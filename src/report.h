@@ -103,6 +103,18 @@ typedef struct ff_report {
 	size_t n_notes;
 	const ff_input_facts *inputs; /* borrowed from the run */
 	size_t n_inputs;
+	/* For the HTML header only (SPEC §12 keeps the machine formats free
+	 * of the wall clock): the site's name (the first configured host or
+	 * the inferred one; empty when unknown), when the report was made
+	 * (seconds since the epoch, SOURCE_DATE_EPOCH when set; -1 unknown)
+	 * and footfall's version (NULL: not shown). */
+	ff_sv site;
+	int64_t generated;
+	/* goals configured (the goals report built): visits converting on at
+	 * least one goal, for the HTML card */
+	bool has_goals;
+	uint64_t converted;
+	const char *version;
 	/* Drawn as a chart only (html), never shown as a report: the median
 	 * and 95th percentile response times (key a day YYYY-MM-DD, or an
 	 * hour HH:00 when the report covers one day; hits, p50, p95).

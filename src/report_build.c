@@ -578,6 +578,7 @@ static bool *site_hosts(struct builder *b)
 	if (best != UINT32_MAX) {
 		internal[best] = true;
 		ff_sv h = ff_intern_get(a->ref_hosts, best);
+		b->r->site = h;
 		/* The inferred host brings its www. twin (SPEC §13.17): a site
 		 * is reached both ways, and its pages link both ways. */
 		char twin[FF_HOST_MAX + 1];
@@ -754,6 +755,8 @@ static void build_goals(struct builder *b)
 	}
 	finish_ranked(b, t);
 	t->bar_col = 2; /* every goal has the same visits: compare conversions */
+	b->r->has_goals = n > 0;
+	b->r->converted = n ? ff_marketing_converted(mk) : 0;
 	if (n > 1) {
 		uint64_t conv = ff_marketing_converted(mk);
 		char conv_s[FF_NUM_BUF], visits_s[FF_NUM_BUF];

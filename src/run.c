@@ -1177,6 +1177,22 @@ static bool shows_visits(const struct run *r)
 	return false;
 }
 
+/* When the report was made: SOURCE_DATE_EPOCH (reproducible builds) when
+ * it holds a whole number of seconds, else the clock; -1 when unknown. */
+static int64_t generation_time(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	if (e && *e) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(e, &end, 10);
+		if (!*end && errno == 0 && v >= 0)
+			return (int64_t)v;
+	}
+	time_t now = time(NULL);
+	return now == (time_t)-1 ? -1 : (int64_t)now;
+}
+
 /* The notes the run itself knows of (SPEC §9 "Notes"); the analysis adds
  * its own (inferred site host, caps, goals).  -1 when memory ran out. */
 static int add_run_notes(struct run *r, ff_report *rep)
@@ -1263,6 +1279,11 @@ static void render(struct run *r)
 	}
 	rep.inputs = r->facts;
 	rep.n_inputs = r->n_facts;
+	const ff_strlist *hosts = r->o->site ? &r->site_hosts : &r->cfg->site_hosts;
+	if (hosts->count)
+		rep.site = ff_sv_cstr(hosts->items[0]);
+	rep.generated = generation_time();
+	rep.version = PACKAGE_VERSION;
 	ff_term term;
 	if (r->outdir) {
 		ff_term_probe(-1, &term);

@@ -20,6 +20,8 @@ FIXTURES=$SRCDIR/tests/fixtures
 export FOOTFALL LOGGEN FIXTURES SRCDIR PTYRUN
 # No user or site configuration may leak into a test.
 export XDG_CONFIG_HOME=/nonexistent HOME=/nonexistent LC_ALL=C TZ=UTC
+# The HTML header's generation time, fixed so expected pages are exact.
+export SOURCE_DATE_EPOCH=1767225600
 unset NO_COLOR
 
 # CASES_DIR: another directory of cases (tests/geo/run.sh)

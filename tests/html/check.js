@@ -1,8 +1,8 @@
 // tests/html/check.js — loads one HTML report in headless Chromium and
 // checks what a reader's browser would do with it: no request leaves the
 // file, no console error or CSP violation, the sorting script runs (its
-// hash is the one in the CSP), the layout fits a phone without sideways
-// scrolling.  Screenshots at desktop and phone width go to OUTDIR.
+// hash is the one in the CSP), every table fits its box and the page
+// does not scroll sideways at desktop and phone width.  Screenshots at desktop and phone width go to OUTDIR.
 //
 // usage: node check.js REPORT.html OUTDIR [--expect-fail]
 //
@@ -172,6 +172,31 @@ const SORT_PROBE = `(() => {
 	return { asc, ascSort, ascLast, desc, descSort };
 })()`;
 
+// Every table whole in its box: no column hidden behind a scroll bar or
+// clipped.  The box is the table's scrolling wrapper; the table itself
+// must not be wider either.
+const FIT_PROBE = `(() => {
+	const bad = [];
+	document.querySelectorAll('table').forEach((t) => {
+		const id = (t.closest('section') || {}).id || '?';
+		const box = t.parentElement;
+		if (box.scrollWidth > box.clientWidth)
+			bad.push(id + ': box ' + box.scrollWidth + ' > ' + box.clientWidth);
+		if (t.scrollWidth > t.clientWidth)
+			bad.push(id + ': table ' + t.scrollWidth + ' > ' + t.clientWidth);
+		const r = t.getBoundingClientRect(), b = box.getBoundingClientRect();
+		if (r.right > b.right + 0.5)
+			bad.push(id + ': past its box by ' + (r.right - b.right).toFixed(1) + ' px');
+	});
+	return { tables: document.querySelectorAll('table').length, bad };
+})()`;
+
+async function fits(session, width) {
+	const f = await evaluate(session, FIT_PROBE);
+	check(f.tables > 20 && f.bad.length === 0,
+		'every table (' + f.tables + ') fits its box at ' + width + ' px' + (f.bad.length ? ': ' + f.bad.join('; ') : ''));
+}
+
 async function main() {
 	const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
 	const { sessionId: s } = await send('Target.attachToTarget', { targetId, flatten: true });
@@ -207,6 +232,23 @@ async function main() {
 		})`);
 		check(t.sortable > 5 && t.enhanced === t.sortable, 'the script ran and enhanced every table ' + JSON.stringify(t));
 		check(t.cards === 8, 'eight key-figure cards (' + t.cards + ')');
+		const head = await evaluate(s, `({
+			h1: document.querySelector('h1').textContent,
+			meta: document.querySelector('.meta').textContent,
+			conv: !!document.querySelector('.card.conv'),
+			marketing: [...document.querySelectorAll('h2')].map((h) => h.textContent).indexOf('Marketing'),
+			funnel: document.querySelectorAll('#chart-funnels .drop').length,
+			verdict: document.querySelectorAll('#report-experiments .verdict').length,
+			wbr: document.querySelectorAll('#report-campaigns td.key wbr').length,
+		})`);
+		check(/^www\.example\.com/.test(head.h1), 'the header names the site (' + head.h1 + ')');
+		check(/Generated\s*2026-03-09 00:00 UTC/.test(head.meta) && /First hit/.test(head.meta),
+			'the header has the hits and the generation time from SOURCE_DATE_EPOCH (' + head.meta + ')');
+		check(head.conv, 'a Conversions card');
+		check(head.marketing === 0, 'the marketing section comes first');
+		check(head.funnel === 3 && head.verdict === 1 && head.wbr > 0,
+			'the funnel shows its drop-offs, the experiments their verdict, campaign keys break at / ' +
+			JSON.stringify(head));
 		check(t.charts >= 4, 'charts are drawn (' + t.charts + ' svg)');
 		check(t.others > 0, '"others" rows are shown');
 		const sort = await evaluate(s, SORT_PROBE);
@@ -219,9 +261,11 @@ async function main() {
 		await screenshot(s, 1280, 2400, 'report-desktop.png');
 		const wide = await evaluate(s, 'document.documentElement.scrollWidth');
 		check(wide <= 1280, 'no sideways scrolling at 1280 px (' + wide + ')');
+		await fits(s, 1280);
 		await screenshot(s, 390, 2400, 'report-phone.png');
 		const narrow = await evaluate(s, 'document.documentElement.scrollWidth');
 		check(narrow <= 390, 'no sideways scrolling at 390 px (' + narrow + ')');
+		await fits(s, 390);
 		if (process.env.FOOTFALL_DARK_SHOT) {
 			await send('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-color-scheme', value: 'dark' }] }, s);
 			await screenshot(s, 1280, 2400, 'report-dark.png');

@@ -227,6 +227,9 @@ static void build(ff_report *r)
 
 	r->inputs = inputs;
 	r->n_inputs = N(inputs);
+	r->site = KEY("<b>x</b>\x1b]0;evil\x07.example.com").v.s;
+	r->generated = 1709856000; /* 2024-03-08 00:00 UTC */
+	r->version = "1.2<3";
 }
 
 /* --- output capture and golden file ------------------------------------- */
@@ -343,7 +346,7 @@ static void test_sha256_vectors(void)
 static const char *const allowed[] = {
 	"html", "head", "meta", "title", "style", "body", "div", "header", "footer", "section", "h1", "h2", "h3",
 	"p", "ul", "li", "span", "small", "figure", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td",
-	"svg", "g", "rect", "line", "path", "script", "nav", "a",
+	"svg", "g", "rect", "line", "path", "script", "nav", "a", "wbr",
 };
 
 static bool is_allowed(const char *name)
@@ -516,7 +519,7 @@ static void scan(struct text t, struct scan *s)
 			p = e + strlen(close);
 			continue;
 		}
-		if (self_closed || strcmp(tag, "meta") == 0)
+		if (self_closed || strcmp(tag, "meta") == 0 || strcmp(tag, "wbr") == 0)
 			continue;
 		if (depth == N(stack)) {
 			scan_fail(s, "elements nested too deep", (size_t)(lt - t.p));
@@ -629,6 +632,16 @@ static void test_hostile(const ff_report *r)
 	CHECK(contains(t, "<div class=\"value\">1.1 GiB</div><div class=\"sub\">1,234,567,890 bytes</div>"));
 	CHECK(contains(t, "<div class=\"value\">7 days</div>"));
 	CHECK(contains(t, "<li>log format: combined (detected)</li>"));
+	/* the header: the site (log text, escaped), the hits, when and by
+	 * which version the page was made */
+	CHECK(contains(t, "<h1>&lt;b&gt;x&lt;/b&gt;<span class=\"esc\">\\x1b</span>]0;evil<span class=\"esc\">\\x07</span>"
+			  ".example.com<span class=\"sub\"> web traffic report</span></h1>"));
+	CHECK(contains(t, "<dt>First hit</dt><dd>2024-03-01T00:00:05+01:00</dd>"));
+	CHECK(contains(t, "<dt>Generated</dt><dd>2024-03-08 00:00 UTC</dd>"));
+	CHECK(contains(t, "<dt>footfall</dt><dd>1.2&lt;3</dd>"));
+	/* whole days and whole weeks: nothing partial, weekdays as totals */
+	CHECK(!contains(t, "class=\"partial\""));
+	CHECK(!contains(t, "average"));
 	/* charts: days (with the missing 4th drawn as zero), hours, weekdays,
 	 * sources, browsers; devices and OS are absent */
 	CHECK(contains(t, "<h3>Pageviews and visits per day</h3>"));
@@ -642,8 +655,8 @@ static void test_hostile(const ff_report *r)
 	CHECK(contains(t, "title=\"&quot;&gt;&lt;img src=x onerror=alert(2)&gt;\""));
 	CHECK(contains(t, "<div class=\"hb others\"><span class=\"hb-l\">(others)</span>"));
 	/* tables: every one, in order, with numbers formatted for people */
-	const char *order[] = { "id=\"report-summary\"", "id=\"report-pages\"", "id=\"report-sources\"",
-				"id=\"report-hours\"", "id=\"report-weekdays\"", "id=\"report-days\"",
+	const char *order[] = { "<h2>Marketing</h2>", "id=\"report-sources\"", "<h2>Trends</h2>",
+				"id=\"report-summary\"", "id=\"report-pages\"", "id=\"report-hours\"", "id=\"report-weekdays\"", "id=\"report-days\"",
 				"id=\"report-browsers\"", "id=\"report-status\"", "id=\"report-hosts\"",
 				"id=\"report-timing\"", "id=\"report-goals\"" };
 	const char *prev = t.p;
@@ -654,17 +667,17 @@ static void test_hostile(const ff_report *r)
 			prev = at;
 	}
 	CHECK(contains(t, "<th scope=\"col\" class=\"num\" aria-sort=\"descending\">Hits</th>"));
-	CHECK(contains(t, "<td class=\"num\" data-v=\"90000\">90,000</td>"));
+	CHECK(contains(t, "<td data-label=\"Hits\" class=\"num\" data-v=\"90000\">90,000</td>"));
 	CHECK(contains(t, "<tr class=\"others\"><td class=\"key\">(others)</td>"));
-	CHECK(contains(t, "<td class=\"key\" data-v=\"404\">404</td>"));
-	CHECK(contains(t, "<td class=\"num\" data-v=\"5368709120\" title=\"5,368,709,120 bytes\">5.0 GiB</td>"));
-	CHECK(contains(t, "<td class=\"num\" data-v=\"0.40000000000000002\">40.0%</td>"));
+	CHECK(contains(t, "<td data-label=\"Status\" class=\"key\" data-v=\"404\">404</td>"));
+	CHECK(contains(t, "<td data-label=\"Bytes\" class=\"num\" data-v=\"5368709120\" title=\"5,368,709,120 bytes\">5.0 GiB</td>"));
+	CHECK(contains(t, "<td data-label=\"Bounce rate\" class=\"num\" data-v=\"0.40000000000000002\">40.0%</td>"));
 	CHECK(contains(t, ">1h 02m</td>"));
 	CHECK(contains(t, ">1d 02h</td>"));
 	CHECK(contains(t, ">1,234.50</td>"));
-	CHECK(contains(t, "<td class=\"num null\">\xe2\x80\x93</td>"));
-	CHECK(contains(t, "<td class=\"key null\">\xe2\x80\x93</td>"));
-	CHECK(contains(t, "<td class=\"text\">yes</td>"));
+	CHECK(contains(t, "<td data-label=\"Duration\" class=\"num null\">\xe2\x80\x93</td>"));
+	CHECK(contains(t, "<td data-label=\"Step\" class=\"key null\">\xe2\x80\x93</td>"));
+	CHECK(contains(t, "<td data-label=\"Control\" class=\"text\">yes</td>"));
 	CHECK(contains(t, "No data for this period."));
 	CHECK(contains(t, "<a href=\"#report-summary\">Summary</a><a href=\"#report-pages\">Pages</a>"));
 	CHECK(contains(t, "<a href=\"#report-status\">Status codes</a>"));
@@ -753,6 +766,114 @@ static void test_zero(void)
 	ff_report_free(&r);
 }
 
+static const ff_column campaign_cols[] = {
+	LOGCOL("key", "Campaign"),
+	COL("visits", "Visits", FF_COL_INT),
+	COL("conversions", "Conversions", FF_COL_INT),
+	RATE("conversion_rate", "Conversion rate", 2, 1),
+};
+
+static const ff_column funnel_cols[] = {
+	LOGCOL("key", "Step"),
+	LOGCOL("funnel", "Funnel"),
+	COL("step", "Step", FF_COL_INT),
+	LOGCOL("pattern", "Pattern"),
+	COL("visits", "Visits", FF_COL_INT),
+	RATE("conversion_from_first", "From step 1", -1, -1),
+	RATE("drop_off", "Drop-off", -1, -1),
+};
+
+/* A report from the middle of one day to the morning of the tenth after:
+ * partial first and last days shaded, weekdays as daily averages (ten
+ * days are not whole weeks), goals with their card, the marketing
+ * section with campaigns that break at their slashes and a funnel with
+ * its drop-off. */
+static void test_marketing_period(void)
+{
+	ff_report r;
+	memset(&r, 0, sizeof r);
+	r.with_summary = true;
+	r.has_goals = true;
+	r.converted = 25;
+	r.generated = -1; /* unknown: no generation time shown */
+	ff_table_init(&r.summary, "summary", "Summary", summary_cols, N(summary_cols));
+	ff_cell *s = ff_table_add_row(&r.summary);
+	for (size_t i = 0; i < 16; i++)
+		s[i] = ff_cell_u(100);
+	s[11] = ff_cell_d(0.5), s[12] = ff_cell_d(1), s[13] = ff_cell_d(2), s[14] = ff_cell_d(3);
+	s[16] = KEY("2024-03-04T13:20:00+00:00"); /* a Monday */
+	s[17] = KEY("2024-03-13T09:00:00+00:00"); /* the Wednesday after next */
+	s[18] = KEY("combined");
+
+	ff_table *t = add_table(&r, "campaigns", "Campaigns", campaign_cols, N(campaign_cols));
+	add_u(t, KEY("news<letter>/email/spring-sale"), 40, 4, 0, 0);
+	ff_table_derive_rates(t);
+
+	t = add_table(&r, "funnels", "Funnels", funnel_cols, N(funnel_cols));
+	static const char *const pats[] = { "^/products/", "^/cart$", "^/order<done>$" };
+	static const uint64_t reach[] = { 200, 50, 10 };
+	for (size_t i = 0; i < 3; i++) {
+		ff_cell *row = ff_table_add_row(t);
+		row[0] = KEY("checkout"), row[1] = KEY("checkout"), row[2] = ff_cell_u(i + 1);
+		row[3] = ff_cell_s(ff_sv_cstr(pats[i])), row[4] = ff_cell_u(reach[i]);
+		row[5] = ff_cell_d((double)reach[i] / 200);
+		row[6] = i ? ff_cell_d(1 - (double)reach[i] / (double)reach[i - 1]) : ff_cell_null();
+	}
+
+	t = add_table(&r, "weekdays", "Weekdays", weekday_cols, N(weekday_cols));
+	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+	for (size_t i = 0; i < 7; i++) /* Mon, Tue, Wed twice in the period, the rest once */
+		add_u(t, ff_cell_s(ff_sv_cstr(wd[i])), 100, 100, i < 3 ? 60 : 30, 0);
+
+	t = add_table(&r, "days", "Days", days_cols, N(days_cols));
+	for (int d = 4; d <= 13; d++) {
+		char key[16];
+		snprintf(key, sizeof key, "2024-03-%02d", d);
+		add_u(t, ff_cell_s(ff_report_keep(&r, key, strlen(key))), 10, 10, 5, 5);
+	}
+
+	struct text out = render(&r, NULL);
+	check_scan(out, 200);
+	CHECK(!contains(out, "<dt>Generated</dt>"));
+	CHECK(contains(out, "<div class=\"card conv\"><div class=\"label\">Conversions</div><div class=\"value\">25</div>"
+			    "<div class=\"sub\">25.0% of visits</div></div>"));
+	CHECK(!contains(out, "<div class=\"label\">Period</div>"));
+	CHECK(contains(out, "<h2>Marketing</h2>"));
+	CHECK(contains(out, ">news&lt;letter&gt;/<wbr>email/<wbr>spring-sale</td>"));
+	CHECK(contains(out, "table class=\"sortable stack slash\""));
+	CHECK(contains(out, "<div class=\"drop\">\xe2\x86\x93 75.0% dropped off (150 visits)</div>"));
+	CHECK(contains(out, "<div class=\"drop\">\xe2\x86\x93 80.0% dropped off (40 visits)</div>"));
+	CHECK(contains(out, "3. ^/order&lt;done&gt;$</span>"));
+	/* both ends partial: two shaded bands, the legend says why */
+	CHECK_INT(count(out, "<rect class=\"partial\""), 2);
+	CHECK(contains(out, "<span class=\"pl\">partial day"));
+	CHECK(contains(out, "<title>Mon 4 Mar 2024: 10 pageviews, 5 visits (partial day)</title>"));
+	CHECK(contains(out, "<title>Tue 5 Mar 2024: 10 pageviews, 5 visits</title>"));
+	/* 60 visits over two Mondays, 30 over one Thursday: both 30 a day */
+	CHECK(contains(out, "<h3>Visits per day by weekday (average: the period is not whole weeks)</h3>"));
+	CHECK(contains(out, "<title>Mon: 30 visits a day on average</title>"));
+	CHECK(contains(out, "<title>Thu: 30 visits a day on average</title>"));
+	free(out.p);
+
+	/* one day: its hours are drawn across the page, not two dots */
+	s[16] = KEY("2024-03-04T00:00:00+00:00");
+	s[17] = KEY("2024-03-04T23:59:30+00:00");
+	t = add_table(&r, "hours", "Hours", hours_cols, N(hours_cols));
+	for (unsigned h = 0; h < 24; h++)
+		add_u(t, ff_cell_u(h), 10, 5, h, 0);
+	r.has_goals = false;
+	out = render(&r, NULL);
+	check_scan(out, 200);
+	CHECK(!contains(out, "<h3>Pageviews and visits per day</h3>"));
+	CHECK(contains(out, "<section class=\"panel full\">\n<h3>Visits by hour of day</h3>"));
+	CHECK_INT(count(out, "<h3>Visits by hour of day</h3>"), 1);
+	CHECK(!contains(out, "<h3>Visits by weekday</h3>") && !contains(out, "<h3>Visits per day by weekday"));
+	CHECK(contains(out, "<div class=\"label\">Period</div>"));
+	CHECK(!contains(out, "class=\"card conv\""));
+	free(out.p);
+	ff_report_free(&r);
+}
+
 int main(void)
 {
 	ff_report r;
@@ -765,5 +886,6 @@ int main(void)
 	test_empty();
 	test_zero();
 	test_odd_dates();
+	test_marketing_period();
 	return CHECK_DONE("test_render_html");
 }
