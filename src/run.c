@@ -609,6 +609,7 @@ static int new_analysis(struct run *r, const ff_config *cfg)
 		.anonymize = r->anonymize,
 		.tz = r->tz,
 		.max_keys = (size_t)(r->o->max_keys_set ? r->o->max_keys : cfg->max_keys),
+		.max_memory = (size_t)(r->o->max_memory_set ? r->o->max_memory : cfg->max_memory),
 		.skip = uncounted_groups(r),
 		.on_assign = r->rows ? on_assign : NULL,
 		.assign_ctx = r,
