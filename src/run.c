@@ -566,14 +566,29 @@ static unsigned uncounted_groups(const struct run *r)
 }
 
 static int new_analysis(struct run *r, const ff_config *cfg);
+static int load_ua(struct run *r, const ff_config *cfg);
 
 static int setup_analysis(struct run *r, const ff_config *cfg)
 {
-	char err[512];
 	/* Records need the analysis only for classification, visits or a bot
 	 * filter. */
 	if (r->o->records && !r->need_class && !r->need_visits && !r->o->no_bots && !r->o->bots_only)
 		return FF_EXIT_OK;
+	if (!r->ua && load_ua(r, cfg) != FF_EXIT_OK)
+		return FF_EXIT_IO;
+	if (r->o->site && split_list(r->o->site, &r->site_hosts) != 0) {
+		ff_diag(r->err, "out of memory");
+		return FF_EXIT_IO;
+	}
+	return new_analysis(r, cfg);
+}
+
+/* The uap-core rules; loaded before the inputs are opened when reports
+ * need them, so that thousands of inputs cannot leave them no descriptor
+ * (and a misleading message). */
+static int load_ua(struct run *r, const ff_config *cfg)
+{
+	char err[512];
 	const char *path = r->o->ua_regexes ? r->o->ua_regexes : cfg->ua_regexes ? cfg->ua_regexes : FF_UAP_REGEXES;
 	r->ua = ff_ua_load(path, err, sizeof err);
 	if (!r->ua) {
@@ -586,11 +601,7 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 			return FF_EXIT_IO;
 		}
 	}
-	if (r->o->site && split_list(r->o->site, &r->site_hosts) != 0) {
-		ff_diag(r->err, "out of memory");
-		return FF_EXIT_IO;
-	}
-	return new_analysis(r, cfg);
+	return FF_EXIT_OK;
 }
 
 /* The analysis proper, made again when standard input is counted a
@@ -673,6 +684,11 @@ static int setup(struct run *r, const ff_config *cfg)
 	int geo = setup_geoip(r, cfg);
 	if (geo != FF_EXIT_OK)
 		return geo;
+
+	/* Records decide whether they need the rules once the format is
+	 * known; reports always do. */
+	if (!r->o->records && load_ua(r, cfg) != FF_EXIT_OK)
+		return FF_EXIT_IO;
 
 	static char *const stdin_only[] = { "-" };
 	char *const *files = r->o->n_files ? r->o->files : stdin_only;
