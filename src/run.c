@@ -35,6 +35,7 @@
 #include "useragent.h"
 
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define INVALID_SHOWN 5
@@ -707,6 +708,14 @@ static int setup(struct run *r, const ff_config *cfg)
 	if (!r->o->n_files && isatty(STDIN_FILENO) && r->err_tty)
 		ff_diag(r->err, "reading standard input from the terminal (give log files as arguments; see --help)");
 
+	/* Many files side by side: each is closed after its first read and
+	 * opened again when the merge reaches it, at most 64 at once and
+	 * fewer under a low limit on open files (SPEC §1). */
+	struct rlimit nofile;
+	size_t max_open = 64;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY)
+		max_open = nofile.rlim_cur > 32 + max_open ? max_open : nofile.rlim_cur > 40 ? nofile.rlim_cur - 32 : 1;
+	ff_input_limit_open(max_open);
 	ff_input *first = NULL;
 	for (size_t i = 0; i < n_files; i++) {
 		r->facts[i].name = files[i];
@@ -720,6 +729,8 @@ static int setup(struct run *r, const ff_config *cfg)
 		}
 		if (!first)
 			first = inputs[i];
+		if (n_files > 1)
+			ff_input_park(inputs[i]);
 		if (n_files == 1 && strcmp(files[i], "-") == 0 && !r->o->records)
 			start_spool(r, inputs[i]);
 	}
