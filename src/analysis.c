@@ -18,6 +18,13 @@
 static uint32_t day_id(ff_analysis *a, int64_t day)
 {
 	bool inserted;
+	if (ff_hmap_count(a->day_ids) >= FF_DAYS_MAX) {
+		uint32_t *kept = ff_hmap_u64_find(a->day_ids, (uint64_t)day);
+		if (kept)
+			return *kept;
+		a->days_unkept = true;
+		return AT(a->days, FF_DAYS_MAX, struct day_stat) ? FF_DAYS_MAX : UINT32_MAX;
+	}
 	uint32_t *v = ff_hmap_u64_find_or_insert(a->day_ids, (uint64_t)day, &inserted);
 	if (!v)
 		return UINT32_MAX;
@@ -565,8 +572,9 @@ static void on_visit(void *ctx, const ff_visit *v)
 }
 
 /* --max-keys: the tables whose keys are report keys keep at most that
- * many; clients and agents are not capped, since visits and unique
- * visitors need every visitor's identity.  The site's own hosts are
+ * many, and --max-memory bounds the bytes they keep together; clients
+ * and agents are not capped, since visits and unique visitors need every
+ * visitor's identity.  The site's own hosts are
  * interned first, so a full table of referer hosts never leaves them out:
  * telling referral from direct needs them. */
 static int cap_tables(ff_analysis *a)
@@ -583,11 +591,16 @@ static int cap_tables(ff_analysis *a)
 	}
 	ff_intern *capped[] = { a->paths, a->vhosts, a->methods, a->protocols, a->ref_hosts, a->referers, a->host_keys,
 				a->cities };
-	for (size_t i = 0; i < sizeof capped / sizeof *capped; i++)
-		if (capped[i])
-			ff_intern_set_limit(capped[i], max);
+	a->budget.limit = a->opt.max_memory;
+	for (size_t i = 0; i < sizeof capped / sizeof *capped; i++) {
+		if (!capped[i])
+			continue;
+		ff_intern_set_limit(capped[i], max);
+		if (ff_intern_set_budget(capped[i], &a->budget, FF_INTERN_KEY_MAX) != 0)
+			return -1;
+	}
 	ff_marketing_set_max_keys(a->mk, max);
-	return 0;
+	return ff_marketing_set_budget(a->mk, &a->budget, FF_INTERN_KEY_MAX);
 }
 
 /* Parses the segment and checks what its terms name against the run: the

@@ -33,6 +33,9 @@ typedef struct ff_analysis_options {
 	size_t max_keys;              /* distinct keys kept per report key
 					 table, the rest summed as others
 					 (--max-keys); 0: no limit */
+	size_t max_memory;            /* bytes of those tables' keys, shared;
+					 past it new keys are summed as others
+					 (--max-memory); 0: no limit */
 	const ff_tz *tz;              /* --tz: hours, days and weekdays in this
 					 zone; NULL: as the log wrote them.
 					 Borrowed; must outlive the analysis */

@@ -38,6 +38,11 @@ struct client_geo {
 struct time_stat {
 	uint64_t hits, pageviews, visits;
 };
+/* Distinct days kept (about a century): the days of times past it, as
+ * a log with garbage years would give, are summed into one others row
+ * instead of growing the days tables without bound. */
+#define FF_DAYS_MAX 36600
+
 struct day_stat {
 	int64_t day;
 	uint64_t hits, pageviews, visits, uniq, bytes;
@@ -99,7 +104,10 @@ struct ff_analysis {
 	struct vec referer_host;   /* referer id -> ref host id, UINT32_MAX: none */
 	struct vec unkept_referers; /* struct hv_stat by ref host id: referers
 				       not kept (--max-keys) */
-	struct vec days;           /* struct day_stat by day id */
+	struct vec days;           /* struct day_stat by day id; id FF_DAYS_MAX
+				      holds the days not kept */
+	ff_budget budget;          /* --max-memory, over the report key tables */
+	bool days_unkept;          /* some day went to id FF_DAYS_MAX */
 	ff_hmap *day_ids;          /* local day number -> day id */
 	ff_tz_cache tz;            /* --tz: the stretch of the last lookup */
 	int64_t last_day;          /* the previous line's day and its id */

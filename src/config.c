@@ -19,6 +19,7 @@ enum key_type {
 	KEY_STRING,   /* char *, NULL until set */
 	KEY_BOOL,     /* bool */
 	KEY_UINT,     /* int64_t, 0..max */
+	KEY_SIZE,     /* int64_t bytes, 0..max, written as ff_parse_size reads */
 	KEY_STRLIST,  /* ff_strlist; a lone string is a one-item list */
 	KEY_SECTION,  /* a list kept in cfg->doc for a later stage */
 };
@@ -77,6 +78,9 @@ static const struct key keys[] = {
 	{ .name = "limits.max_keys", .type = KEY_UINT, .offset = offsetof(ff_config, max_keys),
 	  .def = FF_MAX_KEYS_DEFAULT, .max = FF_MAX_KEYS_MAX, .unit = "keys",
 	  .what = "distinct keys kept per report table (paths, referers...), the rest summed as others; 0: all" },
+	{ .name = "limits.max_memory", .type = KEY_SIZE, .offset = offsetof(ff_config, max_memory),
+	  .def = FF_MAX_MEMORY_DEFAULT, .max = INT64_MAX, .unit = "bytes",
+	  .what = "bytes of the distinct keys kept over all report tables (256M, 1G...), new keys past it summed as others; 0: no limit" },
 	{ .name = "filters.exclude_ip", .type = KEY_STRLIST, .offset = offsetof(ff_config, exclude_ip),
 	  .what = "client addresses or CIDR ranges whose requests are left out" },
 	{ .name = "segments", .type = KEY_STRLIST, .offset = offsetof(ff_config, segments),
@@ -130,6 +134,7 @@ void ff_config_init(ff_config *cfg)
 		const struct key *k = &keys[i];
 		switch (k->type) {
 		case KEY_UINT:
+		case KEY_SIZE:
 			*(int64_t *)field(cfg, k) = k->def;
 			break;
 		case KEY_BOOL:
@@ -244,6 +249,36 @@ int ff_config_read_bool(const ff_config *cfg, const ff_ynode *v, const char *nam
 		}
 	}
 	return type_error_hint(cfg, v, name, "true or false", true, err, errsz);
+}
+
+bool ff_parse_size(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == 0)
+		return false;
+	unsigned shift = 0;
+	if (i < n) {
+		const char *units = "KMGT";
+		const char *u = strchr(units, s[i] & ~0x20);
+		if (!u || !*u)
+			return false;
+		shift = 10 * (unsigned)(u - units + 1);
+		i++;
+		if (i + 2 == n && (s[i] == 'i' || s[i] == 'I'))
+			i++;
+		if (i + 1 == n && (s[i] == 'b' || s[i] == 'B'))
+			i++;
+	}
+	if (i != n || (shift && v > (UINT64_MAX >> shift)) || (v << shift) > max)
+		return false;
+	*out = v << shift;
+	return true;
 }
 
 int ff_config_read_uint(const ff_config *cfg, const ff_ynode *v, const char *name,
@@ -371,6 +406,13 @@ static int apply_key(ff_config *cfg, const struct key *k, const ff_ynode *v, cha
 		return ff_config_read_bool(cfg, v, k->name, field(cfg, k), err, errsz);
 	case KEY_UINT:
 		return ff_config_read_uint(cfg, v, k->name, k->max, k->unit, field(cfg, k), err, errsz);
+	case KEY_SIZE: {
+		uint64_t size;
+		if (!v || v->kind != FF_Y_SCALAR || v->quoted || !ff_parse_size(v->str, v->len, (uint64_t)k->max, &size))
+			return type_error_hint(cfg, v, k->name, "a size in bytes (256M, 1G, 1048576)", true, err, errsz);
+		*(int64_t *)field(cfg, k) = (int64_t)size;
+		return 0;
+	}
 	case KEY_STRLIST:
 		return read_strlist(cfg, k, v, err, errsz);
 	case KEY_SECTION:

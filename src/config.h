@@ -21,6 +21,16 @@
 #define FF_MAX_KEYS_DEFAULT 100000
 #define FF_MAX_KEYS_MAX 1000000000
 
+/* limits.max_memory and --max-memory: bytes of the distinct keys kept
+ * over every report key table (man page, MEMORY); 0: no limit. */
+#define FF_MAX_MEMORY_DEFAULT (256 * 1024 * 1024)
+#define FF_MAX_MEMORY_TEXT "256M"
+
+/* A size in bytes: digits, then optionally K, M, G or T (powers of 1024,
+ * either case, an optional B or iB after it): "256M", "1G", "1048576".
+ * False when s is not one or is more than max. */
+bool ff_parse_size(const char *s, size_t n, uint64_t max, uint64_t *out);
+
 /* A list of owned strings (site.hosts). */
 typedef struct ff_strlist {
 	char **items;
@@ -45,6 +55,8 @@ typedef struct ff_config {
 	bool anonymize;               /* privacy.anonymize (false) */
 	int64_t max_keys;             /* limits.max_keys (FF_MAX_KEYS_DEFAULT);
 					 0: no cap */
+	int64_t max_memory;           /* limits.max_memory, bytes
+					 (FF_MAX_MEMORY_DEFAULT); 0: no cap */
 	ff_strlist exclude_ip;        /* filters.exclude_ip: addresses/CIDRs */
 	ff_strlist segments;          /* segments: expressions (SPEC §15) */
 	bool sources_replace_defaults; /* sources.replace_defaults (false): the

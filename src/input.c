@@ -88,7 +88,55 @@ struct ff_input {
 	size_t n_ranges, range;
 	uint64_t pos;       /* next offset to read in ranges[range] */
 	bool ends_in_lf;    /* the last byte given out was an LF */
+	/* Parking (ff_input_park): a regular file's descriptor closed
+	 * between reads and opened again, at bytes_read, when more is read. */
+	bool parked;
+	bool in_lru;       /* open and parkable: in the list below */
+	dev_t dev;
+	ino_t ino;
+	ff_input *lru_prev, *lru_next;
 };
+
+/* The parkable inputs open now, most recently read first; opening one
+ * more than max parks the least recently read.  Inputs are read on one
+ * thread at a time, so this needs no lock. */
+static struct {
+	ff_input *head, *tail;
+	size_t open, max;
+} lru;
+
+static void lru_remove(ff_input *in)
+{
+	if (!in->in_lru)
+		return;
+	*(in->lru_prev ? &in->lru_prev->lru_next : &lru.head) = in->lru_next;
+	*(in->lru_next ? &in->lru_next->lru_prev : &lru.tail) = in->lru_prev;
+	in->lru_prev = in->lru_next = NULL;
+	in->in_lru = false;
+	lru.open--;
+}
+
+/* A file opened again and read to its end needs its descriptor no more. */
+static void give_back(ff_input *in)
+{
+	if (!in->in_lru)
+		return;
+	lru_remove(in);
+	close(in->fd);
+	in->fd = -1;
+}
+
+static void lru_front(ff_input *in)
+{
+	if (in->in_lru && lru.head == in)
+		return;
+	lru_remove(in);
+	in->lru_next = lru.head;
+	*(lru.head ? &lru.head->lru_prev : &lru.tail) = in;
+	lru.head = in;
+	in->in_lru = true;
+	lru.open++;
+}
 
 /* Messages are a fixed head and an optional detail (strerror, zlib's
  * message), so no format string is ever built at run time. */
@@ -220,6 +268,71 @@ static bool read_head(ff_input *in, enum sniff *kind, char *err, size_t errsz)
 	}
 }
 
+/* A regular file whose whole content is in memory (a small rotated log)
+ * needs its descriptor no more: closed now, so that thousands of such
+ * inputs given at once do not run into the limit on open files (SPEC §1:
+ * files that do not overlap in time need not be open at once). */
+static void close_if_read(ff_input *in)
+{
+	if (!in->regular || in->fd <= 0 || in->borrowed || in->teeing || in->bytes_read < in->size ||
+	    in->end >= FF_BLOCK)
+		return;
+	if (in->src != SRC_END) {
+		ssize_t got = read_some(in->fd, in->buf + in->end, FF_BLOCK - in->end);
+		if (got != 0) {
+			if (got > 0)
+				in->end += (size_t)got, in->bytes_read += (uint64_t)got;
+			return; /* it grew, or the error shows at the next read */
+		}
+		in->src = SRC_END;
+	}
+	close(in->fd);
+	in->fd = -1;
+}
+
+void ff_input_limit_open(size_t max)
+{
+	lru.max = max;
+}
+
+void ff_input_park(ff_input *in)
+{
+	if (!in || in->parked || !in->regular || in->fd <= 0 || in->borrowed || in->teeing)
+		return;
+	lru_remove(in);
+	close(in->fd);
+	in->fd = -1;
+	in->parked = true;
+}
+
+/* Opens a parked file again where its reading stopped; false (the input
+ * failed) when that is not possible or the file is another one now. */
+static bool unpark(ff_input *in)
+{
+	while (lru.max && lru.open >= lru.max && lru.tail)
+		ff_input_park(lru.tail);
+	in->parked = false;
+	int fd = open(in->name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			fail(in, "too many open files: raise 'ulimit -n' or give fewer files at once (",
+			     errno == EMFILE ? "the process's limit)" : "the system's limit)");
+		else
+			fail(in, strerror(errno), NULL);
+		return false;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || st.st_dev != in->dev || st.st_ino != in->ino ||
+	    lseek(fd, (off_t)in->bytes_read, SEEK_SET) != (off_t)in->bytes_read) {
+		close(fd);
+		fail(in, "the file was replaced or shrank while it was read (renamed by log rotation?)", NULL);
+		return false;
+	}
+	in->fd = fd;
+	lru_front(in);
+	return true;
+}
+
 static bool start_gzip(ff_input *in, char *err, size_t errsz)
 {
 	in->zin = malloc(FF_BLOCK);
@@ -273,6 +386,8 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 	if (S_ISREG(st.st_mode)) {
 		in->regular = true;
 		in->size = (uint64_t)st.st_size;
+		in->dev = st.st_dev;
+		in->ino = st.st_ino;
 		/* Only a hint: failing to give it changes nothing. */
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
@@ -280,6 +395,7 @@ ff_input *ff_input_open_fd(int fd, const char *name, char *err, size_t errsz)
 	enum sniff kind;
 	if (!read_head(in, &kind, err, errsz))
 		goto fail;
+	close_if_read(in);
 	switch (kind) {
 	case SNIFF_GZIP:
 		if (!start_gzip(in, err, errsz))
@@ -323,7 +439,13 @@ ff_input *ff_input_open(const char *path, char *err, size_t errsz)
 		return ff_input_open_fd(0, "(standard input)", err, errsz);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		set_err(err, errsz, strerror(errno), NULL);
+		/* The system's words would blame the file; the cause is the
+		 * process's or the system's limit. */
+		if (errno == EMFILE || errno == ENFILE)
+			set_err(err, errsz, "too many open files: raise 'ulimit -n' or give fewer files at once (",
+				errno == EMFILE ? "the process's limit)" : "the system's limit)");
+		else
+			set_err(err, errsz, strerror(errno), NULL);
 		return NULL;
 	}
 	return ff_input_open_fd(fd, path, err, errsz);
@@ -338,8 +460,12 @@ static bool refill_raw(ff_input *in)
 	if (zs->avail_in && zs->next_in != in->zin)
 		memmove(in->zin, zs->next_in, zs->avail_in);
 	zs->next_in = in->zin;
+	if (in->parked && !unpark(in))
+		return false;
+	if (in->in_lru)
+		lru_front(in);
 	size_t room = FF_BLOCK - zs->avail_in;
-	ssize_t got = read_some(in->fd, in->zin + zs->avail_in, room);
+	ssize_t got = in->fd < 0 ? 0 : read_some(in->fd, in->zin + zs->avail_in, room);
 	if (got < 0) {
 		fail(in, strerror(errno), NULL);
 		return false;
@@ -348,8 +474,10 @@ static bool refill_raw(ff_input *in)
 	in->bytes_read += (uint64_t)got;
 	if ((size_t)got < room && shrank(in))
 		return false;
-	if (got == 0)
+	if (got == 0) {
 		in->raw_eof = true;
+		give_back(in);
+	}
 	return true;
 }
 
@@ -422,9 +550,15 @@ static size_t fill_gzip(ff_input *in, char *dst, size_t room)
 	return room - zs->avail_out;
 }
 
+static bool unpark(ff_input *in);
+
 static size_t fill_plain(ff_input *in, char *dst, size_t room)
 {
-	ssize_t got = read_some(in->fd, dst, room);
+	if (in->parked && !unpark(in))
+		return 0;
+	if (in->in_lru)
+		lru_front(in);
+	ssize_t got = in->fd < 0 ? 0 : read_some(in->fd, dst, room); /* < 0: read whole at open */
 	if (got < 0) {
 		fail(in, strerror(errno), NULL);
 		return 0;
@@ -434,8 +568,10 @@ static size_t fill_plain(ff_input *in, char *dst, size_t room)
 	 * reading: dropped */
 	if ((size_t)got < room && shrank(in))
 		return 0;
-	if (got == 0)
+	if (got == 0) {
 		in->src = SRC_END;
+		give_back(in);
+	}
 	return (size_t)got;
 }
 
@@ -700,7 +836,8 @@ void ff_input_close(ff_input *in)
 		return;
 	if (in->z_ready)
 		inflateEnd(&in->zs);
-	if (in->fd != 0 && !in->borrowed)
+	lru_remove(in);
+	if (in->fd > 0 && !in->borrowed)
 		close(in->fd);
 	free(in->ranges);
 	free(in->zin);

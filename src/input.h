@@ -86,6 +86,16 @@ uint64_t ff_input_bytes_read(const ff_input *in);
 uint64_t ff_input_size(const ff_input *in);
 void ff_input_close(ff_input *in);
 
+/* Bounds the open descriptors of many regular files read side by side
+ * (SPEC §1): ff_input_park closes a regular file's descriptor until its
+ * next read, which opens the file again where the reading stopped (the
+ * same file: a file replaced meanwhile makes the input fail).  Once max
+ * parked-and-reopened files are open (0: no bound), opening one more
+ * parks the one read least recently.  Standard input, pipes and files
+ * read whole are never parked. */
+void ff_input_limit_open(size_t max);
+void ff_input_park(ff_input *in);
+
 /* From this call on, every content byte the reader reads (decompressed
  * for gzip), including those it read at open, is also written to fd, one
  * write per block on the thread that reads.  Call it before the first

@@ -5,6 +5,7 @@
 #include "intern.h"
 
 #include <stdalign.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,15 @@ struct ff_intern {
 	size_t arena_bytes;
 	size_t limit;        /* 0, or the most strings kept (ff_intern_set_limit) */
 	uint64_t overflows;  /* lookups answered with the overflow id */
+	bool stopped;        /* the budget stopped it: count is the overflow id */
+	ff_budget *budget;   /* NULL: none */
+	size_t charged;      /* bytes this table charged the budget */
+	size_t max_len;      /* longest string kept whole; SIZE_MAX: any */
+	char *cut;           /* max_len + MARK_MAX bytes: a truncated key */
 };
+
+/* "…[+N bytes]" with N up to 20 digits */
+#define MARK_MAX 40
 
 /* The key being looked up: the concatenation of some views. */
 struct lookup {
@@ -60,6 +69,7 @@ ff_intern *ff_intern_new(uint64_t seed)
 	ff_intern *in = calloc(1, sizeof *in);
 	if (!in)
 		return NULL;
+	in->max_len = SIZE_MAX;
 	in->map = ff_hmap_new(seed);
 	if (!in->map) {
 		free(in);
@@ -80,6 +90,7 @@ void ff_intern_free(ff_intern *in)
 	}
 	ff_hmap_free(in->map);
 	free(in->strs);
+	free(in->cut);
 	free(in);
 }
 
@@ -155,7 +166,79 @@ void ff_intern_prefetch(const ff_intern *in, uint64_t hash)
 	ff_hmap_prefetch(in->map, hash);
 }
 
+/* Whether the table keeps no new string: its key limit or the budget. */
+static bool full(const ff_intern *in)
+{
+	return in->stopped || (in->limit && in->count >= in->limit);
+}
+
+static uint32_t overflow_id(const ff_intern *in)
+{
+	return (uint32_t)(in->stopped ? in->count : in->limit);
+}
+
+/* Whether adding total bytes would take the budget past its limit; the
+ * table then stops keeping new strings for good (the budget only grows). */
+static bool over_budget(ff_intern *in, size_t total)
+{
+	ff_budget *b = in->budget;
+	if (!b || !b->limit)
+		return false;
+	/* The string, its view and about a hash map slot. */
+	size_t need = total + sizeof(ff_sv) + 16;
+	if (b->used <= b->limit && need <= b->limit - b->used)
+		return false;
+	in->stopped = true;
+	b->reached = true;
+	return true;
+}
+
+static void charge(ff_intern *in)
+{
+	size_t now = ff_intern_bytes(in);
+	if (now > in->charged) {
+		in->budget->used += now - in->charged;
+		in->charged = now;
+	}
+}
+
+static uint32_t id_of_kept(ff_intern *in, const ff_sv *parts, size_t nparts, uint64_t hash, size_t total);
+
+/* A string longer than max_len: looked up as its truncated form. */
+static uint32_t id_of_cut(ff_intern *in, const ff_sv *parts, size_t nparts, size_t total)
+{
+	/* The kept bytes and the first one cut (total > max_len). */
+	size_t keep = in->max_len, at = 0;
+	char *p = in->cut;
+	for (size_t i = 0; i < nparts && at <= keep; i++) {
+		size_t n = parts[i].n < keep + 1 - at ? parts[i].n : keep + 1 - at;
+		if (n)
+			memcpy(p + at, parts[i].p, n);
+		at += n;
+	}
+	/* A UTF-8 sequence cut in two goes whole into the cut part. */
+	size_t back = 0;
+	while (back < 4 && back < keep && ((unsigned char)p[keep - back] & 0xC0) == 0x80)
+		back++;
+	if (back && back < 4 && back < keep && (unsigned char)p[keep - back] >= 0xC0)
+		keep -= back;
+	int m = snprintf(p + keep, MARK_MAX, "\xe2\x80\xa6[+%zu bytes]", total - keep);
+	ff_sv cut = ff_sv_make(p, keep + (size_t)m);
+	size_t before = in->count;
+	uint32_t id = id_of_kept(in, &cut, 1, ff_hmap_hash(in->map, cut), cut.n);
+	if (in->count > before && in->budget)
+		in->budget->truncated++;
+	return id;
+}
+
 static uint32_t id_of(ff_intern *in, const ff_sv *parts, size_t nparts, uint64_t hash, size_t total)
+{
+	if (total > in->max_len)
+		return id_of_cut(in, parts, nparts, total);
+	return id_of_kept(in, parts, nparts, hash, total);
+}
+
+static uint32_t id_of_kept(ff_intern *in, const ff_sv *parts, size_t nparts, uint64_t hash, size_t total)
 {
 	struct lookup k = { .in = in, .parts = parts, .nparts = nparts, .total = total };
 
@@ -164,9 +247,9 @@ static uint32_t id_of(ff_intern *in, const ff_sv *parts, size_t nparts, uint64_t
 		return *found;
 
 	/* New, and the table is full: the string shares the overflow id. */
-	if (in->limit && in->count >= in->limit) {
+	if (full(in) || over_budget(in, total)) {
 		in->overflows++;
-		return (uint32_t)in->limit;
+		return overflow_id(in);
 	}
 	/* New: make every allocation first so that nothing half-added is
 	 * left behind when one fails. */
@@ -204,6 +287,8 @@ static uint32_t id_of(ff_intern *in, const ff_sv *parts, size_t nparts, uint64_t
 	*slot = id;
 	in->strs[id] = ff_sv_make(stored, k.total);
 	in->count++;
+	if (in->budget)
+		charge(in);
 	return id;
 }
 
@@ -238,7 +323,27 @@ void ff_intern_set_limit(ff_intern *in, size_t max)
 
 bool ff_intern_is_overflow(const ff_intern *in, uint32_t id)
 {
-	return in->limit && id == in->limit;
+	return in->stopped ? id == in->count : in->limit && id == in->limit;
+}
+
+int ff_intern_set_budget(ff_intern *in, ff_budget *budget, size_t max_len)
+{
+	in->budget = budget;
+	if (budget)
+		charge(in);
+	if (max_len && max_len < SIZE_MAX - MARK_MAX) {
+		char *cut = realloc(in->cut, max_len + MARK_MAX);
+		if (!cut)
+			return -1;
+		in->cut = cut;
+		in->max_len = max_len;
+	}
+	return 0;
+}
+
+bool ff_intern_budget_stopped(const ff_intern *in)
+{
+	return in->stopped;
 }
 
 uint64_t ff_intern_overflows(const ff_intern *in)

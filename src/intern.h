@@ -66,6 +66,31 @@ bool ff_intern_is_overflow(const ff_intern *in, uint32_t id);
  * has not been reached. */
 uint64_t ff_intern_overflows(const ff_intern *in);
 
+/* A byte budget shared by several tables: each charges it the bytes it
+ * allocates for its kept strings (arena, id array, hash map).  A table
+ * about to go past the budget's limit stops keeping new strings, as if
+ * its key limit had been reached there: later new strings share its
+ * overflow id.  limit 0: no budget. */
+typedef struct ff_budget {
+	size_t limit;        /* bytes */
+	size_t used;         /* charged so far, over every table */
+	bool reached;        /* some table stopped keeping new strings */
+	uint64_t truncated;  /* strings stored truncated (see below) */
+} ff_budget;
+
+/* The default longest string kept whole, in bytes. */
+#define FF_INTERN_KEY_MAX 4096
+
+/* Charges budget (may be NULL: no budget) for this table's strings, and
+ * stores a string longer than max_len bytes (0: no limit) truncated: its
+ * first max_len bytes or fewer (never cutting a UTF-8 sequence) followed
+ * by the marker "…[+N bytes]", N the bytes cut.  So strings that agree on
+ * those first bytes and on their length share one id.  Call before the
+ * table holds strings. */
+int ff_intern_set_budget(ff_intern *in, ff_budget *budget, size_t max_len);
+/* Whether the budget, not the key limit, stopped this table. */
+bool ff_intern_budget_stopped(const ff_intern *in);
+
 size_t ff_intern_count(const ff_intern *in);
 /* Bytes allocated: arena chunks, the id table and the hash map. */
 size_t ff_intern_bytes(const ff_intern *in);

@@ -1721,6 +1721,18 @@ void ff_marketing_set_max_keys(ff_marketing *m, size_t max)
 		ff_intern_set_limit(m->exps[i].variants, max);
 }
 
+int ff_marketing_set_budget(ff_marketing *m, ff_budget *budget, size_t max_len)
+{
+	if (ff_intern_set_budget(m->campaigns, budget, max_len) != 0 ||
+	    ff_intern_set_budget(m->keywords, budget, max_len) != 0 ||
+	    ff_intern_set_budget(m->pixel_campaigns, budget, max_len) != 0)
+		return -1;
+	for (size_t i = 0; i < m->n_exps; i++)
+		if (ff_intern_set_budget(m->exps[i].variants, budget, max_len) != 0)
+			return -1;
+	return 0;
+}
+
 uint64_t ff_marketing_campaign_overflows(const ff_marketing *m)
 {
 	return ff_intern_overflows(m->campaigns);

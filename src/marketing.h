@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "intern.h"
 #include "record.h"
 #include "stats.h"
 #include "str.h"
@@ -201,6 +202,9 @@ uint64_t ff_marketing_limit_hits(const ff_marketing *m);
  * id, the table's count, whose counts the getters below give like any
  * other id's: the report's "others". */
 void ff_marketing_set_max_keys(ff_marketing *m, size_t max);
+/* Those tables charge budget and store keys past max_len truncated
+ * (ff_intern_set_budget); -1 when out of memory. */
+int ff_marketing_set_budget(ff_marketing *m, ff_budget *budget, size_t max_len);
 /* Lookups that found a table full: 0 while the cap did not apply. */
 uint64_t ff_marketing_campaign_overflows(const ff_marketing *m);
 uint64_t ff_marketing_keyword_overflows(const ff_marketing *m);

@@ -46,6 +46,7 @@ enum opt_id {
 	OPT_PROGRESS,
 	OPT_THREADS,
 	OPT_MAX_KEYS,
+	OPT_MAX_MEMORY,
 	OPT_TZ,
 	OPT_WIDTH,
 	OPT_CLIENT,
@@ -112,6 +113,9 @@ static const struct opt_desc opt_table[] = {
 	{ .name = "max-keys", .id = OPT_MAX_KEYS, .group = G_REPORTS, .arg = "N",
 	  .help = "distinct paths, referers... kept per report, the rest summed as others, to "
 		  "bound memory (default " FF_STR(FF_MAX_KEYS_DEFAULT) ", 0 no limit)" },
+	{ .name = "max-memory", .id = OPT_MAX_MEMORY, .group = G_REPORTS, .arg = "SIZE",
+	  .help = "bytes of those keys kept over all reports (256M, 1G, bytes), new keys past it "
+		  "summed as others (default " FF_MAX_MEMORY_TEXT ", 0 no limit)" },
 	{ .name = "timeout", .id = OPT_TIMEOUT, .group = G_REPORTS, .arg = "SECONDS",
 	  .help = "inactivity that ends a visit (default 1800)" },
 	{ .name = "anonymize", .id = OPT_ANONYMIZE, .group = G_REPORTS,
@@ -385,6 +389,15 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 						   FF_MAX_KEYS_MAX, optarg);
 			o->max_keys = (int64_t)v;
 			o->max_keys_set = true;
+			break;
+		}
+		case OPT_MAX_MEMORY: {
+			uint64_t v;
+			if (!ff_parse_size(optarg, strlen(optarg), INT64_MAX, &v))
+				return usage_error(err, "--max-memory takes a size in bytes (256M, 1G, 1048576), not '%s'",
+						   optarg);
+			o->max_memory = (int64_t)v;
+			o->max_memory_set = true;
 			break;
 		}
 		case OPT_THREADS: {

@@ -37,6 +37,8 @@ typedef struct ff_options {
 	int64_t top;               /* --top */
 	bool max_keys_set;
 	int64_t max_keys;          /* --max-keys */
+	bool max_memory_set;
+	int64_t max_memory;        /* --max-memory, bytes */
 	const char *reports;       /* --report, comma-separated */
 	const char *since, *until; /* --since, --until */
 #define FF_MAX_REPEAT 32

@@ -402,6 +402,14 @@ static void build_hosts(struct builder *b, const char *name, const char *title, 
 	finish_ranked(b, t);
 }
 
+/* The counts of the days past FF_DAYS_MAX, or NULL when every day was
+ * kept. */
+static const struct day_stat *days_unkept(const ff_analysis *a)
+{
+	const struct day_stat *d = a->days_unkept ? vec_get(&a->days, FF_DAYS_MAX, sizeof *d) : NULL;
+	return d && d->hits ? d : NULL;
+}
+
 static void build_time(struct builder *b)
 {
 	ff_analysis *a = b->a;
@@ -441,6 +449,14 @@ static void build_time(struct builder *b)
 		}
 	}
 	ff_table_sort_by_key(days);
+	const struct day_stat *d = days_unkept(a);
+	if (d) {
+		ff_cell c[NCOLS(day_cols)] = { ff_cell_null(), ff_cell_u(d->hits), ff_cell_u(d->pageviews),
+					       ff_cell_u(d->visits), ff_cell_u(d->uniq), ff_cell_u(d->errors_4xx),
+					       ff_cell_u(d->errors_5xx) };
+		if (ff_table_add_unkept(days, c) != 0 || ff_table_cut(days, 0) != 0)
+			b->failed = true;
+	}
 }
 
 static void build_bandwidth(struct builder *b)
@@ -458,6 +474,12 @@ static void build_bandwidth(struct builder *b)
 			c[0] = ff_cell_s(day_text(b, d->day)), c[1] = ff_cell_u(d->bytes);
 	}
 	ff_table_sort_by_key(t);
+	const struct day_stat *d = days_unkept(a);
+	if (d) {
+		ff_cell c[NCOLS(bandwidth_cols)] = { ff_cell_null(), ff_cell_u(d->bytes) };
+		if (ff_table_add_unkept(t, c) != 0 || ff_table_cut(t, 0) != 0)
+			b->failed = true;
+	}
 }
 
 static void build_devices(struct builder *b)
@@ -1155,9 +1177,12 @@ static void cap_note(struct builder *b, const char *reports, size_t kept, const 
 	char kept_s[FF_NUM_BUF], count_s[FF_NUM_BUF];
 	ff_fmt_u64(kept, true, kept_s);
 	ff_fmt_u64(count, true, count_s);
-	if (ff_report_add_note(b->r, "%s: %s distinct %s%s kept, %s %s%s %s summed into (others) (--max-keys)",
+	/* The budget is shared: once it is reached, any table may have
+	 * stopped on either bound. */
+	const char *why = b->a->budget.reached ? "--max-keys, --max-memory" : "--max-keys";
+	if (ff_report_add_note(b->r, "%s: %s distinct %s%s kept, %s %s%s %s summed into (others) (%s)",
 			       reports, kept_s, key, kept == 1 ? "" : "s", count_s, unit, count == 1 ? "" : "s",
-			       rest) != 0)
+			       rest, why) != 0)
 		b->failed = true;
 }
 
@@ -1166,6 +1191,34 @@ static const void *at_overflow(const ff_intern *keys, const struct vec *stats, s
 {
 	size_t n = ff_intern_count(keys);
 	return ff_intern_is_overflow(keys, (uint32_t)n) ? vec_get(stats, n, elem) : NULL;
+}
+
+/* What --max-memory and the bounds on key length and days changed. */
+static void memory_notes(struct builder *b)
+{
+	ff_analysis *a = b->a;
+	char s[FF_NUM_BUF], t[FF_NUM_BUF];
+	int rc = 0;
+	if (a->budget.reached) {
+		ff_fmt_bytes(a->opt.max_memory, s);
+		rc |= ff_report_add_note(b->r, "--max-memory: the distinct keys kept reached %s; new keys past it "
+				     "were summed into (others), as the notes above say", s);
+	}
+	if (a->budget.truncated) {
+		ff_fmt_u64(a->budget.truncated, true, s);
+		rc |= ff_report_add_note(b->r, "%s key%s longer than %d bytes kept truncated, ending in "
+				     "\xe2\x80\xa6[+N bytes] (N the bytes cut)", s, a->budget.truncated == 1 ? "" : "s",
+				     FF_INTERN_KEY_MAX);
+	}
+	const struct day_stat *d = days_unkept(a);
+	if (d) {
+		ff_fmt_u64(FF_DAYS_MAX, true, s);
+		ff_fmt_u64(d->hits, true, t);
+		rc |= ff_report_add_note(b->r, "days, bandwidth: %s distinct days kept, %s hit%s on other days summed "
+				     "into (others)", s, t, d->hits == 1 ? "" : "s");
+	}
+	if (rc)
+		b->failed = true;
 }
 
 static void cap_notes(struct builder *b)
@@ -1229,6 +1282,7 @@ static void cap_notes(struct builder *b)
 	if (ff_marketing_pixel_overflows(mk))
 		cap_note(b, "pixels", n, "campaign", ff_marketing_pixel_opens(mk, (uint32_t)n), "open",
 			 "of other campaigns");
+	memory_notes(b);
 }
 
 /* A row of server_errors or response_times before the cut: rank is the

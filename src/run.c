@@ -35,6 +35,7 @@
 #include "useragent.h"
 
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define INVALID_SHOWN 5
@@ -566,14 +567,29 @@ static unsigned uncounted_groups(const struct run *r)
 }
 
 static int new_analysis(struct run *r, const ff_config *cfg);
+static int load_ua(struct run *r, const ff_config *cfg);
 
 static int setup_analysis(struct run *r, const ff_config *cfg)
 {
-	char err[512];
 	/* Records need the analysis only for classification, visits or a bot
 	 * filter. */
 	if (r->o->records && !r->need_class && !r->need_visits && !r->o->no_bots && !r->o->bots_only)
 		return FF_EXIT_OK;
+	if (!r->ua && load_ua(r, cfg) != FF_EXIT_OK)
+		return FF_EXIT_IO;
+	if (r->o->site && split_list(r->o->site, &r->site_hosts) != 0) {
+		ff_diag(r->err, "out of memory");
+		return FF_EXIT_IO;
+	}
+	return new_analysis(r, cfg);
+}
+
+/* The uap-core rules; loaded before the inputs are opened when reports
+ * need them, so that thousands of inputs cannot leave them no descriptor
+ * (and a misleading message). */
+static int load_ua(struct run *r, const ff_config *cfg)
+{
+	char err[512];
 	const char *path = r->o->ua_regexes ? r->o->ua_regexes : cfg->ua_regexes ? cfg->ua_regexes : FF_UAP_REGEXES;
 	r->ua = ff_ua_load(path, err, sizeof err);
 	if (!r->ua) {
@@ -586,11 +602,7 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 			return FF_EXIT_IO;
 		}
 	}
-	if (r->o->site && split_list(r->o->site, &r->site_hosts) != 0) {
-		ff_diag(r->err, "out of memory");
-		return FF_EXIT_IO;
-	}
-	return new_analysis(r, cfg);
+	return FF_EXIT_OK;
 }
 
 /* The analysis proper, made again when standard input is counted a
@@ -609,6 +621,7 @@ static int new_analysis(struct run *r, const ff_config *cfg)
 		.anonymize = r->anonymize,
 		.tz = r->tz,
 		.max_keys = (size_t)(r->o->max_keys_set ? r->o->max_keys : cfg->max_keys),
+		.max_memory = (size_t)(r->o->max_memory_set ? r->o->max_memory : cfg->max_memory),
 		.skip = uncounted_groups(r),
 		.on_assign = r->rows ? on_assign : NULL,
 		.assign_ctx = r,
@@ -677,6 +690,11 @@ static int setup(struct run *r, const ff_config *cfg)
 	if (geo != FF_EXIT_OK)
 		return geo;
 
+	/* Records decide whether they need the rules once the format is
+	 * known; reports always do. */
+	if (!r->o->records && load_ua(r, cfg) != FF_EXIT_OK)
+		return FF_EXIT_IO;
+
 	static char *const stdin_only[] = { "-" };
 	char *const *files = r->o->n_files ? r->o->files : stdin_only;
 	size_t n_files = r->o->n_files ? (size_t)r->o->n_files : 1;
@@ -694,6 +712,14 @@ static int setup(struct run *r, const ff_config *cfg)
 	if (!r->o->n_files && isatty(STDIN_FILENO) && r->err_tty)
 		ff_diag(r->err, "reading standard input from the terminal (give log files as arguments; see --help)");
 
+	/* Many files side by side: each is closed after its first read and
+	 * opened again when the merge reaches it, at most 64 at once and
+	 * fewer under a low limit on open files (SPEC §1). */
+	struct rlimit nofile;
+	size_t max_open = 64;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY)
+		max_open = nofile.rlim_cur > 32 + max_open ? max_open : nofile.rlim_cur > 40 ? nofile.rlim_cur - 32 : 1;
+	ff_input_limit_open(max_open);
 	ff_input *first = NULL;
 	for (size_t i = 0; i < n_files; i++) {
 		r->facts[i].name = files[i];
@@ -707,6 +733,8 @@ static int setup(struct run *r, const ff_config *cfg)
 		}
 		if (!first)
 			first = inputs[i];
+		if (n_files > 1)
+			ff_input_park(inputs[i]);
 		if (n_files == 1 && strcmp(files[i], "-") == 0 && !r->o->records)
 			start_spool(r, inputs[i]);
 	}

@@ -6,8 +6,11 @@
 #   sh tests/valgrind.sh [CASE...]     (default: every case)
 # Needs a build without sanitizers (valgrind cannot run an ASan binary).
 # VALGRIND_SKIP names cases left out (default: hostile-gzip-bomb,
-# hostile-same-instant-memory and hostile-distinct-paths-memory, which
+# hostile-same-instant-memory, hostile-distinct-paths-memory and the
+# memory-budget-* cases, which
 # measure peak memory, meaningless under valgrind, and
+# overlapping-inputs-few-descriptors, whose limit on descriptors valgrind
+# shares, and
 # output-kept-out-of-memory, which runs under an address-space limit
 # valgrind cannot start in); VALGRIND_OPTS adds options.  The cmd files use $FOOTFALL unquoted, so the valgrind command
 # line splits into words as it should.
@@ -17,7 +20,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${FOOTFALL:=$top/src/footfall}"
-: "${VALGRIND_SKIP=hostile-gzip-bomb hostile-same-instant-memory hostile-distinct-paths-memory output-kept-out-of-memory}"
+: "${VALGRIND_SKIP=hostile-gzip-bomb hostile-same-instant-memory hostile-distinct-paths-memory memory-budget-8k-paths memory-budget-1mb-paths overlapping-inputs-few-descriptors output-kept-out-of-memory}"
 : "${VALGRIND_JOBS:=$(nproc 2>/dev/null || echo 1)}"
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind: not installed (apt-get install valgrind): skipped"

@@ -214,6 +214,29 @@ static void test_errors(void)
 		"footfall.yaml:3: did not find expected key while parsing a block mapping");
 }
 
+static void test_sizes(void)
+{
+	uint64_t v = 7;
+#define SIZE_OK(s, want) (ff_parse_size(s, strlen(s), UINT64_MAX, &v) && v == (uint64_t)(want))
+	CHECK(SIZE_OK("0", 0));
+	CHECK(SIZE_OK("1048576", 1048576));
+	CHECK(SIZE_OK("64k", 65536));
+	CHECK(SIZE_OK("256M", 256u << 20));
+	CHECK(SIZE_OK("1MB", 1u << 20));
+	CHECK(SIZE_OK("1MiB", 1u << 20));
+	CHECK(SIZE_OK("2g", 2ull << 30));
+	CHECK(SIZE_OK("1T", 1ull << 40));
+	v = 7;
+	const char *bad[] = { "", "M", "-1", "1X", "1 M", "1MBB", "1iB", "1Mi", "99999999999999999999",
+			      "16777216T" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		CHECK(!ff_parse_size(bad[i], strlen(bad[i]), UINT64_MAX, &v));
+	CHECK_INT(v, 7);
+	CHECK(!ff_parse_size("2K", 2, 2047, &v));
+	CHECK(ff_parse_size("2K", 2, 2048, &v) && v == 2048);
+#undef SIZE_OK
+}
+
 static void test_readers(void)
 {
 	ff_config cfg;
@@ -502,10 +525,10 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 22);
+	CHECK_INT(count, 23);
 	/* The command-line flag of each key is named beside it. */
 	const char *flags[] = { "--log-format", "--client", "--site", "--timeout", "--reorder-window", "--ua-regexes",
-				"--max-keys", "--tz", "--geoip", "--segment" };
+				"--max-keys", "--max-memory", "--tz", "--geoip", "--segment" };
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		CHECK(strstr(text, flags[i]) != NULL);
 
@@ -543,6 +566,7 @@ static void test_example(void)
 
 int main(void)
 {
+	test_sizes();
 	test_defaults();
 	test_values();
 	test_errors();

@@ -820,6 +820,102 @@ static void test_tee_and_ranges(void)
 	unlink(path);
 }
 
+/* Parked files (ff_input_park) read side by side under a bound of one
+ * open file: every line comes back, in order, and a file replaced while
+ * parked makes its input fail. */
+static void test_park(void)
+{
+	char a[4200], b[4200], c[4200];
+	path_in_dir("park_a", a, sizeof a);
+	path_in_dir("park_b", b, sizeof b);
+	path_in_dir("park_c", c, sizeof c);
+	enum { N = 20000 };
+	size_t cap = (size_t)N * 40;
+	char *text = malloc(cap);
+	if (!text)
+		exit(2);
+	size_t n = 0;
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, cap - n, "line %d of a parked file\n", i);
+	write_file(a, text, n);
+	write_file(b, text, n);
+	char err[256];
+	ff_input *x = ff_input_open(a, err, sizeof err), *y = ff_input_open(b, err, sizeof err);
+	CHECK(x && y);
+	if (!x || !y) {
+		ff_input_close(x);
+		ff_input_close(y);
+		free(text);
+		return;
+	}
+	ff_input_limit_open(1);
+	ff_input_park(x);
+	ff_input_park(y);
+	int lines = 0;
+	bool ok = true;
+	ff_line lx, ly;
+	for (;;) {
+		enum ff_input_status sx = ff_input_next(x, &lx), sy = ff_input_next(y, &ly);
+		if (sx != FF_INPUT_LINE || sy != FF_INPUT_LINE) {
+			CHECK_INT(sx, FF_INPUT_EOF);
+			CHECK_INT(sy, FF_INPUT_EOF);
+			break;
+		}
+		char want[64];
+		int w = snprintf(want, sizeof want, "line %d of a parked file", lines);
+		if (lx.n != (size_t)w || memcmp(lx.p, want, lx.n) != 0 || ly.n != lx.n || memcmp(ly.p, want, ly.n) != 0)
+			ok = false;
+		lines++;
+	}
+	CHECK(ok);
+	CHECK_INT(lines, N);
+	ff_input_close(x);
+	ff_input_close(y);
+
+	x = ff_input_open(a, err, sizeof err);
+	CHECK(x != NULL);
+	if (x) {
+		ff_input_park(x);
+		write_file(c, text, n);
+		CHECK_INT(rename(c, a), 0);
+		while (ff_input_next(x, &lx) == FF_INPUT_LINE)
+			;
+		CHECK(strstr(ff_input_error(x), "replaced") != NULL);
+		ff_input_close(x);
+	}
+	ff_input_limit_open(0);
+	unlink(a);
+	unlink(b);
+	free(text);
+}
+
+/* An open that meets the limit on open files names that limit. */
+static void test_too_many_open(void)
+{
+	char a[4200];
+	path_in_dir("emfile", a, sizeof a);
+	write_file(a, "x\n", 2);
+	struct rlimit old, low;
+	if (getrlimit(RLIMIT_NOFILE, &old) != 0)
+		return;
+	low = old;
+	low.rlim_cur = 32;
+	if (old.rlim_cur < 32 || setrlimit(RLIMIT_NOFILE, &low) != 0)
+		return;
+	int fds[64], nfd = 0;
+	while (nfd < 64 && (fds[nfd] = open("/dev/null", O_RDONLY)) >= 0)
+		nfd++;
+	char err[256] = "";
+	ff_input *in = ff_input_open(a, err, sizeof err);
+	CHECK(in == NULL);
+	CHECK(strstr(err, "too many open files: raise 'ulimit -n'") != NULL);
+	ff_input_close(in);
+	while (nfd)
+		close(fds[--nfd]);
+	setrlimit(RLIMIT_NOFILE, &old);
+	unlink(a);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -840,6 +936,8 @@ int main(void)
 	test_stdin();
 	test_refused();
 	test_tee_and_ranges();
+	test_park();
+	test_too_many_open();
 	rmdir(dir);
 	return CHECK_DONE("test_input");
 }

@@ -230,6 +230,63 @@ static void test_limit(void)
 	ff_intern_free(in);
 }
 
+/* --max-memory and the bound on key length (ff_intern_set_budget). */
+static void test_budget(void)
+{
+	ff_budget b = { .limit = 600u * 1024 };
+	ff_intern *x = ff_intern_new(7), *y = ff_intern_new(8);
+	CHECK(x && y);
+	if (!x || !y) {
+		ff_intern_free(x);
+		ff_intern_free(y);
+		return;
+	}
+	CHECK_INT(ff_intern_set_budget(x, &b, 16), 0);
+	CHECK_INT(ff_intern_set_budget(y, &b, 16), 0);
+	/* Up to 16 bytes: whole. */
+	CHECK_INT(ff_intern_id(x, FF_SV_LIT("/0123456789abcde")), 0);
+	CHECK_SV(ff_intern_get(x, 0), "/0123456789abcde");
+	/* Longer: the first 16 bytes and the marker; the same prefix and
+	 * length share the id, another length does not. */
+	CHECK_INT(ff_intern_id(x, FF_SV_LIT("/0123456789abcdefXYZ")), 1);
+	CHECK_SV(ff_intern_get(x, 1), "/0123456789abcde\xe2\x80\xa6[+4 bytes]");
+	CHECK_INT(ff_intern_id(x, FF_SV_LIT("/0123456789abcdefQQQ")), 1);
+	ff_sv parts[2] = { FF_SV_LIT("/0123456789"), FF_SV_LIT("abcdefXYZ") };
+	CHECK_INT(ff_intern_id_parts(x, parts, 2), 1);
+	CHECK_INT(ff_intern_id(x, FF_SV_LIT("/0123456789abcdefXYZW")), 2);
+	/* A UTF-8 character across the cut goes whole into the cut part. */
+	CHECK_INT(ff_intern_id(x, FF_SV_LIT("/0123456789abcd\xc3\xa9zz")), 3);
+	CHECK_SV(ff_intern_get(x, 3), "/0123456789abcd\xe2\x80\xa6[+4 bytes]");
+	CHECK_INT(b.truncated, 3);
+	CHECK(!b.reached);
+	/* The tables charge one budget: y's strings stop both tables once
+	 * the sum reaches the limit. */
+	uint32_t id = 0;
+	for (uint32_t n = 0; n < 100000; n++) {
+		char s[32];
+		int len = snprintf(s, sizeof s, "/page/%u", n);
+		id = ff_intern_id(y, ff_sv_make(s, (size_t)len));
+		if (id == FF_INTERN_NONE || ff_intern_is_overflow(y, id))
+			break;
+	}
+	CHECK(b.reached);
+	CHECK(ff_intern_budget_stopped(y));
+	CHECK(b.used <= b.limit + 256u * 1024 + 64);
+	CHECK(ff_intern_bytes(x) + ff_intern_bytes(y) <= b.used + 2 * 1024);
+	CHECK_INT(id, ff_intern_count(y));
+	CHECK_INT(ff_intern_id(y, FF_SV_LIT("/page/1")), 1);
+	/* x is stopped too once it meets the spent budget; known strings keep
+	 * their ids, and the overflow id is its count. */
+	CHECK_INT(ff_intern_id(x, FF_SV_LIT("/new")), 4);
+	CHECK(ff_intern_is_overflow(x, 4));
+	CHECK(ff_intern_budget_stopped(x));
+	CHECK_INT(ff_intern_id(x, FF_SV_LIT("/0123456789abcde")), 0);
+	CHECK_INT(ff_intern_count(x), 4);
+	CHECK_INT(ff_intern_get(x, 4).n, 0);
+	ff_intern_free(x);
+	ff_intern_free(y);
+}
+
 int main(void)
 {
 	test_ids();
@@ -237,5 +294,6 @@ int main(void)
 	test_long_strings();
 	test_parts();
 	test_limit();
+	test_budget();
 	return CHECK_DONE("test_intern");
 }
