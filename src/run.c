@@ -405,6 +405,10 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 				   "most lines match the %s format followed by more fields that differ from line to line; "
 				   "give the format with --log-format",
 				   d.prefix_preset);
+		else if (d.sampled && d.matched == 0 && strcmp(d.preset, "json") == 0)
+			ff_diag_at(r->err, first_name, 0,
+				   "the first %zu lines start with '{' but none is one valid JSON object; they are invalid",
+				   d.sampled);
 		else if (d.sampled && d.matched == 0)
 			ff_diag_at(r->err, first_name, 0,
 				   "no built-in format matches the first %zu lines; give the format with --log-format",
