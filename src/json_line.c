@@ -385,8 +385,10 @@ static const char *scan_value(struct scan *sc, const char *p, uint16_t node, uns
 
 bool ff_json_line_scan(const ff_json_paths *jp, const char *line, size_t len, ff_json_value *vals, size_t nslots)
 {
-	for (size_t i = 0; i < nslots; i++)
+	for (size_t i = 0; i < nslots; i++) {
 		vals[i].type = FF_JSON_NONE;
+		vals[i].escaped = false;
+	}
 	if (!line)
 		return false;
 	const char *end = line + len, *p = skip_ws(line, end);
@@ -423,10 +425,15 @@ static size_t put_utf8(uint32_t cp, char *out)
 	return 4;
 }
 
+/* The scanner checked the four digits; a non-digit would count 0. */
 static uint32_t hex4(const char *p)
 {
-	return (uint32_t)(hex((unsigned char)p[0]) << 12 | hex((unsigned char)p[1]) << 8 |
-			  hex((unsigned char)p[2]) << 4 | hex((unsigned char)p[3]));
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hex((unsigned char)p[i]);
+		v = v << 4 | (uint32_t)(h < 0 ? 0 : h);
+	}
+	return v;
 }
 
 size_t ff_json_unescape(const char *p, size_t n, char *out)
