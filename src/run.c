@@ -357,6 +357,21 @@ static void on_valid(struct run *r, const ff_record *rec, const ff_key_hashes *h
 	ff_records_row(r->out, &r->rspec, facts->name, number, rec, &cls);
 }
 
+/* Whether some line read ahead is a record: valid JSON objects none of
+ * which is one have their keys where footfall does not look (Nginx). */
+static bool json_sample_reads(ff_format *fmt, const ff_replay *replay)
+{
+	for (size_t i = 0; i < replay->count; i++) {
+		ff_record rec;
+		const char *p = replay->bytes + replay->offsets[i];
+		if (replay->overlong[i])
+			continue;
+		if (ff_format_parse(fmt, p, replay->offsets[i + 1] - replay->offsets[i], &rec) == FF_PARSE_OK)
+			return true;
+	}
+	return false;
+}
+
 /* "json" with log.json_fields compiles as "json:field=path,...". */
 static ff_format *compile_format(const char *spec, const ff_config *cfg, char *err, size_t errsz)
 {
@@ -428,6 +443,10 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 		ff_diag(r->err, "%s", err);
 		return -1;
 	}
+	if (first && strcmp(detected, "json") == 0 && d.matched && !json_sample_reads(r->fmt, replay))
+		ff_diag_at(r->err, first_name, 0,
+			   "the JSON lines have no time or no status at the key paths footfall knows; "
+			   "map their keys with log.json_fields");
 	r->format_label = strdup(detected);
 	r->format_detected = true;
 	return r->format_label ? 0 : -1;
