@@ -7,6 +7,8 @@
 
 #include "config.h"
 #include "diag.h"
+#include "json_line.h"
+#include "logformat.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -22,6 +24,8 @@ enum key_type {
 	KEY_SIZE,     /* int64_t bytes, 0..max, written as ff_parse_size reads */
 	KEY_STRLIST,  /* ff_strlist; a lone string is a one-item list */
 	KEY_SECTION,  /* a list kept in cfg->doc for a later stage */
+	KEY_FIELDMAP, /* log.json_fields: record field -> JSON key path, kept
+			 as a char * "field=path,..." */
 };
 
 struct key {
@@ -50,6 +54,8 @@ static const struct key keys[] = {
 	{ .name = "log.client", .type = KEY_STRING, .offset = offsetof(ff_config, log_client),
 	  .choices = client_choices, .choices_text = "address or forwarded",
 	  .what = "the client: address (as logged) or forwarded (first X-Forwarded-For address)" },
+	{ .name = "log.json_fields", .type = KEY_FIELDMAP, .offset = offsetof(ff_config, log_json_fields),
+	  .what = "JSON logs: record field -> JSON key path (client: remote_addr, time: time_iso8601...)" },
 	{ .name = "site.hosts", .type = KEY_STRLIST, .offset = offsetof(ff_config, site_hosts),
 	  .what = "host names of the site itself, so its own referers are internal" },
 	{ .name = "visits.timeout", .type = KEY_UINT, .offset = offsetof(ff_config, visits_timeout),
@@ -143,6 +149,7 @@ void ff_config_init(ff_config *cfg)
 		case KEY_STRING:
 		case KEY_STRLIST:
 		case KEY_SECTION:
+		case KEY_FIELDMAP:
 			break; /* zero: unset, empty */
 		}
 	}
@@ -154,7 +161,7 @@ void ff_config_free(ff_config *cfg)
 		return;
 	for (size_t i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
-		if (k->type == KEY_STRING)
+		if (k->type == KEY_STRING || k->type == KEY_FIELDMAP)
 			free(*(char **)field(cfg, k));
 		else if (k->type == KEY_STRLIST)
 			strlist_free(field(cfg, k));
@@ -382,6 +389,51 @@ static int read_strlist(ff_config *cfg, const struct key *k, const ff_ynode *v, 
 	return 0;
 }
 
+/* log.json_fields: each key a record field, each value a JSON key path;
+ * an error names the line and the key it is about. */
+static int read_json_fields(ff_config *cfg, const struct key *k, const ff_ynode *v, char *err, size_t errsz)
+{
+	if (v->kind != FF_Y_MAP)
+		return type_error(cfg, v, k->name, "a map of record fields to JSON key paths", err, errsz);
+	size_t total = 1;
+	for (size_t i = 0; i < v->count; i++)
+		total += v->keys[i]->len + v->items[i]->len + 2;
+	char *joined = calloc(1, total);
+	if (!joined)
+		return ff_config_error(cfg, v, err, errsz, "out of memory");
+	size_t o = 0;
+	for (size_t i = 0; i < v->count; i++) {
+		const ff_ynode *key = v->keys[i], *val = v->items[i];
+		char name[320], shown[300], why[160];
+		ff_yaml_visible(key->str, key->len, shown, sizeof shown);
+		snprintf(name, sizeof name, "%s.%s", k->name, shown);
+		if (memchr(key->str, '\0', key->len) || !ff_format_json_field(key->str)) {
+			free(joined);
+			return ff_config_error(cfg, key, err, errsz, "'%s': '%s' is not a record field a JSON log maps; use %s",
+					       name, shown, ff_format_json_fields_text);
+		}
+		const char *path;
+		if (ff_config_read_string(cfg, val, name, &path, err, errsz) < 0) {
+			free(joined);
+			return -1;
+		}
+		if (!ff_json_path_check(path, val->len, why, sizeof why) || strpbrk(path, ",=")) {
+			char got[320];
+			ff_ynode_describe(val, got, sizeof got);
+			free(joined);
+			return ff_config_error(cfg, val, err, errsz, "'%s': %s is not a JSON key path (%s)", name, got,
+					       strpbrk(path, ",=") ? "a key holds ',' or '='" : why);
+		}
+		o += (size_t)snprintf(joined + o, total - o, "%s%s=%s", o ? "," : "", key->str, path);
+	}
+	char **slot = field(cfg, k);
+	free(*slot);
+	*slot = joined[0] ? joined : NULL;
+	if (!*slot)
+		free(joined);
+	return 0;
+}
+
 static int apply_key(ff_config *cfg, const struct key *k, const ff_ynode *v, char *err, size_t errsz)
 {
 	/* "key:" with nothing after it, as left by commenting out an example
@@ -419,6 +471,8 @@ static int apply_key(ff_config *cfg, const struct key *k, const ff_ynode *v, cha
 		if (v->kind != FF_Y_SEQ)
 			return type_error(cfg, v, k->name, "a list", err, errsz);
 		return 0;
+	case KEY_FIELDMAP:
+		return read_json_fields(cfg, k, v, err, errsz);
 	}
 	return 0;
 }

@@ -41,6 +41,8 @@ typedef struct ff_config {
 	char *source;      /* the file read, or NULL for built-in defaults */
 	char *log_format;  /* log.format; NULL means "auto" */
 	char *log_client;  /* log.client; NULL means "address" */
+	char *log_json_fields; /* log.json_fields as "field=key.path,...";
+				  NULL: none mapped */
 	ff_strlist site_hosts;         /* site.hosts; empty: none configured */
 	int64_t visits_timeout;        /* visits.timeout, seconds (1800) */
 	int64_t visits_reorder_window; /* visits.reorder_window, seconds (300) */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_line.h"
 #include "logformat.h"
 
 static bool is_blank(ff_sv s)
@@ -291,10 +292,47 @@ static bool read_trailing(const ff_sv *lines, size_t n, const char *preset, ff_d
 	return true;
 }
 
+/* Lines that start with '{' are JSON logs (SPEC §14): true when most
+ * sample lines do; matched counts those that are one valid object. */
+static bool detect_json(const ff_sv *lines, size_t n, ff_detection *d)
+{
+	size_t braces = 0, ok = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (is_blank(lines[i]))
+			continue;
+		d->sampled++;
+		size_t j = 0;
+		while (j < lines[i].n && (lines[i].p[j] == ' ' || lines[i].p[j] == '\t'))
+			j++;
+		if (lines[i].p[j] != '{')
+			continue;
+		braces++;
+		if (ff_json_line_scan(NULL, lines[i].p, lines[i].n, NULL, 0))
+			ok++;
+	}
+	if (2 * braces <= d->sampled)
+		return false;
+	d->preset = "json";
+	d->matched = ok;
+	snprintf(d->spec, sizeof d->spec, "json");
+	if (ok == 0)
+		snprintf(d->note, sizeof d->note,
+			 "log format: the first %zu lines start with '{' but none is one valid JSON object, so they are "
+			 "counted invalid", d->sampled);
+	else if (2 * ok < d->sampled)
+		snprintf(d->note, sizeof d->note,
+			 "log format: only %zu of the first %zu lines are valid JSON objects; the others are counted "
+			 "invalid", ok, d->sampled);
+	return true;
+}
+
 int ff_detect_lines(const ff_sv *lines, size_t n, ff_detection *d, char *err, size_t errsz)
 {
 	memset(d, 0, sizeof *d);
 	d->preset = "combined";
+	if (detect_json(lines, n, d))
+		return 0;
+	d->sampled = 0;
 	size_t best_ok = 0, best_prefix = 0, n_presets = 0;
 	const char *prefix_preset = NULL;
 	while (ff_format_presets[n_presets])

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_line.h"
 #include "logformat.h"
 #include "logformat_ops.h"
 
@@ -617,6 +618,130 @@ static bool compile_regex(ff_format *fmt, const char *pattern, char *err, size_t
 	return true;
 }
 
+/* --- json ------------------------------------------------------------------ */
+
+/* The record fields log.json_fields maps, and their value slots. */
+static const struct {
+	const char *name;
+	uint8_t slot;
+} json_names[] = {
+	{ "client", FF_J_CLIENT }, { "time", FF_J_TIME }, { "request", FF_J_REQUEST },
+	{ "method", FF_J_METHOD }, { "target", FF_J_TARGET }, { "protocol", FF_J_PROTOCOL },
+	{ "status", FF_J_STATUS }, { "bytes", FF_J_BYTES }, { "referer", FF_J_REFERER },
+	{ "user_agent", FF_J_USER_AGENT }, { "vhost", FF_J_VHOST }, { "duration", FF_J_DURATION },
+	{ "forwarded", FF_J_FORWARDED },
+};
+
+const char ff_format_json_fields_text[] =
+	"client, time, request, method, target, protocol, status, bytes, referer, user_agent, vhost, duration, "
+	"forwarded";
+
+/* Where Caddy's default JSON log and Traefik's JSON access log keep each
+ * field, in order of preference. */
+static const struct {
+	uint8_t slot;
+	const char *path;
+} json_builtin[] = {
+	{ FF_J_CLIENT, "request.remote_ip" }, { FF_J_CLIENT, "request.client_ip" }, { FF_J_CLIENT, "ClientHost" },
+	{ FF_J_TIME, "ts" }, { FF_J_TIME, "StartLocal" }, { FF_J_TIME, "StartUTC" },
+	{ FF_J_METHOD, "request.method" }, { FF_J_METHOD, "RequestMethod" },
+	{ FF_J_TARGET, "request.uri" }, { FF_J_TARGET, "RequestPath" },
+	{ FF_J_PROTOCOL, "request.proto" }, { FF_J_PROTOCOL, "RequestProtocol" },
+	{ FF_J_STATUS, "status" }, { FF_J_STATUS, "DownstreamStatus" },
+	{ FF_J_BYTES, "size" }, { FF_J_BYTES, "DownstreamContentSize" },
+	{ FF_J_REFERER, "request.headers.Referer[0]" }, { FF_J_REFERER, "request_Referer" },
+	{ FF_J_USER_AGENT, "request.headers.User-Agent[0]" }, { FF_J_USER_AGENT, "request_User-Agent" },
+	{ FF_J_VHOST, "request.host" }, { FF_J_VHOST, "RequestHost" },
+	{ FF_J_DURATION, "duration" }, { FF_J_DURATION_NS, "Duration" },
+	{ FF_J_FORWARDED, "request.headers.X-Forwarded-For[0]" }, { FF_J_FORWARDED, "request_X-Forwarded-For" },
+};
+
+bool ff_format_json_field(const char *name)
+{
+	for (size_t i = 0; i < sizeof json_names / sizeof json_names[0]; i++)
+		if (strcmp(json_names[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static uint32_t jslot_field(unsigned slot)
+{
+	switch (slot) {
+	case FF_J_CLIENT: return FF_HAS(FF_F_CLIENT);
+	case FF_J_TIME: return FF_HAS(FF_F_TIME);
+	case FF_J_REQUEST: return FF_HAS(FF_F_REQUEST);
+	case FF_J_METHOD: return FF_HAS(FF_F_METHOD);
+	case FF_J_TARGET: return FF_HAS(FF_F_TARGET);
+	case FF_J_PROTOCOL: return FF_HAS(FF_F_PROTOCOL);
+	case FF_J_STATUS: return FF_HAS(FF_F_STATUS);
+	case FF_J_BYTES: return FF_HAS(FF_F_BYTES);
+	case FF_J_REFERER: return FF_HAS(FF_F_REFERER);
+	case FF_J_USER_AGENT: return FF_HAS(FF_F_USER_AGENT);
+	case FF_J_VHOST: return FF_HAS(FF_F_VHOST);
+	case FF_J_FORWARDED: return FF_HAS(FF_F_FORWARDED);
+	default: return FF_HAS(FF_F_DURATION);
+	}
+}
+
+/* "json" or "json:field=path,field=path...": a mapped field is found at
+ * its path alone; the others at their Caddy and Traefik names. */
+static bool compile_json(ff_format *fmt, const char *map, char *err, size_t errsz)
+{
+	fmt->json = ff_json_paths_new();
+	if (!fmt->json) {
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	uint32_t mapped = 0;
+	char why[160];
+	for (const char *p = map; p && *p;) {
+		const char *comma = strchr(p, ','), *stop = comma ? comma : p + strlen(p);
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		size_t slot = sizeof json_names / sizeof json_names[0];
+		if (eq)
+			for (slot = 0; slot < sizeof json_names / sizeof json_names[0]; slot++)
+				if (strlen(json_names[slot].name) == (size_t)(eq - p) &&
+				    memcmp(json_names[slot].name, p, (size_t)(eq - p)) == 0)
+					break;
+		if (!eq || slot == sizeof json_names / sizeof json_names[0]) {
+			snprintf(err, errsz, "json field mapping '%.*s': write field=key.path, the field one of %s",
+				 (int)(stop - p > 64 ? 64 : stop - p), p, ff_format_json_fields_text);
+			return false;
+		}
+		unsigned js = json_names[slot].slot;
+		if (mapped & (1u << js)) {
+			snprintf(err, errsz, "json field mapping: '%s' is mapped twice", json_names[slot].name);
+			return false;
+		}
+		mapped |= 1u << js;
+		if (!ff_json_paths_add(fmt->json, eq + 1, (size_t)(stop - eq - 1), js, 0, why, sizeof why)) {
+			snprintf(err, errsz, "json field mapping '%s': %s", json_names[slot].name, why);
+			return false;
+		}
+		fmt->fields |= jslot_field(js);
+		p = comma ? comma + 1 : stop;
+	}
+	if (mapped & (1u << FF_J_DURATION))
+		mapped |= 1u << FF_J_DURATION_NS;
+	for (size_t i = 0, rank = 1; i < sizeof json_builtin / sizeof json_builtin[0]; i++, rank++) {
+		unsigned js = json_builtin[i].slot;
+		if (mapped & (1u << js))
+			continue;
+		if (!ff_json_paths_add(fmt->json, json_builtin[i].path, strlen(json_builtin[i].path), js,
+				       (unsigned)rank, why, sizeof why)) {
+			snprintf(err, errsz, "json format: %s", why);
+			return false;
+		}
+		fmt->fields |= jslot_field(js);
+	}
+	return true;
+}
+
+bool ff_format_views_transient(const ff_format *fmt)
+{
+	return fmt->json != NULL;
+}
+
 /* --- public ---------------------------------------------------------------- */
 
 static const char *const no_time_note =
@@ -644,7 +769,13 @@ ff_format *ff_format_compile(const char *spec, char *err, size_t errsz)
 		return NULL;
 	}
 
-	if (strncmp(spec, "regex:", 6) == 0) {
+	if (strcmp(spec, "json") == 0 || strncmp(spec, "json:", 5) == 0) {
+		fmt->kind = "json";
+		if (!compile_json(fmt, spec[4] ? spec + 5 : NULL, err, errsz)) {
+			ff_format_free(fmt);
+			return NULL;
+		}
+	} else if (strncmp(spec, "regex:", 6) == 0) {
 		fmt->kind = "regex";
 		if (!compile_regex(fmt, spec + 6, err, errsz)) {
 			ff_format_free(fmt);
@@ -666,7 +797,7 @@ ff_format *ff_format_compile(const char *spec, char *err, size_t errsz)
 			for (const char *p = strchr(spec, '$'); p && !nginx; p = strchr(p + 1, '$'))
 				nginx = is_var_byte(p[1]) || p[1] == '{';
 			if (!nginx && !strchr(spec, '%')) {
-				snprintf(err, errsz, "unknown log format '%s': use combined, common, vhost_combined, "
+				snprintf(err, errsz, "unknown log format '%s': use combined, common, vhost_combined, json, "
 						     "an Apache LogFormat string, an Nginx log_format string or regex:PATTERN", spec);
 				ff_format_free(fmt);
 				return NULL;
@@ -698,6 +829,8 @@ void ff_format_free(ff_format *fmt)
 	pcre2_match_data_free(fmt->md);
 	pcre2_code_free(fmt->re);
 	free(fmt->groups);
+	ff_json_paths_free(fmt->json);
+	free(fmt->scratch);
 	free(fmt->ops);
 	free(fmt->lits);
 	free(fmt->spec);

@@ -93,7 +93,17 @@ enum ff_parse_result ff_format_parse_prefix(ff_format *fmt, const char *line, si
  * forwarded); rec->client then points into the line's forwarded field. */
 void ff_format_set_client_forwarded(ff_format *fmt, bool on);
 
-/* "combined", "common", "vhost_combined", "apache", "nginx" or "regex". */
+/* JSON formats ("json", or "json:" and a field mapping, see
+ * ff_format_json_spec): field values from their key paths (json_line.h);
+ * JSON escapes in a string are decoded into a buffer of the format, so the
+ * record's views may point there and not into the line. */
+bool ff_format_views_transient(const ff_format *fmt);
+/* Whether name is a record field log.json_fields may map. */
+bool ff_format_json_field(const char *name);
+/* The names log.json_fields accepts, for messages. */
+extern const char ff_format_json_fields_text[];
+
+/* "combined", "common", "vhost_combined", "apache", "nginx", "regex" or "json". */
 const char *ff_format_kind(const ff_format *fmt);
 /* The text the format was compiled from (a preset's name for presets). */
 const char *ff_format_spec(const ff_format *fmt);

@@ -87,6 +87,27 @@ struct ff_rx_group {
 
 #define FF_CLF_TIME_LEN 26
 
+/* JSON formats: the value slots of json_line.h and what each fills. */
+enum ff_jslot {
+	FF_J_CLIENT,
+	FF_J_TIME,        /* ISO 8601 / RFC 3339, epoch seconds, or CLF */
+	FF_J_REQUEST,
+	FF_J_METHOD,
+	FF_J_TARGET,
+	FF_J_PROTOCOL,
+	FF_J_STATUS,
+	FF_J_BYTES,
+	FF_J_REFERER,
+	FF_J_USER_AGENT,
+	FF_J_VHOST,
+	FF_J_DURATION,    /* seconds, fraction optional */
+	FF_J_DURATION_NS, /* Traefik's Duration: integer nanoseconds */
+	FF_J_FORWARDED,
+	FF_J_COUNT
+};
+
+struct ff_json_paths;
+
 struct ff_format {
 	char *spec;           /* what the user wrote (or the preset name) */
 	const char *kind;     /* ff_format_kind() */
@@ -112,6 +133,14 @@ struct ff_format {
 	struct ff_rx_group *groups;
 	size_t ngroups;
 	uint64_t limit_hits;
+
+	/* json formats only: the wanted key paths, and where string values
+	 * holding escapes are decoded (reused line after line, so a record
+	 * from a json format is good until the format parses again: see
+	 * ff_format_views_transient). */
+	struct ff_json_paths *json;
+	char *scratch;
+	size_t scratch_cap;
 };
 
 /* Regex match limits: a line needs far fewer steps than this; a pattern

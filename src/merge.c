@@ -200,6 +200,10 @@ static enum ff_input_status advance(ff_merge *m, struct source *s)
 static void fill(ff_merge *m, size_t idx, ff_event *ev)
 {
 	struct source *s = &m->src[idx];
+	/* A json format decodes escapes into one buffer that other sources'
+	 * lines have since reused: the line handed out is parsed again. */
+	if (s->parsed && s->result == FF_PARSE_OK && m->count > 1 && ff_format_views_transient(m->fmt))
+		s->result = ff_format_parse(m->fmt, s->line.p, s->line.n, &s->rec);
 	ev->kind = FF_EV_LINE;
 	ev->source = idx;
 	ev->line = &s->line;

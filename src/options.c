@@ -79,7 +79,8 @@ struct opt_desc {
 static const struct opt_desc opt_table[] = {
 	{ .name = "log-format", .id = OPT_LOG_FORMAT, .group = G_INPUT, .arg = "FORMAT",
 	  .help = "auto (default), combined, common, vhost_combined, an Apache LogFormat or Nginx "
-		  "log_format string, or regex:PATTERN" },
+		  "log_format string, regex:PATTERN, or json (one JSON object a line: Caddy, Traefik, "
+		  "Nginx escape=json with log.json_fields)" },
 	{ .name = "client", .id = OPT_CLIENT, .group = G_INPUT, .arg = "WHICH",
 	  .help = "address (default): the logged client; forwarded: the first address of "
 		  "X-Forwarded-For when it is an IP address (behind a proxy or CDN)" },

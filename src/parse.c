@@ -3,8 +3,10 @@
  * The hot path of footfall: called once per input line, it walks the
  * operations of logformat_ops.h with one cursor and fills an ff_record with
  * views into the line.  It allocates nothing and copies no field. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "json_line.h"
 #include "logformat.h"
 #include "logformat_ops.h"
 
@@ -293,6 +295,92 @@ static enum ff_parse_result parse_regex(ff_format *fmt, const char *line, size_t
 	return st.bad;
 }
 
+/* The FF_S_ slot a JSON value slot fills through store(). */
+static const uint8_t json_store_slot[FF_J_COUNT] = {
+	[FF_J_CLIENT] = FF_S_CLIENT, [FF_J_REQUEST] = FF_S_REQUEST, [FF_J_METHOD] = FF_S_METHOD,
+	[FF_J_TARGET] = FF_S_TARGET, [FF_J_PROTOCOL] = FF_S_PROTOCOL, [FF_J_STATUS] = FF_S_STATUS,
+	[FF_J_BYTES] = FF_S_BYTES, [FF_J_REFERER] = FF_S_REFERER, [FF_J_USER_AGENT] = FF_S_USER_AGENT,
+	[FF_J_VHOST] = FF_S_VHOST, [FF_J_FORWARDED] = FF_S_FORWARDED,
+};
+
+/* Room to decode every escaped value of a line: never more than the
+ * line, so it only grows when a longer line than any before needs it. */
+static bool json_scratch(ff_format *fmt, size_t need)
+{
+	if (need <= fmt->scratch_cap)
+		return true;
+	size_t cap = fmt->scratch_cap ? fmt->scratch_cap : 256;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(fmt->scratch, cap);
+	if (!p)
+		return false;
+	fmt->scratch = p;
+	fmt->scratch_cap = cap;
+	return true;
+}
+
+static enum ff_parse_result parse_json(ff_format *fmt, const char *line, size_t len, ff_record *rec)
+{
+	ff_json_value v[FF_J_COUNT];
+	if (!ff_json_line_scan(fmt->json, line, len, v, FF_J_COUNT))
+		return FF_PARSE_INVALID;
+	/* null is the same as a missing member */
+	size_t need = 0;
+	for (unsigned i = 0; i < FF_J_COUNT; i++) {
+		if (v[i].type == FF_JSON_NULL)
+			v[i].type = FF_JSON_NONE;
+		if (v[i].escaped)
+			need += v[i].n;
+	}
+	if (v[FF_J_TIME].type == FF_JSON_NONE || v[FF_J_STATUS].type == FF_JSON_NONE)
+		return FF_PARSE_INVALID;
+	if (need && !json_scratch(fmt, need))
+		return FF_PARSE_INVALID;
+	char *out = fmt->scratch;
+	struct parse_state st = { FF_PARSE_OK, false, false, false };
+	for (unsigned i = 0; i < FF_J_COUNT; i++) {
+		if (v[i].type == FF_JSON_NONE)
+			continue;
+		ff_sv sv = ff_sv_make(v[i].p, v[i].n);
+		if (v[i].escaped) {
+			sv = ff_sv_make(out, ff_json_unescape(v[i].p, v[i].n, out));
+			out += sv.n;
+		}
+		uint64_t n;
+		switch (i) {
+		case FF_J_TIME:
+			/* a number is epoch seconds; text may be any time footfall reads */
+			if (!(v[i].type == FF_JSON_NUMBER ? ff_time_parse_epoch(sv, &rec->time)
+							 : parse_time(fmt, FF_S_TIME_ANY, sv, &rec->time)))
+				value_error(&st, FF_PARSE_BAD_TIME);
+			rec->has |= FF_HAS(FF_F_TIME);
+			break;
+		case FF_J_DURATION:
+			/* a duration that is no plain number is left out, not
+			 * the line: it is not what makes a request */
+			if (!(rec->has & FF_HAS(FF_F_DURATION)) && seconds_us(sv, &n)) {
+				rec->duration_us = n;
+				rec->has |= FF_HAS(FF_F_DURATION);
+			}
+			break;
+		case FF_J_DURATION_NS:
+			if (!(rec->has & FF_HAS(FF_F_DURATION)) && ff_sv_to_u64(sv, UINT64_C(1) << 62, &n)) {
+				rec->duration_us = n / 1000;
+				rec->has |= FF_HAS(FF_F_DURATION);
+			}
+			break;
+		default:
+			store(fmt, json_store_slot[i], sv, rec, &st);
+			break;
+		}
+	}
+	finish_request(rec, &st);
+	if (fmt->client_forwarded)
+		use_forwarded_client(rec);
+	return st.bad;
+}
+
 /* Copied rather than memset: compilers clear a struct this size with
  * `rep stos`, whose start-up cost was a tenth of a line's parse. */
 static const ff_record empty_record;
@@ -313,6 +401,8 @@ static FF_ALWAYS_INLINE enum ff_parse_result parse_line(ff_format *fmt, const ch
 		line = ""; /* an empty line given as (NULL, 0): no NULL to memchr */
 	if (fmt->re)
 		return parse_regex(fmt, line, len, rec);
+	if (fmt->json)
+		return parse_json(fmt, line, len, rec);
 
 	const char *p = line, *end = line + len;
 	struct parse_state st = { FF_PARSE_OK, false, false, false };

@@ -358,12 +358,44 @@ static void on_valid(struct run *r, const ff_record *rec, const ff_key_hashes *h
 	ff_records_row(r->out, &r->rspec, facts->name, number, rec, &cls);
 }
 
+/* Whether some line read ahead is a record: valid JSON objects none of
+ * which is one have their keys where footfall does not look (Nginx). */
+static bool json_sample_reads(ff_format *fmt, const ff_replay *replay)
+{
+	for (size_t i = 0; i < replay->count; i++) {
+		ff_record rec;
+		const char *p = replay->bytes + replay->offsets[i];
+		if (replay->overlong[i])
+			continue;
+		if (ff_format_parse(fmt, p, replay->offsets[i + 1] - replay->offsets[i], &rec) == FF_PARSE_OK)
+			return true;
+	}
+	return false;
+}
+
+/* "json" with log.json_fields compiles as "json:field=path,...". */
+static ff_format *compile_format(const char *spec, const ff_config *cfg, char *err, size_t errsz)
+{
+	if (strcmp(spec, "json") != 0 || !cfg->log_json_fields)
+		return ff_format_compile(spec, err, errsz);
+	size_t n = strlen(cfg->log_json_fields) + 6;
+	char *full = malloc(n);
+	if (!full) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	snprintf(full, n, "json:%s", cfg->log_json_fields);
+	ff_format *fmt = ff_format_compile(full, err, errsz);
+	free(full);
+	return fmt;
+}
+
 static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, ff_replay *replay, const char *first_name)
 {
 	const char *spec = r->o->log_format ? r->o->log_format : cfg->log_format;
 	char err[512];
 	if (spec && strcmp(spec, "auto") != 0) {
-		r->fmt = ff_format_compile(spec, err, sizeof err);
+		r->fmt = compile_format(spec, cfg, err, sizeof err);
 		if (!r->fmt) {
 			ff_diag(r->err, "%s: %s", r->o->log_format ? "--log-format" : "log.format", err);
 			return -1;
@@ -389,6 +421,10 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 				   "most lines match the %s format followed by more fields that differ from line to line; "
 				   "give the format with --log-format",
 				   d.prefix_preset);
+		else if (d.sampled && d.matched == 0 && strcmp(d.preset, "json") == 0)
+			ff_diag_at(r->err, first_name, 0,
+				   "the first %zu lines start with '{' but none is one valid JSON object; they are invalid",
+				   d.sampled);
 		else if (d.sampled && d.matched == 0)
 			ff_diag_at(r->err, first_name, 0,
 				   "no built-in format matches the first %zu lines; give the format with --log-format",
@@ -403,11 +439,15 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 		if (d.note[0] && !(r->format_note = strdup(d.note)))
 			return -1;
 	}
-	r->fmt = ff_format_compile(detected, err, sizeof err);
+	r->fmt = compile_format(detected, cfg, err, sizeof err);
 	if (!r->fmt) {
 		ff_diag(r->err, "%s", err);
 		return -1;
 	}
+	if (first && strcmp(detected, "json") == 0 && d.matched && !json_sample_reads(r->fmt, replay))
+		ff_diag_at(r->err, first_name, 0,
+			   "the JSON lines have no time or no status at the key paths footfall knows; "
+			   "map their keys with log.json_fields");
 	r->format_label = strdup(detected);
 	r->format_detected = true;
 	return r->format_label ? 0 : -1;
@@ -894,6 +934,7 @@ struct reader_job {
 	 * bytes are in this thread's cache; the counting thread only looks
 	 * them up. */
 	bool hash_keys;
+	bool transient;   /* ff_format_views_transient */
 	ff_key_hashers hashers;
 };
 
@@ -913,7 +954,11 @@ static void *reader_main(void *arg)
 		/* Parsing goes to whichever thread has time for it: when the
 		 * counting thread has nothing queued, it parses the line
 		 * itself.  Either way the line is parsed the same. */
-		if (ev.kind == FF_EV_LINE && !ev.parsed && !ff_handoff_consumer_idle(h)) {
+		/* A json format's records may point into its own buffer,
+		 * which the next line reuses: the counting thread parses. */
+		if (ev.kind == FF_EV_LINE && ev.parsed && ev.result == FF_PARSE_OK && job.transient)
+			ev.parsed = false;
+		if (ev.kind == FF_EV_LINE && !ev.parsed && !job.transient && !ff_handoff_consumer_idle(h)) {
 			ev.result = ff_format_parse(job.fmt, ev.line->p, ev.line->n, &rec);
 			ev.rec = ev.result == FF_PARSE_OK ? &rec : NULL;
 			ev.parsed = true;
@@ -997,15 +1042,20 @@ static void read_threaded(struct run *r)
 		/* A format keeps per-line caches, so each thread parses with
 		 * its own; without a copy the reading thread parses all. */
 		char err[512];
-		if (ff_merge_count(r->merge) == 1 &&
+		bool transient = ff_format_views_transient(r->fmt);
+		if ((ff_merge_count(r->merge) == 1 || transient) &&
 		    (r->count_fmt || (r->count_fmt = ff_format_compile(ff_format_spec(r->fmt), err, sizeof err)))) {
 			ff_format_set_client_forwarded(r->count_fmt, r->client_forwarded);
 			ff_merge_defer_parse(r->merge);
+		} else if (transient) {
+			ff_handoff_free(r->handoff);
+			r->handoff = NULL;
 		}
 	}
 	struct reader_job job = {
 		.merge = r->merge, .fmt = r->fmt, .handoff = r->handoff,
 		.progress = r->progress, .hash_keys = r->analysis != NULL,
+		.transient = ff_format_views_transient(r->fmt),
 	};
 	if (r->analysis)
 		ff_analysis_hashers(r->analysis, &job.hashers);

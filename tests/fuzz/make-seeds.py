@@ -292,8 +292,34 @@ def pipeline_seeds():
         b'10.0.0.1 - - [02/Mar/2026:10:00:00 +0000] "GET /b HTTP/1.1" 200 1 "-" "-"\n')
 
 
+def jsonline_seeds():
+    caddy = (b'{"level":"info","ts":1772406000.802781,"logger":"http.log.access.log0","msg":"handled request",'
+             b'"request":{"remote_ip":"192.0.2.1","remote_port":"5000","client_ip":"192.0.2.1","proto":"HTTP/2.0",'
+             b'"method":"GET","host":"www.example.com","uri":"/a?b=1&c=2","headers":{"Accept":["*/*"],'
+             b'"Referer":["https://x.test/"],"User-Agent":["Mozilla/5.0 \\"q\\" \\u00e9\\ud83d\\ude00"]}},'
+             b'"bytes_read":0,"user_id":"","duration":0.066203,"size":13780,"status":200,"resp_headers":{}}')
+    traefik = (b'{"ClientHost":"2001:db8::1","DownstreamContentSize":5,"DownstreamStatus":404,"Duration":1500000,'
+               b'"RequestHost":"www.example.com","RequestMethod":"GET","RequestPath":"/x?a=1\\u0026b=\\u003c",'
+               b'"RequestProtocol":"HTTP/1.1","StartLocal":"2026-03-02T09:17:40.802781+01:00",'
+               b'"StartUTC":"2026-03-02T08:17:40.802781Z","request_User-Agent":"curl/8.0"}')
+    nginx = (b'{"t":"2026-03-02T09:17:40+01:00","a":{"b":["10.0.0.1"]},"r":"GET /p?q HTTP/1.1","s":"200",'
+             b'"n":[0,[12]],"h":{"User-Agent":["x\\/y\\\\z\\n"]},"d":"0.123"}')
+    put('jsonline', 'caddy', b'\x00' + caddy + b'\n' + caddy)
+    put('jsonline', 'traefik', b'\x00' + traefik + b'\n' + caddy)
+    put('jsonline', 'mapped', b'\x01' + nginx + b'\n' + nginx)
+    put('jsonline', 'broken', b'\x00' + caddy[:-1] + b'\n' + caddy + b' x')
+    put('jsonline', 'escapes', b'\x00{"ts":1,"status":200,"request":{"uri":"\\u0000\\ud800\\udc00\\udbff\\ud800\\b\\f\\t"}}\n'
+        b'{"ts":"1.5","status":"599","size":"9223372036854775807"}')
+    put('jsonline', 'bad-escapes', b'\x00{"ts":1,"status":200,"x":"\\u12"}\n{"ts":1,"status":200,"x":"\\x41"}')
+    put('jsonline', 'numbers', b'\x00{"ts":-0.5e+3,"status":2e2,"size":1.0,"duration":1E-5}\n{"ts":01,"status":200}')
+    put('jsonline', 'deep', b'\x00' + b'{"a":' * 70 + b'1' + b'}' * 70 + b'\n' + b'[' * 100)
+    put('jsonline', 'literals', b'\x00{"ts":1,"status":200,"t":true,"f":false,"n":null,"e":{},"l":[]}\n{"ts":1,"status":nul}')
+    put('jsonline', 'empty', b'\x00\n  {}  ')
+
+
 if __name__ == '__main__':
     logline_seeds()
+    jsonline_seeds()
     logformat_seeds()
     time_seeds()
     gzip_seeds()

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${REPLAY_DIR:=$here}"
 corpus=$SRCDIR/tests/fuzz/corpus
 passed=0 failed=0
-for t in logline logformat time gzip config pipeline state; do
+for t in logline jsonline logformat time gzip config pipeline state; do
 	bin=$REPLAY_DIR/replay_$t
 	if [ ! -x "$bin" ]; then
 		echo "FAIL $t: $bin not built"

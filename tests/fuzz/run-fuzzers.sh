@@ -22,7 +22,7 @@ top=$(cd "$here/../.." && pwd)
 : "${FUZZ_MERGE:=1}"
 : "${FUZZ_BUILD_ONLY:=0}"
 : "${CC:=clang}"
-ALL="logline logformat time gzip config pipeline state"
+ALL="logline jsonline logformat time gzip config pipeline state"
 targets=${*:-$ALL}
 
 if ! command -v "$CC" >/dev/null 2>&1; then

@@ -48,6 +48,16 @@ static const char usage_text[] =
 "                   nginx-upstream nginx-custom + $upstream_response_time\n"
 "                                  (\"-\" on 301, 304 and static files, two\n"
 "                                  tries \"0.120, 0.100\" on 5xx)\n"
+"                   caddy-json     Caddy's default JSON access log (ts in\n"
+"                                  unix seconds, duration in seconds)\n"
+"                   traefik-json   Traefik's JSON access log (keys sorted,\n"
+"                                  StartLocal/StartUTC, Duration in ns, the\n"
+"                                  User-Agent and Referer headers kept)\n"
+"                   nginx-json     log_format escape=json with the keys\n"
+"                                  time_iso8601 remote_addr request status\n"
+"                                  body_bytes_sent http_referer\n"
+"                                  http_user_agent request_time\n"
+"                                  http_x_forwarded_for\n"
 "                   Every format writes the same requests for a given seed.\n"
 "                   What differs is what the servers differ in: Apache writes\n"
 "                   an empty body as '-' and escapes '\"' and '\\' as \\\" and\n"
@@ -652,6 +662,9 @@ enum format {
 	FMT_NGINX_CUSTOM,
 	FMT_NGINX_MAIN,
 	FMT_NGINX_UPSTREAM,
+	FMT_CADDY_JSON,
+	FMT_TRAEFIK_JSON,
+	FMT_NGINX_JSON,
 };
 
 struct options {
@@ -952,7 +965,7 @@ struct writer {
 };
 
 #define OUT_CAP (1u << 20)
-#define LINE_MAX_BYTES 12288
+#define LINE_MAX_BYTES 65536 /* a JSON line may escape a byte in six */
 
 static void writer_flush(struct writer *w)
 {
@@ -1094,10 +1107,281 @@ static bool is_static_target(const char *t, size_t n)
 	return false;
 }
 
+
+/* JSON string escaping as each server does it.  Caddy (zap) and Traefik
+ * (Go's encoding/json, HTML escaping on) write invalid UTF-8 as \ufffd;
+ * Traefik also writes < > & as \u003c \u003e \u0026; Nginx escape=json
+ * escapes only '"', '\' and control bytes and passes other bytes on. */
+enum json_style { JS_CADDY, JS_TRAEFIK, JS_NGINX };
+
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+	if (c >= 0xf5 || len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) || (c == 0xf0 && s[1] < 0x90) ||
+	    (c == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return len;
+}
+
+static char *put_json(char *p, const char *str, size_t n, enum json_style st)
+{
+	static const char hexd[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	*p++ = '"';
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+			i++;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			*p++ = '\\';
+			*p++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			i++;
+		} else if (c < 0x20 || (st == JS_TRAEFIK && (c == '<' || c == '>' || c == '&'))) {
+			p = put(p, "\\u00", 4);
+			*p++ = hexd[c >> 4];
+			*p++ = hexd[c & 15];
+			i++;
+		} else if (c < 0x80 || st == JS_NGINX) {
+			*p++ = (char)c;
+			i++;
+		} else {
+			size_t len = utf8_seq(s + i, n - i);
+			if (len) {
+				p = put(p, str + i, len);
+				i += len;
+			} else {
+				p = put(p, "\\ufffd", 6);
+				i++;
+			}
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+/* digits of v (fewer than 10^width), written with width digits and its
+ * trailing zeros dropped (Go's shortest float and RFC3339Nano forms) */
+static char *put_frac(char *p, uint64_t v, int width)
+{
+	char tmp[12];
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		tmp[i] = (char)('0' + v % 10);
+	int n = width;
+	while (n > 0 && tmp[n - 1] == '0')
+		n--;
+	if (n) {
+		*p++ = '.';
+		p = put(p, tmp, (size_t)n);
+	}
+	return p;
+}
+
+/* t (µs, wall clock at the offset) as RFC 3339, nanoseconds when nano,
+ * "Z" for offset 0 when zulu. */
+static char *put_rfc3339(char *p, int64_t t, int offset_min, bool nano, bool zulu)
+{
+	int64_t sec = floor_div(t, SEC), day = floor_div(sec, 86400), sod = sec - day * 86400;
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(day, &y, &m, &d);
+	char b[20];
+	b[0] = (char)('0' + (y / 1000) % 10);
+	b[1] = (char)('0' + (y / 100) % 10);
+	b[2] = (char)('0' + (y / 10) % 10);
+	b[3] = (char)('0' + y % 10);
+	b[4] = '-';
+	two_digits(b + 5, m);
+	b[7] = '-';
+	two_digits(b + 8, d);
+	b[10] = 'T';
+	two_digits(b + 11, (unsigned)(sod / 3600));
+	b[13] = ':';
+	two_digits(b + 14, (unsigned)(sod / 60 % 60));
+	b[16] = ':';
+	two_digits(b + 17, (unsigned)(sod % 60));
+	p = put(p, b, 19);
+	if (nano)
+		p = put_frac(p, (uint64_t)(t - sec * SEC) * 1000, 9);
+	if (zulu && offset_min == 0) {
+		*p++ = 'Z';
+		return p;
+	}
+	int off = offset_min < 0 ? -offset_min : offset_min;
+	*p++ = offset_min < 0 ? '-' : '+';
+	two_digits(p, (unsigned)(off / 60));
+	p[2] = ':';
+	two_digits(p + 3, (unsigned)(off % 60));
+	return p + 5;
+}
+
+static char *put_lit(char *p, const char *s)
+{
+	return put(p, s, strlen(s));
+}
+
+/* One request as Caddy, Traefik or Nginx (escape=json) writes it. */
+static char *format_json(struct writer *w, char *p, const struct agent *a, const struct item *it)
+{
+	enum format fmt = w->o->format;
+	enum json_style st = fmt == FMT_CADDY_JSON ? JS_CADDY : fmt == FMT_TRAEFIK_JSON ? JS_TRAEFIK : JS_NGINX;
+	bool req = it->method != M_NONE && it->method != M_RAW;
+	const char *method = req ? method_names[it->method] : "";
+	const char *target = req ? it->target : "";
+	size_t target_len = req ? it->target_len : 0;
+	const char *proto = !req ? "" : a->http10 ? "HTTP/1.0" : a->http2 ? "HTTP/2.0" : "HTTP/1.1";
+	const char *host = it->vhost == VH_BARE ? w->bare : w->site;
+	size_t host_len = it->vhost == VH_BARE ? w->bare_len : w->site_len;
+	int64_t utc = it->t - (int64_t)w->o->offset_min * 60 * SEC;
+	unsigned port = (unsigned)(10000 + (uint64_t)it->t % 50000);
+	bool referer = it->referer && it->referer_len;
+	if (fmt == FMT_CADDY_JSON) {
+		p = put_lit(p, "{\"level\":\"info\",\"ts\":");
+		p = put_u64(p, (uint64_t)floor_div(utc, SEC));
+		p = put_frac(p, (uint64_t)(utc - floor_div(utc, SEC) * SEC), 6);
+		p = put_lit(p, ",\"logger\":\"http.log.access.log0\",\"msg\":\"handled request\",\"request\":{\"remote_ip\":");
+		p = put_json(p, a->client, a->client_len, st);
+		p = put_lit(p, ",\"remote_port\":\"");
+		p = put_u64(p, port);
+		p = put_lit(p, "\",\"client_ip\":");
+		p = put_json(p, a->client, a->client_len, st);
+		p = put_lit(p, ",\"proto\":");
+		p = put_json(p, proto, strlen(proto), st);
+		p = put_lit(p, ",\"method\":");
+		p = put_json(p, method, strlen(method), st);
+		p = put_lit(p, ",\"host\":");
+		p = put_json(p, host, host_len, st);
+		p = put_lit(p, ",\"uri\":");
+		p = put_json(p, target, target_len, st);
+		p = put_lit(p, ",\"headers\":{\"Accept\":[\"*/*\"]");
+		if (referer) {
+			p = put_lit(p, ",\"Referer\":[");
+			p = put_json(p, it->referer, it->referer_len, st);
+			*p++ = ']';
+		}
+		if (a->ua[0]) {
+			p = put_lit(p, ",\"User-Agent\":[");
+			p = put_json(p, a->ua, strlen(a->ua), st);
+			*p++ = ']';
+		}
+		p = put_lit(p, "}");
+		if (it->vhost != VH_SITE_HTTP)
+			p = put_lit(p, ",\"tls\":{\"resumed\":false,\"version\":772,\"cipher_suite\":4865,\"proto\":\"h2\",\"server_name\":\"www.example.com\"}");
+		p = put_lit(p, "},\"bytes_read\":0,\"user_id\":");
+		p = put_json(p, it->user ? it->user : "", it->user ? strlen(it->user) : 0, st);
+		p = put_lit(p, ",\"duration\":");
+		p = put_u64(p, it->dur / SEC);
+		p = put_frac(p, it->dur % SEC, 6);
+		p = put_lit(p, ",\"size\":");
+		p = put_u64(p, it->bytes);
+		p = put_lit(p, ",\"status\":");
+		p = put_u64(p, it->status);
+		p = put_lit(p, ",\"resp_headers\":{\"Server\":[\"Caddy\"],\"Content-Type\":[\"text/html; charset=utf-8\"]}}\n");
+		return p;
+	}
+	if (fmt == FMT_TRAEFIK_JSON) {
+		p = put_lit(p, "{\"ClientAddr\":\"");
+		p = put(p, a->client, a->client_len);
+		*p++ = ':';
+		p = put_u64(p, port);
+		p = put_lit(p, "\",\"ClientHost\":");
+		p = put_json(p, a->client, a->client_len, st);
+		p = put_lit(p, ",\"ClientPort\":\"");
+		p = put_u64(p, port);
+		p = put_lit(p, "\",\"ClientUsername\":\"-\",\"DownstreamContentSize\":");
+		p = put_u64(p, it->bytes);
+		p = put_lit(p, ",\"DownstreamStatus\":");
+		p = put_u64(p, it->status);
+		p = put_lit(p, ",\"Duration\":");
+		p = put_u64(p, (uint64_t)it->dur * 1000);
+		p = put_lit(p, ",\"OriginContentSize\":");
+		p = put_u64(p, it->bytes);
+		p = put_lit(p, ",\"OriginDuration\":");
+		p = put_u64(p, (uint64_t)it->dur * 900);
+		p = put_lit(p, ",\"OriginStatus\":");
+		p = put_u64(p, it->status);
+		p = put_lit(p, ",\"Overhead\":");
+		p = put_u64(p, (uint64_t)it->dur * 100);
+		p = put_lit(p, ",\"RequestAddr\":");
+		p = put_json(p, host, host_len, st);
+		p = put_lit(p, ",\"RequestContentSize\":0,\"RequestCount\":1,\"RequestHost\":");
+		p = put_json(p, host, host_len, st);
+		p = put_lit(p, ",\"RequestMethod\":");
+		p = put_json(p, method, strlen(method), st);
+		p = put_lit(p, ",\"RequestPath\":");
+		p = put_json(p, target, target_len, st);
+		p = put_lit(p, ",\"RequestPort\":\"-\",\"RequestProtocol\":");
+		p = put_json(p, proto, strlen(proto), st);
+		p = put_lit(p, it->vhost == VH_SITE_HTTP ? ",\"RequestScheme\":\"http\"" : ",\"RequestScheme\":\"https\"");
+		p = put_lit(p, ",\"RetryAttempts\":0,\"RouterName\":\"web@docker\",\"ServiceName\":\"web@docker\",\"StartLocal\":\"");
+		p = put_rfc3339(p, it->t, w->o->offset_min, true, true);
+		p = put_lit(p, "\",\"StartUTC\":\"");
+		p = put_rfc3339(p, utc, 0, true, true);
+		p = put_lit(p, "\",\"entryPointName\":\"websecure\",\"level\":\"info\",\"msg\":\"\"");
+		if (referer) {
+			p = put_lit(p, ",\"request_Referer\":");
+			p = put_json(p, it->referer, it->referer_len, st);
+		}
+		if (a->ua[0]) {
+			p = put_lit(p, ",\"request_User-Agent\":");
+			p = put_json(p, a->ua, strlen(a->ua), st);
+		}
+		p = put_lit(p, ",\"time\":\"");
+		p = put_rfc3339(p, it->t + it->dur, w->o->offset_min, false, true);
+		p = put_lit(p, "\"}\n");
+		return p;
+	}
+	/* log_format main_json escape=json '{"time_iso8601":"$time_iso8601",'
+	 * '"remote_addr":"$remote_addr","request":"$request","status":$status,'
+	 * '"body_bytes_sent":$body_bytes_sent,"http_referer":"$http_referer",'
+	 * '"http_user_agent":"$http_user_agent","request_time":"$request_time",'
+	 * '"http_x_forwarded_for":"$http_x_forwarded_for"}'; */
+	p = put_lit(p, "{\"time_iso8601\":\"");
+	p = put_rfc3339(p, it->t, w->o->offset_min, false, false);
+	p = put_lit(p, "\",\"remote_addr\":");
+	p = put_json(p, a->client, a->client_len, st);
+	p = put_lit(p, ",\"request\":");
+	if (it->method == M_RAW) {
+		p = put_json(p, it->target, it->target_len, st);
+	} else if (req) {
+		char line[LINE_MAX_BYTES];
+		char *l = put(line, method, strlen(method));
+		*l++ = ' ';
+		size_t tn = target_len < LINE_MAX_BYTES - 32 ? target_len : LINE_MAX_BYTES - 32;
+		l = put(l, target, tn);
+		*l++ = ' ';
+		l = put(l, proto, strlen(proto));
+		p = put_json(p, line, (size_t)(l - line), st);
+	} else {
+		p = put_lit(p, "\"\"");
+	}
+	p = put_lit(p, ",\"status\":");
+	p = put_u64(p, it->status);
+	p = put_lit(p, ",\"body_bytes_sent\":");
+	p = put_u64(p, it->bytes);
+	p = put_lit(p, ",\"http_referer\":");
+	p = put_json(p, referer ? it->referer : "", referer ? it->referer_len : 0, st);
+	p = put_lit(p, ",\"http_user_agent\":");
+	p = put_json(p, a->ua, strlen(a->ua), st);
+	p = put_lit(p, ",\"request_time\":\"");
+	p = put_seconds(p, it->dur / 1000);
+	p = put_lit(p, "\",\"http_x_forwarded_for\":\"\"}\n");
+	return p;
+}
+
 /* Formats one request as a log line (with its LF) at p; returns the end. */
 static char *format_line(struct writer *w, char *p, const struct agent *a, const struct item *it)
 {
 	enum format fmt = w->o->format;
+	if (fmt == FMT_CADDY_JSON || fmt == FMT_TRAEFIK_JSON || fmt == FMT_NGINX_JSON)
+		return format_json(w, p, a, it);
 	bool nginx = fmt == FMT_NGINX_CUSTOM || fmt == FMT_NGINX_MAIN || fmt == FMT_NGINX_UPSTREAM;
 	/* behind --proxy, the balancer's address is logged and the visitor's
 	 * goes in the X-Forwarded-For; host-name clients come directly */
@@ -3577,14 +3861,14 @@ int main(int argc, char **argv)
 		} else if (strcmp(name, "--format") == 0) {
 			static const char *const names[] = {
 				"combined", "common", "vhost_combined", "apache-custom", "nginx-custom",
-				"nginx-main", "nginx-upstream",
+				"nginx-main", "nginx-upstream", "caddy-json", "traefik-json", "nginx-json",
 			};
 			size_t k = 0;
 			while (k < ARRAY_LEN(names) && strcmp(val, names[k]) != 0)
 				k++;
 			if (k == ARRAY_LEN(names))
 				return usage_error("--format wants combined, common, vhost_combined, apache-custom, nginx-custom, "
-						   "nginx-main or nginx-upstream", val);
+						   "nginx-main, nginx-upstream, caddy-json, traefik-json or nginx-json", val);
 			o.format = (enum format)k;
 		} else if (strcmp(name, "--site") == 0) {
 			if (!valid_host(val))

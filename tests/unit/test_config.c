@@ -525,7 +525,7 @@ static void test_example(void)
 		CHECK(strstr(text, want) != NULL);
 		CHECK(what && what[0]);
 	}
-	CHECK_INT(count, 23);
+	CHECK_INT(count, 24);
 	/* The command-line flag of each key is named beside it. */
 	const char *flags[] = { "--log-format", "--client", "--site", "--timeout", "--reorder-window", "--ua-regexes",
 				"--max-keys", "--max-memory", "--tz", "--geoip", "--segment" };
@@ -564,10 +564,32 @@ static void test_example(void)
 	ff_config_free(&cfg);
 }
 
+/* log.json_fields: a map of record fields to key paths, kept joined for
+ * the json format; errors name the line and the key. */
+static void test_json_fields(void)
+{
+	ff_config cfg;
+	ff_config_init(&cfg);
+	CHECK(cfg.log_json_fields == NULL);
+	CHECK_INT(load(&cfg, "log:\n  json_fields:\n    client: remote_addr\n    user_agent: \"h.User-Agent[0]\"\n"), 0);
+	CHECK_STR(cfg.log_json_fields, "client=remote_addr,user_agent=h.User-Agent[0]");
+	ff_config_free(&cfg);
+	refused("log:\n  json_fields:\n    client: a\n    path: b\n",
+		"footfall.yaml:4: 'log.json_fields.path': 'path' is not a record field a JSON log maps; use client, "
+		"time, request, method, target, protocol, status, bytes, referer, user_agent, vhost, duration, forwarded");
+	refused("log:\n  json_fields:\n    time: a=b\n",
+		"footfall.yaml:3: 'log.json_fields.time': 'a=b' is not a JSON key path (a key holds ',' or '=')");
+	refused("log:\n  json_fields:\n    time: [a]\n",
+		"footfall.yaml:3: 'log.json_fields.time' must be a string, not a list");
+	refused("log:\n  json_fields: [a]\n",
+		"footfall.yaml:2: 'log.json_fields' must be a map of record fields to JSON key paths, not a list");
+}
+
 int main(void)
 {
 	test_sizes();
 	test_defaults();
+	test_json_fields();
 	test_values();
 	test_errors();
 	test_readers();
