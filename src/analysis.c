@@ -201,6 +201,7 @@ static void marketing_pageview(ff_analysis *a, ff_visit *visit, const ff_pagevie
 			.referer = has_ref ? ff_intern_get(a->referers, x->referer) : FF_SV_NULL,
 			.browser = x->browser,
 			.device = (uint8_t)x->device_type,
+			.country = x->country,
 		};
 		uint32_t h = ff_marketing_visit_open(a->mk, &e);
 		if (h == UINT32_MAX) {

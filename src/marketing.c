@@ -245,7 +245,7 @@ struct pixel_stat {
 
 /* A visit's state; variable parts follow at the offsets in ff_marketing. */
 struct mk_visit {
-	uint32_t campaign, keyword, ref_host, next_free, browser;
+	uint32_t campaign, keyword, ref_host, next_free, browser, country;
 	uint8_t source, device;
 };
 
@@ -282,6 +282,7 @@ struct ff_marketing {
 				      lengths of its utm_source and
 				      utm_medium in the key, 0 unset */
 	struct vec browser_conv;   /* uint64_t by the caller's browser id */
+	struct vec country_conv;   /* uint64_t by the caller's country id */
 	uint64_t device_conv[16];  /* by device type (classify.h: fewer) */
 	struct vec pixel_stats;    /* struct pixel_stat by pixel campaign id */
 	ff_hmap *exit_ids;         /* (funnel, step, path) -> index */
@@ -1086,7 +1087,7 @@ void ff_marketing_free(ff_marketing *m)
 	ff_intern_free(m->pixel_seen);
 	ff_hmap_free(m->exit_ids);
 	struct vec *vecs[] = { &m->path_bits, &m->campaign_stats, &m->keyword_visits, &m->host_stats,
-			       &m->host_kinds, &m->entry_conv, &m->browser_conv, &m->campaign_parts, &m->pixel_stats, &m->exits,
+			       &m->host_kinds, &m->entry_conv, &m->browser_conv, &m->country_conv, &m->campaign_parts, &m->pixel_stats, &m->exits,
 			       &m->pool };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		free(vecs[i]->p);
@@ -1475,6 +1476,7 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
 	v->ref_host = e->ref_host;
 	v->browser = e->browser;
 	v->device = e->device;
+	v->country = e->country;
 	if (v->campaign != NONE) {
 		v->source = FF_SRC_CAMPAIGN;
 	} else if (e->ref_host == NONE) {
@@ -1657,6 +1659,13 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 			m->failed = true;
 		if (v->device < sizeof m->device_conv / sizeof *m->device_conv)
 			m->device_conv[v->device]++;
+		if (v->country) {
+			uint64_t *k = ff_vec_at(&m->country_conv, v->country - 1, sizeof *k);
+			if (k)
+				++*k;
+			else
+				m->failed = true;
+		}
 	}
 	for (size_t f = 0; f < m->n_funnels; f++) {
 		struct funnel *fn = &m->funnels[f];
@@ -1840,6 +1849,12 @@ uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id)
 uint64_t ff_marketing_browser_conversions(const ff_marketing *m, uint32_t browser)
 {
 	const uint64_t *c = ff_vec_get(&m->browser_conv, browser, sizeof *c);
+	return c ? *c : 0;
+}
+
+uint64_t ff_marketing_country_conversions(const ff_marketing *m, uint32_t country)
+{
+	const uint64_t *c = ff_vec_get(&m->country_conv, country, sizeof *c);
 	return c ? *c : 0;
 }
 

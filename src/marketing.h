@@ -155,6 +155,7 @@ typedef struct ff_mk_entry {
 	uint32_t browser;      /* the caller's dense browser id, and the
 				  device type: conversions by dimension */
 	uint8_t device;
+	uint32_t country;      /* the caller's country id + 1; 0: none */
 } ff_mk_entry;
 
 /* Starts a visit: decides its source, campaign, search keyword and
@@ -245,6 +246,8 @@ uint64_t ff_marketing_entry_conversions(const ff_marketing *m, uint32_t path_id)
  * (ff_mk_entry); 0 for ids never seen. */
 uint64_t ff_marketing_browser_conversions(const ff_marketing *m, uint32_t browser);
 uint64_t ff_marketing_device_conversions(const ff_marketing *m, unsigned device);
+/* Converting visits by the country id (ff_mk_entry.country - 1). */
+uint64_t ff_marketing_country_conversions(const ff_marketing *m, uint32_t country);
 
 /* Goals, funnels, experiments and pixels in configuration order. */
 size_t ff_marketing_goal_count(const ff_marketing *m);

@@ -175,7 +175,8 @@ static const ff_column pixel_cols[] = {
  * names from the database, which renderers escape like log text. */
 static const ff_column country_cols[] = {
 	K_FIXED("key", "Country"), K_TEXT("name", "Name"), C_INT("visits", "Visits"), C_INT("hits", "Hits"),
-	C_INT("pageviews", "Pageviews"),
+	C_INT("pageviews", "Pageviews"), C_INT("conversions", "Conversions"),
+	C_RATE("conversion_rate", "Conversion rate", 5, 2),
 };
 static const ff_column city_cols[] = {
 	K_FIXED("key", "City"), K_TEXT("city", "Name"), K_FIXED("country", "Country"), C_INT("visits", "Visits"),
@@ -526,6 +527,8 @@ static void build_geo_table(struct builder *b, const char *name, const char *tit
 		if (cities)
 			c[2] = s->country ? ff_cell_s(ff_intern_get(a->countries, s->country - 1)) : ff_cell_null();
 		c[first] = ff_cell_u(s->visits), c[first + 1] = ff_cell_u(s->hits), c[first + 2] = ff_cell_u(s->pageviews);
+		if (!cities && b->goals)
+			c[5] = ff_cell_u(ff_marketing_country_conversions(a->mk, id));
 		put_row(b, t, unkept, c);
 	}
 	t->ranked = true;
@@ -543,7 +546,7 @@ static void build_geo(struct builder *b)
 	if (ff_report_add_note(b->r, "countries%s from the %s database built %s", a->cities ? " and cities" : "",
 			       ff_geoip_type(a->opt.geoip), day) != 0)
 		b->failed = true;
-	build_geo_table(b, "countries", "Countries", country_cols, NCOLS(country_cols), a->countries,
+	build_geo_table(b, "countries", "Countries", country_cols, conv_cols(b, NCOLS(country_cols)), a->countries,
 			&a->country_stats);
 	if (a->cities)
 		build_geo_table(b, "cities", "Cities", city_cols, NCOLS(city_cols), a->cities, &a->city_stats);
@@ -1493,7 +1496,7 @@ const ff_report_info ff_report_list[] = {
 	{ "browsers", "browser families (uap-core): visits, hits and, with goals, conversions", FF_G_AGENTS | FF_G_MARKETING },
 	{ "operating_systems", "operating system families (uap-core): visits and hits", FF_G_AGENTS },
 	{ "devices", "device types (desktop, mobile, tablet, bot, other): visits, hits and, with goals, conversions", FF_G_AGENTS | FF_G_MARKETING },
-	{ "countries", "countries of the clients (--geoip): visits, hits, pageviews", FF_G_GEO },
+	{ "countries", "countries of the clients (--geoip): visits, hits, pageviews and, with goals, conversions", FF_G_GEO | FF_G_MARKETING },
 	{ "cities", "cities of the clients (--geoip with a city database): visits, hits, pageviews", FF_G_GEO },
 	{ "status", "hits by HTTP status code", 0 },
 	{ "not_found", "paths answered 404", FF_G_PAGES },
