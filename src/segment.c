@@ -52,7 +52,7 @@ static int parse_term(ff_seg_term *t, const char *expr, char *err, size_t errsz)
 	for (i = 0; i < sizeof fields / sizeof *fields; i++)
 		if (eq && strlen(fields[i].name) == fn && memcmp(fields[i].name, expr, fn) == 0)
 			break;
-	if (i == sizeof fields / sizeof *fields)
+	if (!eq || i == sizeof fields / sizeof *fields)
 		return fail(err, errsz, expr,
 			    "not FIELD=VALUE with FIELD one of entry, exit, page, source, campaign, goal, device, "
 			    "browser, os, country, returning, or pageviews>=N");

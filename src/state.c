@@ -549,7 +549,7 @@ static int add_joined(ff_fingerprint *fp, const char *name, char *const *items,
 {
 	ff_sbuf b = {0};
 	for (size_t i = 0; i < n; i++) {
-		const char *item = items ? items[i] : opts[i];
+		const char *item = items ? items[i] : opts ? opts[i] : "";
 		if (i)
 			ff_sbuf_raw(&b, ",", 1);
 		ff_sbuf_raw(&b, item, strlen(item));
@@ -711,6 +711,13 @@ uint64_t ff_state_digest(const void *p, size_t n)
 
 /* ---- the summary ---- */
 
+/* A flag as one byte, 0 or 1. */
+static void put_byte(ff_sbuf *b, bool flag)
+{
+	unsigned char c = flag ? 1 : 0;
+	ff_sbuf_raw(b, &c, 1);
+}
+
 static void put_time(ff_sbuf *b, const ff_time *t)
 {
 	ff_sbuf_sv(b, t->t);
@@ -756,12 +763,12 @@ void ff_summary_encode(const ff_summary *s, ff_sbuf *b)
 			ff_sbuf_uv(b, i);
 			ff_sbuf_uv(b, s->status[i]);
 		}
-	ff_sbuf_raw(b, &(unsigned char){s->has_time}, 1);
+	put_byte(b, s->has_time);
 	if (s->has_time) {
 		put_time(b, &s->first);
 		put_time(b, &s->last);
 	}
-	ff_sbuf_raw(b, &(unsigned char){s->has_read}, 1);
+	put_byte(b, s->has_read);
 	if (s->has_read) {
 		put_time(b, &s->newest_read);
 		put_time(b, &s->oldest_read);
