@@ -11,8 +11,10 @@
 # measure peak memory, meaningless under valgrind, and
 # overlapping-inputs-few-descriptors, whose limit on descriptors valgrind
 # shares, and
-# output-kept-out-of-memory, which runs under an address-space limit
-# valgrind cannot start in); VALGRIND_OPTS adds options.  The cmd files use $FOOTFALL unquoted, so the valgrind command
+# output-kept-out-of-memory and out-of-memory-stdin, which run under an
+# address-space limit valgrind cannot start in, closed-std-fds, which
+# closes the descriptors valgrind itself writes to, and stdin-pieces-late,
+# whose TMPDIR=/nonexistent valgrind needs for its own files); VALGRIND_OPTS adds options.  The cmd files use $FOOTFALL unquoted, so the valgrind command
 # line splits into words as it should.
 # VALGRIND_JOBS cases run at once (default: the number of processors): each
 # job takes the next case no other job has taken, and the cases' reports
@@ -20,7 +22,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${FOOTFALL:=$top/src/footfall}"
-: "${VALGRIND_SKIP=hostile-gzip-bomb hostile-same-instant-memory hostile-distinct-paths-memory memory-budget-8k-paths memory-budget-1mb-paths overlapping-inputs-few-descriptors output-kept-out-of-memory}"
+: "${VALGRIND_SKIP=hostile-gzip-bomb hostile-same-instant-memory hostile-distinct-paths-memory memory-budget-8k-paths memory-budget-1mb-paths overlapping-inputs-few-descriptors output-kept-out-of-memory out-of-memory-stdin closed-std-fds stdin-pieces-late}"
 : "${VALGRIND_JOBS:=$(nproc 2>/dev/null || echo 1)}"
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind: not installed (apt-get install valgrind): skipped"
