@@ -827,7 +827,7 @@ static void test_marketing_period(void)
 
 	t = add_table(&r, "days", "Days", days_cols, N(days_cols));
 	for (int d = 4; d <= 13; d++) {
-		char key[16];
+		char key[32];
 		snprintf(key, sizeof key, "2024-03-%02d", d);
 		add_u(t, ff_cell_s(ff_report_keep(&r, key, strlen(key))), 10, 10, 5, 5);
 	}
