@@ -1293,7 +1293,7 @@ static int add_run_notes(struct run *r, ff_report *rep)
 			continue;
 		char n[FF_NUM_BUF];
 		ff_fmt_u64(f->lines, true, n);
-		const char *name = strcmp(f->name, "-") == 0 ? "(standard input)" : f->name;
+		const char *name = shown_name(f->name);
 		if (f->lines)
 			rc |= ff_report_add_note(rep, "input failed: %s: %s (the %s complete %s read before it are counted)",
 						 name, f->error, n, f->lines == 1 ? "line" : "lines");
