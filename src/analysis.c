@@ -80,6 +80,56 @@ static bool pair_seen(ff_hmap *set, uint32_t a, uint32_t b, bool *failed)
 	return !inserted;
 }
 
+int ff_bit_set(struct vec *bits, uint32_t i)
+{
+	uint64_t *w = AT(*bits, i / 64, uint64_t);
+	if (!w)
+		return -1;
+	uint64_t bit = UINT64_C(1) << (i % 64);
+	if (*w & bit)
+		return 0;
+	*w |= bit;
+	return 1;
+}
+
+bool ff_bit_get(const struct vec *bits, uint32_t i)
+{
+	const uint64_t *w = vec_get(bits, i / 64, sizeof *w);
+	return w && (*w & (UINT64_C(1) << (i % 64)));
+}
+
+static bool vkey_eq(const void *ctx, uint32_t value)
+{
+	const ff_vkey *want = ((const void *const *)ctx)[0];
+	const struct vec *keys = ((const void *const *)ctx)[1];
+	const ff_vkey *have = vec_get(keys, value, sizeof *have);
+	return have && have->hi == want->hi && have->lo == want->lo;
+}
+
+uint32_t ff_analysis_visitor(ff_analysis *a, ff_vkey vk)
+{
+	const void *ctx[2] = { &vk, &a->vkeys };
+	/* the digest is unkeyed: the map hashes it again with its own key */
+	ff_hash_key key = ff_hmap_hash_key(a->vkey_ids);
+	uint64_t words[2] = { vk.hi, vk.lo };
+	uint64_t hash = ff_hash_bytes(&key, words, sizeof words);
+	bool inserted = false;
+	uint32_t *slot = ff_hmap_find_or_insert(a->vkey_ids, hash, vkey_eq, ctx, &inserted);
+	if (!slot)
+		return UINT32_MAX;
+	if (!inserted)
+		return *slot;
+	ff_vkey *k = AT(a->vkeys, a->n_visitors, ff_vkey);
+	if (!k || a->n_visitors == UINT32_MAX - 1) {
+		/* an id no key holds: the run stops on the failure */
+		*slot = UINT32_MAX;
+		return UINT32_MAX;
+	}
+	*k = vk;
+	*slot = a->n_visitors;
+	return a->n_visitors++;
+}
+
 static uint32_t extra_alloc(ff_analysis *a)
 {
 	uint32_t i;
@@ -353,6 +403,11 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 {
 	ff_analysis *a = ctx;
 	uint32_t xi = (uint32_t)pv->data;
+	int fresh = ff_bit_set(&a->active, pv->visitor);
+	if (fresh < 0)
+		a->failed = true;
+	else
+		a->active_visitors += (uint64_t)fresh;
 	struct pv_extra x = *AT(a->extras, xi, struct pv_extra);
 	/* The words stay in place until the slot is taken again, which no
 	 * callback does. */
@@ -662,6 +717,7 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	a->day_ids = ff_hmap_new(s ^ 10);
 	a->day_visitors = ff_hmap_new(s ^ 12);
 	a->durations = ff_hmap_new(s ^ 13);
+	a->vkey_ids = ff_hmap_new(s ^ 20);
 	if (!COUNTS(a, FF_G_GEO))
 		a->opt.geoip = NULL;
 	if (a->opt.geoip) {
@@ -674,7 +730,7 @@ ff_analysis *ff_analysis_new(const ff_analysis_options *o, ff_ua *ua, const ff_c
 	}
 	if (!a->names || !a->paths || !a->clients || !a->vhosts || !a->methods || !a->protocols ||
 	    !a->ref_hosts || !a->referers || !a->visitor_ids || (o->anonymize && !a->host_keys) || !a->day_ids ||
-	    !a->day_visitors || !a->durations)
+	    !a->day_visitors || !a->durations || !a->vkey_ids)
 		goto oom;
 	a->cls = ff_classifier_new(ua, a->names, cfg, s ^ 16, err, errsz);
 	if (!a->cls) {
@@ -723,7 +779,13 @@ void ff_analysis_free(ff_analysis *a)
 	for (size_t i = 0; i < sizeof interns / sizeof *interns; i++)
 		ff_intern_free(interns[i]);
 	ff_hmap_free(a->visitor_ids);
+	ff_hmap_free(a->vkey_ids);
 	ff_hmap_free(a->day_ids);
+	for (size_t i = 0; i < a->n_held; i++) {
+		const struct held_visit *h = AT(a->held, i, struct held_visit);
+		if (!h->dropped && h->v.user[3] && a->seg)
+			free(AT(a->seg_lists, h->v.user[3] - 1, struct seg_list)->pv);
+	}
 	for (size_t i = 0; i < a->visitor_pages.cap; i++)
 		free(AT(a->visitor_pages, i, struct visitor_pages)->ids);
 	ff_hmap_free(a->day_visitors);
@@ -745,7 +807,8 @@ void ff_analysis_free(ff_analysis *a)
 			       &a->unkept_referers, &a->referer_host, &a->days, &a->duration_counts, &a->infer_counts,
 			       &a->extras, &a->extra_words, &a->lists, &a->visitor_pages,
 			       &a->client_geo, &a->country_stats, &a->city_stats, &a->retention,
-			       &a->seg_lists, &a->seg_seen };
+			       &a->seg_lists, &a->seg_seen, &a->vkeys, &a->active, &a->had_visit,
+			       &a->held, &a->superseded };
 	for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
 		ff_vec_free(vecs[i]);
 	free(a);
@@ -1107,7 +1170,7 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	if (!vslot)
 		return -1;
 	if (inserted)
-		*vslot = (uint32_t)(ff_hmap_count(a->visitor_ids) - 1);
+		*vslot = ff_analysis_visitor(a, ff_vkey_of(rec->client, rec->user_agent));
 	uint32_t visitor = *vslot;
 	uint32_t xi = extra_alloc(a);
 	if (visitor == FF_INTERN_NONE || xi == UINT32_MAX)

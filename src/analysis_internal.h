@@ -12,6 +12,7 @@
 #include "segment.h"
 #include "vec.h"
 #include "visits.h"
+#include "vkey.h"
 
 #define INFER_LINES 100000
 
@@ -148,8 +149,43 @@ struct ff_analysis {
 	struct vec seg_lists, seg_seen;
 	uint32_t seg_free, seg_n;
 	uint64_t seg_visitors, seg_total;
+	/* SPEC §16: every visitor's digest (ff_vkey by visitor id) and the
+	 * map from it to the id, so that visitors of several states are one;
+	 * bits by visitor id: a pageview counted in this run or in a state
+	 * absorbed (unique visitors), a visit before (returning, for
+	 * visitors known only from states) */
+	struct vec vkeys, active, had_visit;
+	ff_hmap *vkey_ids;
+	uint32_t n_visitors;
+	uint64_t active_visitors;
+	/* open visits read from states, held until every state is in
+	 * (struct held_visit), and the visit versions that later states
+	 * continued (struct visit_version) */
+	struct vec held, superseded;
+	size_t n_held, n_superseded;
 	bool failed;
 };
+
+/* A visit open in a state, identified across states: its visitor, its id
+ * (the seq of its first pageview in the run that started it) and how many
+ * runs carried it (visit.user[0]). */
+struct visit_version {
+	ff_vkey vk;
+	uint64_t id, hops;
+};
+struct held_visit {
+	ff_visit v;
+	struct visit_version ver;
+	bool dropped;
+};
+
+/* The visitor id of digest vk, made (not active, no visit) when new;
+ * UINT32_MAX when memory ran out. */
+uint32_t ff_analysis_visitor(ff_analysis *a, ff_vkey vk);
+/* The bit i of a bit vector, set; returns whether it was clear (-1: out
+ * of memory). */
+int ff_bit_set(struct vec *bits, uint32_t i);
+bool ff_bit_get(const struct vec *bits, uint32_t i);
 
 /* Retention (SPEC §15): a visitor key's first week (Monday-based week
  * number + 1; 0 before its first pageview) and which of the 12 weeks after

@@ -1148,7 +1148,7 @@ static void build_summary(struct builder *b, const ff_summary *sum, const char *
 	c[S_BOT_HITS] = ff_cell_u(a->bot_hits);
 	c[S_PAGEVIEWS] = ff_cell_u(a->pageviews);
 	c[S_VISITS] = ff_cell_u(a->visits_n);
-	c[S_UNIQUE] = ff_cell_u(a->seg ? a->seg_visitors : ff_visits_visitor_count(a->visits));
+	c[S_UNIQUE] = ff_cell_u(a->seg ? a->seg_visitors : a->active_visitors);
 	c[S_BOUNCES] = ff_cell_u(a->bounces);
 	c[S_DUR_MEAN] = ff_cell_d(a->visits_n ? a->duration_sum / (double)a->visits_n : 0.0);
 	c[S_DUR_MEDIAN] = ff_cell_d(median_duration(a));

@@ -17,6 +17,11 @@ static const char *const tag_names[FF_STATE_TAG_COUNT] = {
 	[FF_STATE_END] = "end",
 	[FF_STATE_FINGERPRINT] = "fingerprint",
 	[FF_STATE_SUMMARY] = "summary",
+	[FF_STATE_RUN] = "run",
+	[FF_STATE_TABLES] = "tables",
+	[FF_STATE_VISITORS] = "visitors",
+	[FF_STATE_MARKETING] = "marketing",
+	[FF_STATE_OPEN] = "open visits",
 };
 
 const char *ff_state_tag_name(uint32_t tag)

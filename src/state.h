@@ -33,6 +33,12 @@ enum ff_state_tag {
 	FF_STATE_END = 0,          /* payload: crc32 of every byte before it */
 	FF_STATE_FINGERPRINT = 1,  /* ff_fingerprint */
 	FF_STATE_SUMMARY = 2,      /* ff_summary */
+	FF_STATE_RUN = 3,          /* the inputs, the format, the run's notes */
+	FF_STATE_TABLES = 4,       /* the analysis: every report's keys and counts */
+	FF_STATE_VISITORS = 5,     /* visitor keys and what each was seen with */
+	FF_STATE_MARKETING = 6,    /* sources, campaigns, goals, funnels,
+				      experiments, pixels */
+	FF_STATE_OPEN = 7,         /* the visits open at the end */
 	FF_STATE_TAG_COUNT
 };
 
