@@ -15,7 +15,7 @@
 
 
 
-static uint32_t day_id(ff_analysis *a, int64_t day)
+uint32_t ff_an_day_id(ff_analysis *a, int64_t day)
 {
 	bool inserted;
 	if (ff_hmap_count(a->day_ids) >= FF_DAYS_MAX) {
@@ -63,13 +63,13 @@ static uint32_t day_id_cached(ff_analysis *a, int64_t day)
 {
 	if (a->last_day_id != UINT32_MAX && day == a->last_day)
 		return a->last_day_id;
-	uint32_t id = day_id(a, day);
+	uint32_t id = ff_an_day_id(a, day);
 	a->last_day = day;
 	a->last_day_id = id;
 	return id;
 }
 
-static bool pair_seen(ff_hmap *set, uint32_t a, uint32_t b, bool *failed)
+bool ff_an_pair_seen(ff_hmap *set, uint32_t a, uint32_t b, bool *failed)
 {
 	bool inserted;
 	uint32_t *v = ff_hmap_u64_find_or_insert(set, ((uint64_t)a << 32) | b, &inserted);
@@ -148,7 +148,7 @@ static void extra_release(ff_analysis *a, uint32_t i)
 	a->extras_free = i + 1;
 }
 
-static uint32_t list_alloc(ff_analysis *a)
+uint32_t ff_an_list_alloc(ff_analysis *a)
 {
 	uint32_t i;
 	if (a->lists_free) {
@@ -164,7 +164,7 @@ static uint32_t list_alloc(ff_analysis *a)
 	return i;
 }
 
-static void list_push(ff_analysis *a, struct page_list *l, uint32_t id)
+void ff_an_list_push(ff_analysis *a, struct page_list *l, uint32_t id)
 {
 	if (l->n == l->cap) {
 		uint32_t cap = l->cap ? l->cap * 2 : 8;
@@ -183,7 +183,7 @@ static void list_push(ff_analysis *a, struct page_list *l, uint32_t id)
  * its visitor's, and a page new to the visitor counts the visitor once.
  * Sorted arrays per visitor take an eighth of the memory of a set of
  * (page, visitor) pairs, and the visitor's array is all a visit touches. */
-static void add_visitor_pages(ff_analysis *a, uint32_t visitor, const uint32_t *ids, uint32_t n)
+void ff_an_add_visitor_pages(ff_analysis *a, uint32_t visitor, const uint32_t *ids, uint32_t n)
 {
 	struct visitor_pages *vp = AT(a->visitor_pages, visitor, struct visitor_pages);
 	if (!vp) {
@@ -228,7 +228,7 @@ static void add_visitor_pages(ff_analysis *a, uint32_t visitor, const uint32_t *
 	vp->n = (uint32_t)need;
 }
 
-static int cmp_u32(const void *x, const void *y)
+int ff_an_cmp_u32(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	return (a > b) - (a < b);
@@ -325,7 +325,7 @@ static void visit_pageview(ff_analysis *a, bool first, uint32_t visitor, const s
 		if (!last) {
 			a->failed = true;
 		} else if (*last != did + 1) {
-			if (!pair_seen(a->day_visitors, did, visitor, &a->failed))
+			if (!ff_an_pair_seen(a->day_visitors, did, visitor, &a->failed))
 				AT(a->days, did, struct day_stat)->uniq++;
 			*last = did + 1;
 		}
@@ -428,7 +428,7 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 	} else {
 		visit_pageview(a, visit->pageviews == 1, pv->visitor, &x, day, hour, wday, did);
 		if (visit->pageviews == 1 && COUNTS(a, FF_G_PAGES)) {
-			uint32_t li = list_alloc(a);
+			uint32_t li = ff_an_list_alloc(a);
 			if (li == UINT32_MAX) {
 				a->failed = true;
 				return;
@@ -436,7 +436,7 @@ static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
 			visit->user[3] = (uint64_t)li + 1;
 		}
 		if (visit->user[3])
-			list_push(a, AT(a->lists, visit->user[3] - 1, struct page_list), pv->path_id);
+			ff_an_list_push(a, AT(a->lists, visit->user[3] - 1, struct page_list), pv->path_id);
 	}
 	if (a->opt.on_assign)
 		a->opt.on_assign(a->opt.assign_ctx, pv->seq, visit->id, visit->pageviews == 1, visit_source(a, visit));
@@ -481,7 +481,7 @@ static void visit_done(ff_analysis *a, const ff_visit *v, uint64_t li_plus)
 		return;
 	uint32_t li = (uint32_t)(li_plus - 1);
 	struct page_list *l = AT(a->lists, li, struct page_list);
-	qsort(l->ids, l->n, sizeof *l->ids, cmp_u32);
+	qsort(l->ids, l->n, sizeof *l->ids, ff_an_cmp_u32);
 	uint32_t distinct = 0;
 	for (uint32_t i = 0; i < l->n; i++) {
 		if (i == 0 || l->ids[i] != l->ids[i - 1]) {
@@ -489,7 +489,7 @@ static void visit_done(ff_analysis *a, const ff_visit *v, uint64_t li_plus)
 			l->ids[distinct++] = l->ids[i];
 		}
 	}
-	add_visitor_pages(a, v->visitor, l->ids, distinct);
+	ff_an_add_visitor_pages(a, v->visitor, l->ids, distinct);
 	l->next_free = a->lists_free;
 	a->lists_free = li + 1;
 }
@@ -586,7 +586,7 @@ static void seg_visit(ff_analysis *a, const ff_visit *v)
 			a->seg_visitors++;
 		}
 		uint32_t li = UINT32_MAX;
-		if (COUNTS(a, FF_G_PAGES) && (li = list_alloc(a)) == UINT32_MAX)
+		if (COUNTS(a, FF_G_PAGES) && (li = ff_an_list_alloc(a)) == UINT32_MAX)
 			a->failed = true;
 		struct page_list *pl = li == UINT32_MAX ? NULL : AT(a->lists, li, struct page_list);
 		for (uint32_t k = 0; k < l->n; k++) {
@@ -610,7 +610,7 @@ static void seg_visit(ff_analysis *a, const ff_visit *v)
 				a->weekdays[p->wday].pageviews++;
 			}
 			if (pl)
-				list_push(a, pl, p->path);
+				ff_an_list_push(a, pl, p->path);
 		}
 		visit_done(a, v, pl ? (uint64_t)li + 1 : 0);
 	}
@@ -781,11 +781,7 @@ void ff_analysis_free(ff_analysis *a)
 	ff_hmap_free(a->visitor_ids);
 	ff_hmap_free(a->vkey_ids);
 	ff_hmap_free(a->day_ids);
-	for (size_t i = 0; i < a->n_held; i++) {
-		const struct held_visit *h = AT(a->held, i, struct held_visit);
-		if (!h->dropped && h->v.user[3] && a->seg)
-			free(AT(a->seg_lists, h->v.user[3] - 1, struct seg_list)->pv);
-	}
+
 	for (size_t i = 0; i < a->visitor_pages.cap; i++)
 		free(AT(a->visitor_pages, i, struct visitor_pages)->ids);
 	ff_hmap_free(a->day_visitors);

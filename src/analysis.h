@@ -17,6 +17,7 @@
 #include "geoip.h"
 #include "record.h"
 #include "report.h"
+#include "state.h"
 #include "summary.h"
 #include "tz.h"
 #include "useragent.h"
@@ -125,6 +126,28 @@ ff_sv ff_analysis_name(const ff_analysis *a, uint32_t id);
  * from the same once-per-client lookup as the reports: an empty view
  * without a database or when memory ran out. */
 ff_sv ff_analysis_country(ff_analysis *a, ff_sv client);
+
+/* ---- state (SPEC §16, analysis_state.c) ---- */
+
+/* Assigns the pageviews waiting in the sessionizer to their visits, so
+ * that the open visits hold every pageview given: before ff_analysis_save.
+ * 0 or -1. */
+int ff_analysis_drain(ff_analysis *a);
+/* The payloads of the tables, visitors, marketing and open-visits
+ * sections, appended to out[0..3].  0, or -1 out of memory. */
+int ff_analysis_save(ff_analysis *a, ff_sbuf out[4]);
+/* Adds a state's counts (footfall merge): keys, counts, visitors; its
+ * open visits are held until ff_analysis_settle.  a must count every
+ * group.  0, or -1 with msg (without the file's name). */
+int ff_analysis_absorb(ff_analysis *a, const ff_state_view *v, char *msg, size_t msgsz);
+/* After the last ff_analysis_absorb: the open visits that no state
+ * continued go to the sessionizer, to be finished by ff_analysis_finish
+ * or written again by ff_analysis_save.  0, or -1 with msg. */
+int ff_analysis_settle(ff_analysis *a, char *msg, size_t msgsz);
+/* --state-in, before the first line: the previous slice's open visits
+ * continue in this run, and its visitors' next visits are returning; none
+ * of its counts are taken.  0, or -1 with msg. */
+int ff_analysis_continue(ff_analysis *a, const ff_state_view *v, char *msg, size_t msgsz);
 
 /* End of input: finishes every open visit. */
 int ff_analysis_finish(ff_analysis *a);

@@ -182,6 +182,14 @@ struct held_visit {
 /* The visitor id of digest vk, made (not active, no visit) when new;
  * UINT32_MAX when memory ran out. */
 uint32_t ff_analysis_visitor(ff_analysis *a, ff_vkey vk);
+/* Shared with the state's reading (analysis_state.c). */
+uint32_t ff_an_day_id(ff_analysis *a, int64_t day);
+bool ff_an_pair_seen(ff_hmap *set, uint32_t a, uint32_t b, bool *failed);
+uint32_t ff_an_list_alloc(ff_analysis *a);
+void ff_an_list_push(ff_analysis *a, struct page_list *l, uint32_t id);
+int ff_an_cmp_u32(const void *x, const void *y);
+void ff_an_add_visitor_pages(ff_analysis *a, uint32_t visitor, const uint32_t *ids, uint32_t n);
+
 /* The bit i of a bit vector, set; returns whether it was clear (-1: out
  * of memory). */
 int ff_bit_set(struct vec *bits, uint32_t i);

@@ -100,6 +100,11 @@ static int add_to_bucket(ff_hist *h, uint32_t b, uint64_t n)
 	return 0;
 }
 
+int ff_hist_add_bucket(ff_hist *h, uint32_t b, uint64_t n)
+{
+	return b < FF_HIST_BUCKETS ? add_to_bucket(h, b, n) : -1;
+}
+
 int ff_hist_add(ff_hist *h, uint64_t v)
 {
 	if (add_to_bucket(h, ff_hist_bucket(v), 1) != 0)

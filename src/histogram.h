@@ -72,6 +72,10 @@ int ff_hist_add(ff_hist *h, uint64_t v);
 /* Adds src's values to dst.  -1 when memory ran out (dst unchanged). */
 int ff_hist_merge(ff_hist *dst, const ff_hist *src);
 void ff_hist_free(ff_hist *h);
+/* Adds n to bucket b's count without touching the totals: a histogram
+ * read back from a state (its count, sum and max are set after).  -1
+ * when memory ran out. */
+int ff_hist_add_bucket(ff_hist *h, uint32_t b, uint64_t n);
 
 int ff_hist_dense_add(ff_hist_dense *h, uint64_t v);
 /* Adds a sparse histogram's values to a dense one: the cheap way to sum
