@@ -1118,9 +1118,13 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 		if (geo->city)
 			geo_hit(AT(a->city_stats, geo->city - 1, struct geo_stat), pvc);
 	}
-	/* Pixels count every hit, bots and errors included (SPEC §7). */
-	if (COUNTS(a, FF_G_MARKETING) && ff_marketing_hit(a->mk, rec, client, agent) < 0)
-		return -1;
+	/* Pixels count every hit, bots and errors included (SPEC §7); unique
+	 * opens key on the visitor's digest, the same in every run. */
+	if (COUNTS(a, FF_G_MARKETING) && ff_marketing_pixel_path(a->mk, rec->path)) {
+		ff_vkey vk = ff_vkey_of(rec->client, rec->user_agent);
+		if (ff_marketing_hit(a->mk, rec, &vk) < 0)
+			return -1;
+	}
 	if (COUNTS(a, FF_G_TIME) && count_time(a, rec, pvc) != 0)
 		return -1;
 	uint32_t vhost = UINT32_MAX;

@@ -18,6 +18,10 @@
 #include "intern.h"
 
 #define NONE UINT32_MAX
+/* A visit's campaign, keyword or variant restored from a state where it
+ * was not kept, while this run's table still keeps keys: counted with the
+ * keys not kept (the table's "others"), like the overflow id. */
+#define OTHERS (UINT32_MAX - 1)
 #define MAX_STEPS 255          /* funnel progress fits a byte */
 #define MAX_FUNNELS 65535      /* funnel index fits 16 bits of an exit key */
 #define MAX_KEYWORD_PARAMS 32
@@ -228,6 +232,11 @@ struct experiment {
 	bool has_control;
 	ff_intern *variants;
 	struct vec stats; /* struct variant_stat by variant id */
+	/* the variants not kept, as absorbed from states or restored with
+	 * visits (added to the overflow id's), and the lookups absorbed that
+	 * found the table full */
+	struct variant_stat others;
+	uint64_t overflows;
 	/* split: the configured shares of the sample-ratio-mismatch check
 	 * (n_split 0: an equal split between the variants seen) */
 	ff_sv *split_names;
@@ -290,6 +299,12 @@ struct ff_marketing {
 	size_t n_exits;
 	ff_mk_counts src[FF_SRC_COUNT];
 	uint64_t visits_n, converted;
+	/* the keys not kept and the overflowed lookups of states absorbed
+	 * (see struct experiment) */
+	ff_mk_counts campaign_others;
+	uint64_t keyword_others;
+	struct pixel_stat pixel_others;
+	uint64_t campaign_overflows, keyword_overflows, pixel_overflows;
 
 	/* the visit pool */
 	struct vec pool;
@@ -1218,7 +1233,52 @@ bool ff_marketing_keyword(ff_marketing *m, uint32_t engine, ff_sv referer, ff_sv
 	return false;
 }
 
-int ff_marketing_hit(ff_marketing *m, const ff_record *rec, uint32_t client, uint32_t agent)
+bool ff_marketing_pixel_path(const ff_marketing *m, ff_sv path)
+{
+	for (size_t i = 0; i < m->n_pixels; i++)
+		if (ff_sv_eq(path, m->pixels[i].path))
+			return true;
+	return false;
+}
+
+/* LEB128 of v into out (10 bytes): its length. */
+static size_t put_uv(unsigned char *out, uint64_t v)
+{
+	size_t n = 0;
+	do {
+		out[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		out[n++] |= v ? 0x80 : 0;
+	} while (v);
+	return n;
+}
+
+/* The 16 bytes of a visitor digest, the same on any byte order. */
+static void vkey_bytes(const ff_vkey *k, unsigned char out[16])
+{
+	for (int i = 0; i < 8; i++) {
+		out[i] = (unsigned char)(k->hi >> (8 * i));
+		out[8 + i] = (unsigned char)(k->lo >> (8 * i));
+	}
+}
+
+/* Whether a pixel open is new to the seen set: its key is the campaign's
+ * stored bytes (empty for the campaigns not kept) after their length,
+ * then 'r' and the recipient or 'v' and the visitor digest, so that the
+ * set means the same in every run and saves as it stands.  -1 when out of
+ * memory. */
+static int pixel_seen(ff_marketing *m, uint32_t campaign, char tag, ff_sv rest)
+{
+	ff_sv key = campaign == OTHERS ? FF_SV_NULL : ff_intern_get(m->pixel_campaigns, campaign);
+	unsigned char len[10];
+	ff_sv parts[4] = { ff_sv_make((const char *)len, put_uv(len, key.n)), key, ff_sv_make(&tag, 1), rest };
+	size_t before = ff_intern_count(m->pixel_seen);
+	if (ff_intern_id_parts(m->pixel_seen, parts, 4) == NONE)
+		return -1;
+	return ff_intern_count(m->pixel_seen) > before;
+}
+
+int ff_marketing_hit(ff_marketing *m, const ff_record *rec, const ff_vkey *visitor)
 {
 	for (size_t i = 0; i < m->n_pixels; i++) {
 		const struct pixel *px = &m->pixels[i];
@@ -1236,27 +1296,19 @@ int ff_marketing_hit(ff_marketing *m, const ff_record *rec, uint32_t client, uin
 		if (!st)
 			return -1;
 		st->opens++;
-		/* Distinct recipients, or distinct visitor keys without one:
-		 * a tag byte keeps the two kinds of key apart. */
-		ff_sv parts[4];
-		size_t n;
-		parts[1] = ff_sv_make((const char *)&id, sizeof id);
+		/* Distinct recipients, or distinct visitor keys without one. */
+		int fresh;
 		if (px->recipient.n && ff_query_param(rec->query, px->recipient, &rv) && rv.n) {
 			char *rbuf = buf + campaign.n;
-			parts[0] = FF_SV_LIT("r");
-			parts[2] = ff_sv_make(rbuf, ff_form_decode(rv, rbuf));
-			n = 3;
+			fresh = pixel_seen(m, id, 'r', ff_sv_make(rbuf, ff_form_decode(rv, rbuf)));
 		} else {
-			parts[0] = FF_SV_LIT("v");
-			parts[2] = ff_sv_make((const char *)&client, sizeof client);
-			parts[3] = ff_sv_make((const char *)&agent, sizeof agent);
-			n = 4;
+			unsigned char k[16];
+			vkey_bytes(visitor, k);
+			fresh = pixel_seen(m, id, 'v', ff_sv_make((const char *)k, sizeof k));
 		}
-		size_t before = ff_intern_count(m->pixel_seen);
-		if (ff_intern_id_parts(m->pixel_seen, parts, n) == NONE)
+		if (fresh < 0)
 			return -1;
-		if (ff_intern_count(m->pixel_seen) > before)
-			st->unique++;
+		st->unique += (uint64_t)fresh;
 		return 0;
 	}
 	return 0;
@@ -1379,6 +1431,19 @@ static int unkept_words(ff_marketing *m, const ff_record *rec, const ff_mk_unkep
 	return 0;
 }
 
+/* Keeps the split (1 + the utm_source length, 1 + the utm_medium
+ * length) of campaign id when it is the first or shorter.  -1 when out of
+ * memory. */
+static int set_parts(ff_marketing *m, uint32_t id, uint32_t p0, uint32_t p1)
+{
+	uint32_t *parts = ff_vec_at(&m->campaign_parts, id, 2 * sizeof *parts);
+	if (!parts)
+		return -1;
+	if (!parts[0] || p0 < parts[0] || (p0 == parts[0] && p1 < parts[1]))
+		parts[0] = p0, parts[1] = p1;
+	return 0;
+}
+
 /* The campaign and the variants of param experiments, from the query. */
 static int query_words(ff_marketing *m, const ff_record *rec, uint32_t *words)
 {
@@ -1398,14 +1463,11 @@ static int query_words(ff_marketing *m, const ff_record *rec, uint32_t *words)
 		if ((words[W_CAMPAIGN] = id) == NONE)
 			return -1;
 		/* the parts, for the utm_* columns: a '/' inside a value
-		 * makes the key ambiguous, the first split seen stays */
-		if (!ff_intern_is_overflow(m->campaigns, id)) {
-			uint32_t *parts = ff_vec_at(&m->campaign_parts, id, 2 * sizeof *parts);
-			if (!parts)
-				return -1;
-			if (!parts[0])
-				parts[0] = (uint32_t)n0 + 1, parts[1] = (uint32_t)n1 + 1;
-		}
+		 * makes the key ambiguous; the split with the shortest
+		 * utm_source, then utm_medium, stays, whatever the order the
+		 * lines (or states) came in */
+		if (!ff_intern_is_overflow(m->campaigns, id) && set_parts(m, id, (uint32_t)n0 + 1, (uint32_t)n1 + 1) < 0)
+			return -1;
 	}
 	for (size_t e = 0; e < m->n_exps; e++) {
 		struct experiment *ex = &m->exps[e];
@@ -1458,7 +1520,8 @@ static enum ff_host_kind host_kind(ff_marketing *m, uint32_t id, ff_sv host, uin
 	return (enum ff_host_kind)((*k - 1) & 3);
 }
 
-uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
+/* A zeroed visit from the pool, or NONE when out of memory. */
+static uint32_t pool_take(ff_marketing *m)
 {
 	uint32_t slot;
 	if (m->pool_free) {
@@ -1469,8 +1532,22 @@ uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
 			return NONE;
 		slot = m->pool_n++;
 	}
+	memset(visit_at(m, slot), 0, m->visit_size);
+	return slot;
+}
+
+static void pool_give(ff_marketing *m, uint32_t slot)
+{
+	visit_at(m, slot)->next_free = m->pool_free;
+	m->pool_free = slot + 1;
+}
+
+uint32_t ff_marketing_visit_open(ff_marketing *m, const ff_mk_entry *e)
+{
+	uint32_t slot = pool_take(m);
+	if (slot == NONE)
+		return NONE;
 	struct mk_visit *v = visit_at(m, slot);
-	memset(v, 0, m->visit_size);
 	v->campaign = e->words[0];
 	v->keyword = NONE;
 	v->ref_host = e->ref_host;
@@ -1578,7 +1655,8 @@ static void count(ff_mk_counts *c, bool bounce, bool converted)
 	c->conversions += converted;
 }
 
-static void count_exit(ff_marketing *m, uint32_t funnel, uint32_t step, uint32_t path)
+/* n more visits that stopped at step of funnel, leaving on path. */
+static void count_exit_n(ff_marketing *m, uint32_t funnel, uint32_t step, uint32_t path, uint64_t n)
 {
 	uint64_t key = ((uint64_t)funnel << 48) | ((uint64_t)step << 32) | path;
 	bool inserted;
@@ -1597,7 +1675,7 @@ static void count_exit(ff_marketing *m, uint32_t funnel, uint32_t step, uint32_t
 		*x = (ff_mk_funnel_exit){ .funnel = funnel, .step = step, .path_id = path };
 		*slot = (uint32_t)m->n_exits++;
 	}
-	((ff_mk_funnel_exit *)m->exits.p)[*slot].visits++;
+	((ff_mk_funnel_exit *)m->exits.p)[*slot].visits += n;
 }
 
 void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageviews, uint32_t entry_path,
@@ -1622,12 +1700,13 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 	switch (v->source) {
 	case FF_SRC_CAMPAIGN:
 		count(&m->src[FF_SRC_CAMPAIGN], bounce, converted);
-		c = ff_vec_at(&m->campaign_stats, v->campaign, sizeof *c);
+		c = v->campaign == OTHERS ? &m->campaign_others : ff_vec_at(&m->campaign_stats, v->campaign, sizeof *c);
 		break;
 	case FF_SRC_SEARCH:
 		count(&m->src[FF_SRC_SEARCH], bounce, converted);
 		if (v->keyword != NONE) {
-			uint64_t *k = ff_vec_at(&m->keyword_visits, v->keyword, sizeof *k);
+			uint64_t *k = v->keyword == OTHERS ? &m->keyword_others
+							   : ff_vec_at(&m->keyword_visits, v->keyword, sizeof *k);
 			if (k)
 				++*k;
 			else
@@ -1671,13 +1750,13 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 		struct funnel *fn = &m->funnels[f];
 		fn->stops[progress[f]]++;
 		if (progress[f] >= 1 && progress[f] < fn->n_steps)
-			count_exit(m, (uint32_t)f, progress[f], exit_path);
+			count_exit_n(m, (uint32_t)f, progress[f], exit_path, 1);
 	}
 	for (size_t i = 0; i < m->n_exps; i++) {
 		if (variants[i] == NONE)
 			continue;
 		struct experiment *ex = &m->exps[i];
-		struct variant_stat *s = ff_vec_at(&ex->stats, variants[i], sizeof *s);
+		struct variant_stat *s = variants[i] == OTHERS ? &ex->others : ff_vec_at(&ex->stats, variants[i], sizeof *s);
 		if (!s) {
 			m->failed = true;
 			continue;
@@ -1685,18 +1764,13 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 		s->visits++;
 		s->conversions += goals[ex->goal] != 0;
 	}
-	v = visit_at(m, visit);
-	v->next_free = m->pool_free;
-	m->pool_free = visit + 1;
+	pool_give(m, visit);
 }
 
 void ff_marketing_visit_drop(ff_marketing *m, uint32_t visit)
 {
-	if (visit == NONE)
-		return;
-	struct mk_visit *v = visit_at(m, visit);
-	v->next_free = m->pool_free;
-	m->pool_free = visit + 1;
+	if (visit != NONE)
+		pool_give(m, visit);
 }
 
 uint32_t ff_marketing_visit_campaign(ff_marketing *m, uint32_t visit)
@@ -1744,22 +1818,22 @@ int ff_marketing_set_budget(ff_marketing *m, ff_budget *budget, size_t max_len)
 
 uint64_t ff_marketing_campaign_overflows(const ff_marketing *m)
 {
-	return ff_intern_overflows(m->campaigns);
+	return ff_intern_overflows(m->campaigns) + m->campaign_overflows;
 }
 
 uint64_t ff_marketing_keyword_overflows(const ff_marketing *m)
 {
-	return ff_intern_overflows(m->keywords);
+	return ff_intern_overflows(m->keywords) + m->keyword_overflows;
 }
 
 uint64_t ff_marketing_pixel_overflows(const ff_marketing *m)
 {
-	return ff_intern_overflows(m->pixel_campaigns);
+	return ff_intern_overflows(m->pixel_campaigns) + m->pixel_overflows;
 }
 
 uint64_t ff_marketing_variant_overflows(const ff_marketing *m, size_t exp)
 {
-	return exp < m->n_exps ? ff_intern_overflows(m->exps[exp].variants) : 0;
+	return exp < m->n_exps ? ff_intern_overflows(m->exps[exp].variants) + m->exps[exp].overflows : 0;
 }
 
 size_t ff_marketing_variant_count(const ff_marketing *m, size_t exp)
@@ -1827,7 +1901,10 @@ ff_sv ff_marketing_campaign_key(const ff_marketing *m, uint32_t id)
 ff_mk_counts ff_marketing_campaign(const ff_marketing *m, uint32_t id)
 {
 	const ff_mk_counts *c = ff_vec_get(&m->campaign_stats, id, sizeof *c);
-	return c ? *c : (ff_mk_counts){ 0, 0, 0 };
+	ff_mk_counts r = c ? *c : (ff_mk_counts){ 0, 0, 0 };
+	if (id == ff_intern_count(m->campaigns))
+		add_counts(&r, &m->campaign_others);
+	return r;
 }
 
 size_t ff_marketing_keyword_count(const ff_marketing *m)
@@ -1843,7 +1920,7 @@ ff_sv ff_marketing_keyword_key(const ff_marketing *m, uint32_t id)
 uint64_t ff_marketing_keyword_visits(const ff_marketing *m, uint32_t id)
 {
 	const uint64_t *k = ff_vec_get(&m->keyword_visits, id, sizeof *k);
-	return k ? *k : 0;
+	return (k ? *k : 0) + (id == ff_intern_count(m->keywords) ? m->keyword_others : 0);
 }
 
 uint64_t ff_marketing_browser_conversions(const ff_marketing *m, uint32_t browser)
@@ -1998,8 +2075,12 @@ ff_mk_variant *ff_marketing_experiment_variants(const ff_marketing *m, size_t ex
 	const struct experiment *ex = &m->exps[exp];
 	size_t ids = ff_intern_count(ex->variants);
 	/* the variants not kept (--max-keys) share the id after the last */
-	const struct variant_stat *os = ff_vec_get(&ex->stats, ids, sizeof *os);
-	bool others = os && os->visits;
+	const struct variant_stat *ov = ff_vec_get(&ex->stats, ids, sizeof *ov);
+	struct variant_stat ostat = ex->others;
+	if (ov)
+		ostat.visits += ov->visits, ostat.conversions += ov->conversions;
+	const struct variant_stat *os = &ostat;
+	bool others = os->visits != 0;
 	ff_mk_variant *v = calloc(ids + 2, sizeof *v);
 	if (!v) {
 		*n = 1;
@@ -2189,13 +2270,13 @@ ff_sv ff_marketing_pixel_campaign(const ff_marketing *m, uint32_t id)
 uint64_t ff_marketing_pixel_opens(const ff_marketing *m, uint32_t id)
 {
 	const struct pixel_stat *s = ff_vec_get(&m->pixel_stats, id, sizeof *s);
-	return s ? s->opens : 0;
+	return (s ? s->opens : 0) + (id == ff_intern_count(m->pixel_campaigns) ? m->pixel_others.opens : 0);
 }
 
 uint64_t ff_marketing_pixel_unique_opens(const ff_marketing *m, uint32_t id)
 {
 	const struct pixel_stat *s = ff_vec_get(&m->pixel_stats, id, sizeof *s);
-	return s ? s->unique : 0;
+	return (s ? s->unique : 0) + (id == ff_intern_count(m->pixel_campaigns) ? m->pixel_others.unique : 0);
 }
 
 enum ff_source ff_marketing_visit_source(ff_marketing *m, uint32_t visit, uint32_t *ref_host)
@@ -2203,4 +2284,789 @@ enum ff_source ff_marketing_visit_source(ff_marketing *m, uint32_t visit, uint32
 	const struct mk_visit *v = visit_at(m, visit);
 	*ref_host = v->ref_host;
 	return (enum ff_source)v->source;
+}
+
+/* ---- state (SPEC §16) ---- */
+
+/* The layout is described at ff_marketing_save in marketing.h.  Absorbing
+ * reads the payload twice: once to check all of it, leaving m as it was
+ * when anything is malformed, then to add it. */
+
+struct key_row {
+	ff_sv key;
+	uint32_t id;
+};
+
+static int cmp_key_row(const void *x, const void *y)
+{
+	const struct key_row *a = x, *b = y;
+	return ff_sv_cmp(a->key, b->key);
+}
+
+/* The ids of in by their bytes: a malloc'd array of *n, NULL when out of
+ * memory. */
+static struct key_row *sorted_keys(const ff_intern *in, size_t *n)
+{
+	*n = ff_intern_count(in);
+	struct key_row *rows = malloc((*n ? *n : 1) * sizeof *rows);
+	if (!rows)
+		return NULL;
+	for (size_t i = 0; i < *n; i++)
+		rows[i] = (struct key_row){ ff_intern_get(in, (uint32_t)i), (uint32_t)i };
+	qsort(rows, *n, sizeof *rows, cmp_key_row);
+	return rows;
+}
+
+/* The counters of one row of a key table; id is the table's count for the
+ * keys not kept. */
+typedef void (*put_fn)(const ff_marketing *m, size_t which, uint32_t id, ff_sbuf *b);
+
+static void save_table(const ff_marketing *m, const ff_intern *in, size_t which, put_fn put, uint64_t overflows,
+		       ff_sbuf *b)
+{
+	size_t n;
+	struct key_row *rows = sorted_keys(in, &n);
+	if (!rows) {
+		b->oom = true;
+		return;
+	}
+	ff_sbuf_uv(b, n);
+	for (size_t i = 0; i < n; i++) {
+		ff_sbuf_str(b, rows[i].key.p, rows[i].key.n);
+		put(m, which, rows[i].id, b);
+	}
+	put(m, which, (uint32_t)n, b);
+	ff_sbuf_uv(b, overflows);
+	free(rows);
+}
+
+static void put_variant(const ff_marketing *m, size_t e, uint32_t id, ff_sbuf *b)
+{
+	const struct experiment *ex = &m->exps[e];
+	const struct variant_stat *s = ff_vec_get(&ex->stats, id, sizeof *s);
+	struct variant_stat v = s ? *s : (struct variant_stat){ 0, 0 };
+	if (id == ff_intern_count(ex->variants))
+		v.visits += ex->others.visits, v.conversions += ex->others.conversions;
+	ff_sbuf_uv(b, v.visits);
+	ff_sbuf_uv(b, v.conversions);
+}
+
+static void put_parts(const ff_marketing *m, uint32_t id, ff_sbuf *b)
+{
+	const uint32_t *p = ff_vec_get(&m->campaign_parts, id, 2 * sizeof *p);
+	ff_sbuf_uv(b, p ? p[0] : 0);
+	ff_sbuf_uv(b, p ? p[1] : 0);
+}
+
+static void put_campaign(const ff_marketing *m, size_t which, uint32_t id, ff_sbuf *b)
+{
+	(void)which;
+	ff_mk_counts c = ff_marketing_campaign(m, id);
+	ff_sbuf_uv(b, c.visits);
+	ff_sbuf_uv(b, c.bounces);
+	ff_sbuf_uv(b, c.conversions);
+	if (id < ff_intern_count(m->campaigns))
+		put_parts(m, id, b);
+}
+
+static void put_keyword(const ff_marketing *m, size_t which, uint32_t id, ff_sbuf *b)
+{
+	(void)which;
+	ff_sbuf_uv(b, ff_marketing_keyword_visits(m, id));
+}
+
+static void put_pixel(const ff_marketing *m, size_t which, uint32_t id, ff_sbuf *b)
+{
+	(void)which;
+	ff_sbuf_uv(b, ff_marketing_pixel_opens(m, id));
+}
+
+static void save_counts(ff_sbuf *b, const ff_mk_counts *c)
+{
+	ff_sbuf_uv(b, c->visits);
+	ff_sbuf_uv(b, c->bounces);
+	ff_sbuf_uv(b, c->conversions);
+}
+
+/* A vec of uint64_t by the caller's ids: the non-zero ones, ascending. */
+static void save_sparse(ff_sbuf *b, const struct vec *v)
+{
+	const uint64_t *x = v->p;
+	size_t n = 0;
+	for (size_t i = 0; i < v->cap; i++)
+		n += x[i] != 0;
+	ff_sbuf_uv(b, n);
+	for (size_t i = 0; i < v->cap; i++) {
+		if (x[i]) {
+			ff_sbuf_uv(b, i);
+			ff_sbuf_uv(b, x[i]);
+		}
+	}
+}
+
+static int cmp_exit(const void *x, const void *y)
+{
+	const ff_mk_funnel_exit *a = x, *b = y;
+	if (a->funnel != b->funnel)
+		return a->funnel < b->funnel ? -1 : 1;
+	if (a->step != b->step)
+		return a->step < b->step ? -1 : 1;
+	return (a->path_id > b->path_id) - (a->path_id < b->path_id);
+}
+
+void ff_marketing_save(const ff_marketing *m, ff_sbuf *b)
+{
+	ff_sbuf_uv(b, m->n_goals);
+	for (size_t g = 0; g < m->n_goals; g++)
+		ff_sbuf_uv(b, m->goals[g].conversions);
+	ff_sbuf_uv(b, m->n_funnels);
+	for (size_t f = 0; f < m->n_funnels; f++) {
+		ff_sbuf_uv(b, m->funnels[f].n_steps);
+		for (size_t k = 0; k <= m->funnels[f].n_steps; k++)
+			ff_sbuf_uv(b, m->funnels[f].stops[k]);
+	}
+	ff_mk_funnel_exit *x = malloc((m->n_exits ? m->n_exits : 1) * sizeof *x);
+	if (!x) {
+		b->oom = true;
+		return;
+	}
+	if (m->n_exits)
+		memcpy(x, m->exits.p, m->n_exits * sizeof *x);
+	qsort(x, m->n_exits, sizeof *x, cmp_exit);
+	ff_sbuf_uv(b, m->n_exits);
+	for (size_t i = 0; i < m->n_exits; i++) {
+		ff_sbuf_uv(b, x[i].funnel);
+		ff_sbuf_uv(b, x[i].step);
+		ff_sbuf_uv(b, x[i].path_id);
+		ff_sbuf_uv(b, x[i].visits);
+	}
+	free(x);
+
+	ff_sbuf_uv(b, m->n_exps);
+	for (size_t e = 0; e < m->n_exps; e++)
+		save_table(m, m->exps[e].variants, e, put_variant, ff_marketing_variant_overflows(m, e), b);
+	save_table(m, m->campaigns, 0, put_campaign, ff_marketing_campaign_overflows(m), b);
+	save_table(m, m->keywords, 0, put_keyword, ff_marketing_keyword_overflows(m), b);
+	save_table(m, m->pixel_campaigns, 0, put_pixel, ff_marketing_pixel_overflows(m), b);
+	size_t n;
+	struct key_row *seen = sorted_keys(m->pixel_seen, &n);
+	if (!seen) {
+		b->oom = true;
+		return;
+	}
+	ff_sbuf_uv(b, n);
+	for (size_t i = 0; i < n; i++)
+		ff_sbuf_str(b, seen[i].key.p, seen[i].key.n);
+	free(seen);
+
+	n = 0;
+	for (size_t id = 0; id < m->host_stats.cap; id++)
+		n += ((const ff_mk_counts *)m->host_stats.p)[id].visits != 0;
+	ff_sbuf_uv(b, n);
+	for (size_t id = 0; id < m->host_stats.cap; id++) {
+		const ff_mk_counts *c = &((const ff_mk_counts *)m->host_stats.p)[id];
+		if (c->visits) {
+			ff_sbuf_uv(b, id);
+			save_counts(b, c);
+		}
+	}
+	save_sparse(b, &m->entry_conv);
+	save_sparse(b, &m->browser_conv);
+	save_sparse(b, &m->country_conv);
+	struct vec dev = { .p = (void *)m->device_conv, .cap = sizeof m->device_conv / sizeof *m->device_conv };
+	save_sparse(b, &dev);
+	for (int s = 0; s < FF_SRC_COUNT; s++)
+		save_counts(b, &m->src[s]);
+	ff_sbuf_uv(b, m->visits_n);
+	ff_sbuf_uv(b, m->converted);
+	ff_sbuf_uv(b, m->limit_hits);
+}
+
+/* A reading of a payload: checking only, or adding to m (apply). */
+struct rd {
+	ff_marketing *m;
+	ff_scur *c;
+	const ff_mk_remap *r;
+	bool apply;
+};
+
+static bool rd_bad(struct rd *d)
+{
+	d->c->bad = true;
+	return false;
+}
+
+/* Out of memory while applying: the cursor stays good. */
+static bool rd_oom(struct rd *d)
+{
+	d->m->failed = true;
+	return false;
+}
+
+static bool rd_uv(struct rd *d, uint64_t *v)
+{
+	return ff_scur_uv(d->c, v);
+}
+
+/* A value at most max. */
+static bool rd_upto(struct rd *d, uint64_t max, uint64_t *v)
+{
+	return ff_scur_uv(d->c, v) && (*v <= max || rd_bad(d));
+}
+
+/* A caller's id, mapped through map. */
+static bool rd_id(struct rd *d, const uint32_t *map, size_t n_map, uint32_t *id)
+{
+	uint64_t v;
+	if (!rd_uv(d, &v))
+		return false;
+	if (v >= n_map || !map || map[v] == NONE)
+		return rd_bad(d);
+	*id = map[v];
+	return true;
+}
+
+/* The id for the keys not kept in a table of m: its overflow id when it
+ * is full, else OTHERS. */
+static uint32_t others_id(const ff_intern *in)
+{
+	uint32_t n = (uint32_t)ff_intern_count(in);
+	return ff_intern_is_overflow(in, n) ? n : OTHERS;
+}
+
+/* A row's counters: read and, when applying, added to id (OTHERS for the
+ * keys not kept); key is the row's (empty for others). */
+typedef bool (*take_fn)(struct rd *d, size_t which, uint32_t id, ff_sv key);
+
+static bool read_table(struct rd *d, ff_intern *in, size_t which, size_t min_row, take_fn take, uint64_t *overflows)
+{
+	size_t n;
+	if (!ff_scur_count(d->c, 1 + min_row, UINT32_MAX, &n))
+		return false;
+	ff_sv prev = FF_SV_NULL;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p;
+		size_t len;
+		if (!ff_scur_str(d->c, &p, &len))
+			return false;
+		ff_sv key = ff_sv_make((const char *)p, len);
+		if (!len || (i && ff_sv_cmp(prev, key) >= 0))
+			return rd_bad(d);
+		prev = key;
+		uint32_t id = NONE;
+		if (d->apply && (id = ff_intern_id(in, key)) == NONE)
+			return rd_oom(d);
+		if (!take(d, which, id, key))
+			return false;
+	}
+	if (!take(d, which, OTHERS, FF_SV_NULL))
+		return false;
+	uint64_t o;
+	if (!rd_uv(d, &o))
+		return false;
+	if (d->apply)
+		*overflows += o;
+	return true;
+}
+
+static bool take_variant(struct rd *d, size_t e, uint32_t id, ff_sv key)
+{
+	(void)key;
+	uint64_t v, c;
+	if (!rd_uv(d, &v) || !rd_uv(d, &c))
+		return false;
+	if (!d->apply)
+		return true;
+	struct experiment *ex = &d->m->exps[e];
+	struct variant_stat *s = id == OTHERS ? &ex->others : ff_vec_at(&ex->stats, id, sizeof *s);
+	if (!s)
+		return rd_oom(d);
+	s->visits += v;
+	s->conversions += c;
+	return true;
+}
+
+/* A campaign's split: both 0 (unknown) or both lengths + 1. */
+static bool rd_parts(struct rd *d, uint64_t p[2])
+{
+	if (!rd_upto(d, UINT32_MAX, &p[0]) || !rd_upto(d, UINT32_MAX, &p[1]))
+		return false;
+	return (p[0] == 0) == (p[1] == 0) || rd_bad(d);
+}
+
+static bool add_parts(struct rd *d, uint32_t id, const uint64_t p[2])
+{
+	ff_marketing *m = d->m;
+	if (!p[0] || id >= ff_intern_count(m->campaigns) || ff_intern_is_overflow(m->campaigns, id))
+		return true;
+	return set_parts(m, id, (uint32_t)p[0], (uint32_t)p[1]) == 0 || rd_oom(d);
+}
+
+static bool take_campaign(struct rd *d, size_t which, uint32_t id, ff_sv key)
+{
+	(void)which;
+	ff_mk_counts k;
+	uint64_t p[2] = { 0, 0 };
+	if (!rd_uv(d, &k.visits) || !rd_uv(d, &k.bounces) || !rd_uv(d, &k.conversions))
+		return false;
+	if (key.n && !rd_parts(d, p))
+		return false;
+	if (!d->apply)
+		return true;
+	ff_marketing *m = d->m;
+	ff_mk_counts *c = id == OTHERS ? &m->campaign_others : ff_vec_at(&m->campaign_stats, id, sizeof *c);
+	if (!c)
+		return rd_oom(d);
+	add_counts(c, &k);
+	return add_parts(d, id, p);
+}
+
+static bool take_keyword(struct rd *d, size_t which, uint32_t id, ff_sv key)
+{
+	(void)which, (void)key;
+	uint64_t v;
+	if (!rd_uv(d, &v))
+		return false;
+	if (!d->apply)
+		return true;
+	uint64_t *k = id == OTHERS ? &d->m->keyword_others : ff_vec_at(&d->m->keyword_visits, id, sizeof *k);
+	if (!k)
+		return rd_oom(d);
+	*k += v;
+	return true;
+}
+
+static bool take_pixel(struct rd *d, size_t which, uint32_t id, ff_sv key)
+{
+	(void)which, (void)key;
+	uint64_t v;
+	if (!rd_uv(d, &v))
+		return false;
+	if (!d->apply)
+		return true;
+	struct pixel_stat *s = id == OTHERS ? &d->m->pixel_others : ff_vec_at(&d->m->pixel_stats, id, sizeof *s);
+	if (!s)
+		return rd_oom(d);
+	s->opens += v;
+	return true;
+}
+
+/* The pixels' seen set: each key is taken apart and made again with this
+ * run's campaign (which may be among the keys not kept here), so that an
+ * open counts as unique once however many states saw it. */
+static bool read_seen(struct rd *d)
+{
+	ff_marketing *m = d->m;
+	size_t n;
+	if (!ff_scur_count(d->c, 4, UINT32_MAX, &n))
+		return false;
+	ff_sv prev = FF_SV_NULL;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p;
+		size_t len;
+		if (!ff_scur_str(d->c, &p, &len))
+			return false;
+		ff_sv key = ff_sv_make((const char *)p, len);
+		if (i && ff_sv_cmp(prev, key) >= 0)
+			return rd_bad(d);
+		prev = key;
+		ff_scur k = { .p = p, .n = len };
+		uint64_t cn;
+		if (!ff_scur_uv(&k, &cn) || cn >= k.n)
+			return rd_bad(d);
+		ff_sv campaign = ff_sv_make((const char *)k.p, (size_t)cn);
+		char tag = (char)k.p[cn];
+		ff_sv rest = ff_sv_make((const char *)k.p + cn + 1, k.n - (size_t)cn - 1);
+		if (!(tag == 'v' && rest.n == 16) && !(tag == 'r' && rest.n))
+			return rd_bad(d);
+		if (!d->apply)
+			continue;
+		uint32_t id = campaign.n ? ff_intern_id(m->pixel_campaigns, campaign) : OTHERS;
+		if (id == NONE)
+			return rd_oom(d);
+		int fresh = pixel_seen(m, id, tag, rest);
+		if (fresh < 0)
+			return rd_oom(d);
+		if (!fresh)
+			continue;
+		struct pixel_stat *s = id == OTHERS ? &m->pixel_others : ff_vec_at(&m->pixel_stats, id, sizeof *s);
+		if (!s)
+			return rd_oom(d);
+		s->unique++;
+	}
+	return true;
+}
+
+/* (caller's id, count) pairs, ids ascending, counts non-zero, added to v
+ * by the mapped ids. */
+static bool read_sparse(struct rd *d, const uint32_t *map, size_t n_map, struct vec *v)
+{
+	size_t n;
+	if (!ff_scur_count(d->c, 2, UINT32_MAX, &n))
+		return false;
+	uint64_t prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t at = 0, k;
+		if (!ff_scur_uv(d->c, &at))
+			return false;
+		if ((i && at <= prev) || at >= n_map || !map || map[at] == NONE)
+			return rd_bad(d);
+		prev = at;
+		if (!rd_uv(d, &k))
+			return false;
+		if (!k)
+			return rd_bad(d);
+		if (!d->apply)
+			continue;
+		uint64_t *x = ff_vec_at(v, map[at], sizeof *x);
+		if (!x)
+			return rd_oom(d);
+		*x += k;
+	}
+	return true;
+}
+
+static bool read_hosts(struct rd *d)
+{
+	size_t n;
+	if (!ff_scur_count(d->c, 4, UINT32_MAX, &n))
+		return false;
+	uint64_t prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t at = 0;
+		ff_mk_counts k;
+		if (!ff_scur_uv(d->c, &at))
+			return false;
+		if ((i && at <= prev) || at >= d->r->n_ref_host || !d->r->ref_host || d->r->ref_host[at] == NONE)
+			return rd_bad(d);
+		prev = at;
+		if (!rd_uv(d, &k.visits) || !rd_uv(d, &k.bounces) || !rd_uv(d, &k.conversions))
+			return false;
+		if (!k.visits)
+			return rd_bad(d);
+		if (!d->apply)
+			continue;
+		ff_mk_counts *c = ff_vec_at(&d->m->host_stats, d->r->ref_host[at], sizeof *c);
+		if (!c)
+			return rd_oom(d);
+		add_counts(c, &k);
+	}
+	return true;
+}
+
+static bool read_exits(struct rd *d)
+{
+	ff_marketing *m = d->m;
+	size_t n;
+	if (!ff_scur_count(d->c, 4, UINT32_MAX, &n))
+		return false;
+	ff_mk_funnel_exit prev = { 0, 0, 0, 0 };
+	for (size_t i = 0; i < n; i++) {
+		uint64_t f, st, path, visits;
+		if (!rd_upto(d, m->n_funnels ? m->n_funnels - 1 : 0, &f) || !rd_upto(d, MAX_STEPS, &st) ||
+		    !rd_upto(d, UINT32_MAX, &path) || !rd_uv(d, &visits))
+			return false;
+		ff_mk_funnel_exit x = { (uint32_t)f, (uint32_t)st, (uint32_t)path, visits };
+		if (f >= m->n_funnels || st < 1 || st >= m->funnels[f].n_steps || !visits ||
+		    (i && cmp_exit(&prev, &x) >= 0))
+			return rd_bad(d);
+		prev = x;
+		if (path >= d->r->n_path || !d->r->path || d->r->path[path] == NONE)
+			return rd_bad(d);
+		if (d->apply) {
+			count_exit_n(m, x.funnel, x.step, d->r->path[path], visits);
+			if (m->failed)
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool read_counts(struct rd *d, ff_mk_counts *to)
+{
+	ff_mk_counts k;
+	if (!rd_uv(d, &k.visits) || !rd_uv(d, &k.bounces) || !rd_uv(d, &k.conversions))
+		return false;
+	if (d->apply)
+		add_counts(to, &k);
+	return true;
+}
+
+static bool rd_add(struct rd *d, uint64_t *to)
+{
+	uint64_t v;
+	if (!rd_uv(d, &v))
+		return false;
+	if (d->apply)
+		*to += v;
+	return true;
+}
+
+static bool read_all(struct rd *d)
+{
+	ff_marketing *m = d->m;
+	uint64_t n;
+	if (!rd_uv(d, &n) || (n != m->n_goals && rd_bad(d)))
+		return false;
+	for (size_t g = 0; g < m->n_goals; g++)
+		if (!rd_add(d, &m->goals[g].conversions))
+			return false;
+	if (!rd_uv(d, &n) || (n != m->n_funnels && rd_bad(d)))
+		return false;
+	for (size_t f = 0; f < m->n_funnels; f++) {
+		struct funnel *fn = &m->funnels[f];
+		if (!rd_uv(d, &n) || (n != fn->n_steps && rd_bad(d)))
+			return false;
+		for (size_t k = 0; k <= fn->n_steps; k++)
+			if (!rd_add(d, &fn->stops[k]))
+				return false;
+	}
+	if (!read_exits(d))
+		return false;
+	if (!rd_uv(d, &n) || (n != m->n_exps && rd_bad(d)))
+		return false;
+	for (size_t e = 0; e < m->n_exps; e++)
+		if (!read_table(d, m->exps[e].variants, e, 2, take_variant, &m->exps[e].overflows))
+			return false;
+	if (!read_table(d, m->campaigns, 0, 5, take_campaign, &m->campaign_overflows) ||
+	    !read_table(d, m->keywords, 0, 1, take_keyword, &m->keyword_overflows) ||
+	    !read_table(d, m->pixel_campaigns, 0, 1, take_pixel, &m->pixel_overflows) || !read_seen(d) ||
+	    !read_hosts(d))
+		return false;
+	const ff_mk_remap *r = d->r;
+	static const uint32_t devices[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	struct vec dev = { .p = m->device_conv, .cap = sizeof m->device_conv / sizeof *m->device_conv };
+	if (!read_sparse(d, r->path, r->n_path, &m->entry_conv) ||
+	    !read_sparse(d, r->browser, r->n_browser, &m->browser_conv) ||
+	    !read_sparse(d, r->country, r->n_country, &m->country_conv) ||
+	    !read_sparse(d, devices, sizeof devices / sizeof *devices, &dev))
+		return false;
+	for (int s = 0; s < FF_SRC_COUNT; s++)
+		if (!read_counts(d, &m->src[s]))
+			return false;
+	return rd_add(d, &m->visits_n) && rd_add(d, &m->converted) && rd_add(d, &m->limit_hits);
+}
+
+/* No caller's ids: every one is malformed. */
+static const ff_mk_remap no_remap;
+
+int ff_marketing_absorb(ff_marketing *m, const unsigned char *p, size_t n, const ff_mk_remap *r)
+{
+	if (!r)
+		r = &no_remap;
+	for (int pass = 0; pass < 2; pass++) {
+		ff_scur c = { .p = p, .n = n, .bad = false };
+		struct rd d = { .m = m, .c = &c, .r = r, .apply = pass == 1 };
+		if (!read_all(&d) || c.bad || c.n) {
+			/* the check passed: only memory can fail now */
+			if (pass == 1)
+				m->failed = true;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A visit's or a pageview's reference to a key of in: 0 none, 1 and the
+ * key, 2 the keys not kept; a campaign's with its split. */
+static void put_ref(const ff_marketing *m, const ff_intern *in, uint32_t id, ff_sbuf *b)
+{
+	/* the overflow id is the count or the limit, past every key */
+	if (id == NONE) {
+		ff_sbuf_uv(b, 0);
+	} else if (id >= ff_intern_count(in)) {
+		ff_sbuf_uv(b, 2);
+	} else {
+		ff_sv key = ff_intern_get(in, id);
+		ff_sbuf_uv(b, 1);
+		ff_sbuf_str(b, key.p, key.n);
+		if (in == m->campaigns)
+			put_parts(m, id, b);
+	}
+}
+
+static bool read_ref(struct rd *d, ff_intern *in, uint32_t *id)
+{
+	uint64_t tag, p[2] = { 0, 0 };
+	if (!rd_upto(d, 2, &tag))
+		return false;
+	*id = tag == 0 ? NONE : OTHERS;
+	if (tag != 1) {
+		if (d->apply && tag == 2)
+			*id = others_id(in);
+		return true;
+	}
+	const unsigned char *s;
+	size_t n;
+	if (!ff_scur_str(d->c, &s, &n))
+		return false;
+	if (!n)
+		return rd_bad(d);
+	if (in == d->m->campaigns && !rd_parts(d, p))
+		return false;
+	if (!d->apply)
+		return true;
+	if ((*id = ff_intern_id(in, ff_sv_make((const char *)s, n))) == NONE)
+		return rd_oom(d);
+	return in != d->m->campaigns || add_parts(d, *id, p);
+}
+
+void ff_marketing_visit_save(const ff_marketing *m, uint32_t visit, ff_sbuf *b)
+{
+	const struct mk_visit *v = (const struct mk_visit *)((const char *)m->pool.p + (size_t)visit * m->visit_size);
+	ff_sbuf_uv(b, v->source);
+	put_ref(m, m->campaigns, v->campaign, b);
+	put_ref(m, m->keywords, v->keyword, b);
+	ff_sbuf_uv(b, v->ref_host == NONE ? 0 : (uint64_t)v->ref_host + 1);
+	ff_sbuf_uv(b, v->browser);
+	ff_sbuf_uv(b, v->device);
+	ff_sbuf_uv(b, v->country);
+	const uint32_t *variants = (const uint32_t *)((const char *)v + m->off_variants);
+	for (size_t e = 0; e < m->n_exps; e++)
+		put_ref(m, m->exps[e].variants, variants[e], b);
+	const uint8_t *progress = (const uint8_t *)v + m->off_progress;
+	for (size_t f = 0; f < m->n_funnels; f++)
+		ff_sbuf_uv(b, progress[f]);
+	const uint8_t *goals = (const uint8_t *)v + m->off_goals;
+	for (size_t g = 0; g < m->n_goals; g++)
+		ff_sbuf_uv(b, goals[g] != 0);
+}
+
+/* Reads a visit into v (NULL while checking). */
+static bool read_visit(struct rd *d, struct mk_visit *v)
+{
+	ff_marketing *m = d->m;
+	const ff_mk_remap *r = d->r;
+	uint64_t source, ref_host, device, country;
+	uint32_t campaign, keyword, browser;
+	if (!rd_upto(d, FF_SRC_COUNT - 1, &source) || !read_ref(d, m->campaigns, &campaign) ||
+	    !read_ref(d, m->keywords, &keyword) || !rd_upto(d, (uint64_t)r->n_ref_host, &ref_host) ||
+	    !rd_id(d, r->browser, r->n_browser, &browser) || !rd_upto(d, UINT8_MAX, &device) ||
+	    !rd_upto(d, (uint64_t)r->n_country, &country))
+		return false;
+	/* what visit_open makes, so that visit_close finds what it counts */
+	bool direct = source == FF_SRC_DIRECT, by_host = source != FF_SRC_CAMPAIGN && !direct;
+	if ((campaign != NONE) != (source == FF_SRC_CAMPAIGN) || (keyword != NONE && source != FF_SRC_SEARCH) ||
+	    (by_host && !ref_host) || (direct && ref_host))
+		return rd_bad(d);
+	if ((ref_host && (!r->ref_host || r->ref_host[ref_host - 1] == NONE)) ||
+	    (country && (!r->country || r->country[country - 1] == NONE)))
+		return rd_bad(d);
+	if (v) {
+		v->source = (uint8_t)source;
+		v->campaign = campaign;
+		v->keyword = keyword;
+		v->ref_host = ref_host ? r->ref_host[ref_host - 1] : NONE;
+		v->browser = browser;
+		v->device = (uint8_t)device;
+		v->country = country ? r->country[country - 1] + 1 : 0;
+	}
+	for (size_t e = 0; e < m->n_exps; e++) {
+		uint32_t id;
+		if (!read_ref(d, m->exps[e].variants, &id))
+			return false;
+		/* the pool may not move while reading: v stays valid */
+		if (v)
+			((uint32_t *)((char *)v + m->off_variants))[e] = id;
+	}
+	for (size_t f = 0; f < m->n_funnels; f++) {
+		uint64_t k;
+		if (!rd_upto(d, m->funnels[f].n_steps, &k))
+			return false;
+		if (v)
+			((uint8_t *)v + m->off_progress)[f] = (uint8_t)k;
+	}
+	for (size_t g = 0; g < m->n_goals; g++) {
+		bool k;
+		if (!ff_scur_u8(d->c, &k))
+			return false;
+		if (v)
+			((uint8_t *)v + m->off_goals)[g] = k;
+	}
+	return true;
+}
+
+uint32_t ff_marketing_visit_restore(ff_marketing *m, ff_scur *c, const ff_mk_remap *r)
+{
+	if (!r)
+		r = &no_remap;
+	ff_scur probe = *c;
+	struct rd d = { .m = m, .c = &probe, .r = r, .apply = false };
+	if (!read_visit(&d, NULL) || probe.bad) {
+		c->bad = true;
+		return NONE;
+	}
+	uint32_t slot = pool_take(m);
+	if (slot == NONE)
+		return NONE;
+	d = (struct rd){ .m = m, .c = c, .r = r, .apply = true };
+	if (!read_visit(&d, visit_at(m, slot))) {
+		pool_give(m, slot);
+		return NONE;
+	}
+	return slot;
+}
+
+void ff_marketing_words_save(const ff_marketing *m, const uint32_t *words, ff_sbuf *b)
+{
+	put_ref(m, m->campaigns, words[W_CAMPAIGN], b);
+	for (size_t e = 0; e < m->n_exps; e++)
+		put_ref(m, m->exps[e].variants, words[W_VARIANTS + e], b);
+	ff_sbuf_uv(b, words[W_FLAGS(m)]);
+	uint32_t kind = words[W_HOST_KIND(m)];
+	ff_sbuf_uv(b, kind == NONE ? 0 : (uint64_t)kind + 1);
+	put_ref(m, m->keywords, words[W_KEYWORD(m)], b);
+	for (size_t i = 0; i < m->bit_words; i++)
+		ff_sbuf_uv(b, words[W_BITS(m) + i]);
+}
+
+static bool read_words(struct rd *d, uint32_t *words)
+{
+	ff_marketing *m = d->m;
+	uint32_t id;
+	uint64_t v;
+	if (!read_ref(d, m->campaigns, &id))
+		return false;
+	if (words)
+		words[W_CAMPAIGN] = id;
+	for (size_t e = 0; e < m->n_exps; e++) {
+		if (!read_ref(d, m->exps[e].variants, &id))
+			return false;
+		if (words)
+			words[W_VARIANTS + e] = id;
+	}
+	if (!rd_upto(d, UNKEPT_PATH | UNKEPT_REFERER, &v))
+		return false;
+	if (words)
+		words[W_FLAGS(m)] = (uint32_t)v;
+	if (!rd_upto(d, (uint64_t)UINT32_MAX, &v))
+		return false;
+	/* a host's kind: engine index << 2 | kind */
+	if (v && (((v - 1) & 3) > FF_HOST_SOCIAL || ((v - 1) >> 2) >= m->n_sites))
+		return rd_bad(d);
+	if (words)
+		words[W_HOST_KIND(m)] = v ? (uint32_t)(v - 1) : NONE;
+	if (!read_ref(d, m->keywords, &id))
+		return false;
+	if (words)
+		words[W_KEYWORD(m)] = id;
+	for (size_t i = 0; i < m->bit_words; i++) {
+		if (!rd_upto(d, UINT32_MAX, &v))
+			return false;
+		if (words)
+			words[W_BITS(m) + i] = (uint32_t)v;
+	}
+	return true;
+}
+
+int ff_marketing_words_restore(ff_marketing *m, ff_scur *c, uint32_t *words)
+{
+	ff_scur probe = *c;
+	struct rd d = { .m = m, .c = &probe, .r = &no_remap, .apply = false };
+	if (!read_words(&d, NULL) || probe.bad) {
+		c->bad = true;
+		return -1;
+	}
+	d = (struct rd){ .m = m, .c = c, .r = &no_remap, .apply = true };
+	return read_words(&d, words) ? 0 : -1;
 }

@@ -35,8 +35,10 @@
 #include "config.h"
 #include "intern.h"
 #include "record.h"
+#include "state.h"
 #include "stats.h"
 #include "str.h"
+#include "vkey.h"
 
 /* The five sources of SPEC §6, in the order of the rule that decides. */
 enum ff_source {
@@ -116,10 +118,15 @@ enum ff_host_kind ff_marketing_classify_host(const ff_marketing *m, ff_sv host, 
  * the next call on m.  false when there is none. */
 bool ff_marketing_keyword(ff_marketing *m, uint32_t engine, ff_sv referer, ff_sv *keyword);
 
-/* Every valid hit that passed the filters: counts pixel opens.  client
- * and agent are the hit's interned ids (its visitor key, for unique opens
- * without a recipient).  -1 when out of memory. */
-int ff_marketing_hit(ff_marketing *m, const ff_record *rec, uint32_t client, uint32_t agent);
+/* Whether path is a configured pixel's: the hits ff_marketing_hit counts
+ * (others need not be given to it, nor their visitor digested). */
+bool ff_marketing_pixel_path(const ff_marketing *m, ff_sv path);
+
+/* Every valid hit that passed the filters: counts pixel opens.  visitor
+ * is the digest of the hit's visitor key (unique opens without a
+ * recipient), the same in every run, so that the opens of two states add
+ * up.  -1 when out of memory. */
+int ff_marketing_hit(ff_marketing *m, const ff_record *rec, const ff_vkey *visitor);
 
 /* How many uint32 words ff_marketing_pageview fills (at least 1). */
 size_t ff_marketing_entry_words(const ff_marketing *m);
@@ -213,6 +220,66 @@ uint64_t ff_marketing_pixel_overflows(const ff_marketing *m);
 uint64_t ff_marketing_variant_overflows(const ff_marketing *m, size_t exp);
 /* Distinct variants kept for exp. */
 size_t ff_marketing_variant_count(const ff_marketing *m, size_t exp);
+
+/* ---- state (SPEC §16) ---- */
+
+/* The caller's ids that marketing tables hold (entry pages, referer hosts,
+ * browsers, countries as given in ff_mk_entry / ff_marketing_visit_pageview):
+ * for each, the map from the saved run's id to this run's.  An id at or past
+ * n_* in a saved file is malformed.  Countries are the caller's ids
+ * themselves (ff_mk_entry.country - 1).  A map must cover the id the
+ * caller's table gives the keys it did not keep, and give no UINT32_MAX. */
+typedef struct ff_mk_remap {
+	const uint32_t *path, *ref_host, *browser, *country;
+	size_t n_path, n_ref_host, n_browser, n_country;
+} ff_mk_remap;
+
+/* Every counter (not the open visits) into b: byte-identical for equal
+ * counters, whatever the order they were made in.  Marketing's own keys
+ * (campaigns, keywords, variants, pixel campaigns, the pixels' seen set)
+ * are written as bytes sorted, the caller's ids as they are, ascending.
+ * Derived caches (regex results by path, host kinds) are not written.
+ * Layout, all varints unless said:
+ *   goals: n, conversions each;  funnels: n, each: steps, steps + 1 stops;
+ *   funnel exits: n, (funnel, step, path id, visits) ascending;
+ *   experiments: n, each: a key table of (variant, visits, conversions);
+ *   campaigns: a key table of (key, visits, bounces, conversions, 1 + the
+ *     utm_source length or 0, 1 + the utm_medium length or 0);
+ *   keywords: a key table of (key, visits);
+ *   pixel campaigns: a key table of (key, opens), then the seen set: n
+ *     strings ascending, each varint length of the campaign (0: the
+ *     campaigns not kept), the campaign, 'r' and the recipient or 'v' and
+ *     the visitor digest's 16 bytes (hi then lo, little-endian);
+ *   referral hosts: n, (host id, visits, bounces, conversions) ascending;
+ *   conversions by entry path, browser, country, device: each n, (id,
+ *     count) ascending, counts non-zero;
+ *   the five sources' (visits, bounces, conversions), visits, converted
+ *   visits, regex limit hits.
+ * A key table: n, the rows by key bytes ascending (keys non-empty), the
+ * counters of the keys not kept ("others", no key), and the lookups that
+ * found the table full. */
+void ff_marketing_save(const ff_marketing *m, ff_sbuf *b);
+/* Adds the counters saved in p..p+n to m (same configuration: the caller
+ * has checked the fingerprint).  0; -1 when malformed (m unchanged: the
+ * whole payload is checked before anything is added) or out of memory
+ * (ff_marketing_failed then true).  Pixel unique opens add the seen keys
+ * new to m; a campaign's utm parts are the split with the shortest
+ * utm_source, then utm_medium, of either side. */
+int ff_marketing_absorb(ff_marketing *m, const unsigned char *p, size_t n, const ff_mk_remap *r);
+/* One open visit (handle from ff_marketing_visit_open) into b: all that
+ * ff_marketing_visit_pageview, _close, _source, _campaign and _goal need
+ * later (marketing's own ids as their keys). */
+void ff_marketing_visit_save(const ff_marketing *m, uint32_t visit, ff_sbuf *b);
+/* A visit saved so, as a new open visit of m: its handle, or UINT32_MAX
+ * (c->bad set when malformed; else out of memory). */
+uint32_t ff_marketing_visit_restore(ff_marketing *m, ff_scur *c, const ff_mk_remap *r);
+/* A pageview's words (ff_marketing_pageview) into b, for a pageview still
+ * waiting in the reorder buffer at the end of a run: the campaign, keyword
+ * and variant ids in them are marketing's own, written as keys. */
+void ff_marketing_words_save(const ff_marketing *m, const uint32_t *words, ff_sbuf *b);
+/* Words saved so into words (ff_marketing_entry_words of them).  0; -1
+ * with c->bad set when malformed, else out of memory. */
+int ff_marketing_words_restore(ff_marketing *m, ff_scur *c, uint32_t *words);
 
 /* ---- results ---- */
 

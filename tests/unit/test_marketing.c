@@ -614,11 +614,11 @@ static void test_max_keys(void)
 	}
 	free(v);
 	ff_record r = record("GET", "/px.gif?c=one&u=1");
-	CHECK_INT(ff_marketing_hit(s.m, &r, 0, 0), 0);
+	CHECK_INT(ff_marketing_hit(s.m, &r, &(ff_vkey){ 0, 0 }), 0);
 	r = record("GET", "/px.gif?c=two&u=1");
-	CHECK_INT(ff_marketing_hit(s.m, &r, 0, 0), 0);
+	CHECK_INT(ff_marketing_hit(s.m, &r, &(ff_vkey){ 0, 0 }), 0);
 	r = record("GET", "/px.gif?c=three&u=2");
-	CHECK_INT(ff_marketing_hit(s.m, &r, 0, 0), 0);
+	CHECK_INT(ff_marketing_hit(s.m, &r, &(ff_vkey){ 0, 0 }), 0);
 	CHECK_INT(ff_marketing_pixel_campaign_count(s.m), 1);
 	CHECK_INT(ff_marketing_pixel_overflows(s.m), 2);
 	CHECK_INT(ff_marketing_pixel_opens(s.m, 1), 2);
@@ -772,7 +772,7 @@ static void test_visits(void)
 	};
 	for (size_t i = 0; i < sizeof hits / sizeof *hits; i++) {
 		ff_record r = record("GET", hits[i].target);
-		CHECK_INT(ff_marketing_hit(s.m, &r, hits[i].client, hits[i].agent), 0);
+		CHECK_INT(ff_marketing_hit(s.m, &r, &(ff_vkey){ hits[i].client, hits[i].agent }), 0);
 	}
 	CHECK_INT(ff_marketing_pixel_campaign_count(s.m), 2);
 	CHECK_SV(ff_marketing_pixel_campaign(s.m, 0), "news");
@@ -944,7 +944,7 @@ static void test_words(void)
 	CHECK_SV(ff_marketing_campaign_key(m, w[0]), "s/m/c");
 	/* Nothing to count, nothing failed; pixels unconfigured. */
 	r = record("GET", "/px.gif?c=x");
-	CHECK_INT(ff_marketing_hit(m, &r, 0, 0), 0);
+	CHECK_INT(ff_marketing_hit(m, &r, &(ff_vkey){ 0, 0 }), 0);
 	CHECK_INT(ff_marketing_pixel_campaign_count(m), 0);
 	CHECK_INT(ff_marketing_goal_count(m), 0);
 	CHECK_INT(ff_marketing_experiment_count(m), 0);
