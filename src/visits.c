@@ -3,7 +3,9 @@
  * window has passed them (a queue for those that arrive in order, a
  * min-heap for the rest), then join or start their visitor's open visit; a
  * second min-heap on last-pageview time (lazily re-keyed) finds the visits
- * that can no longer grow.  See visits.h for the rules. */
+ * that can no longer grow.  Open visits can be listed, saved and put back
+ * (ff_visits_restore) so that a run continues the one before it.  See
+ * visits.h for the rules. */
 #include "visits.h"
 
 #include <stdlib.h>
@@ -48,10 +50,12 @@ struct ff_visits {
 	struct expiry *exp; /* one entry per open visit; capacity pool_cap */
 	uint32_t nexp;
 
-	/* Per visitor id: its open visit's slot + 1 (0: none), and whether
-	 * it ever had a visit. */
+	/* Per visitor id: its open visit's slot + 1 (0: none), whether it
+	 * ever had a visit (in this run or, restored or marked, before it:
+	 * its next visit is returning), and whether a pageview of this run
+	 * was assigned to it (what ff_visits_visitor_count counts). */
 	uint32_t *open_of;
-	uint64_t *seen;
+	uint64_t *seen, *counted;
 	size_t visitors_cap;
 
 	uint64_t late, visitors, visits;
@@ -87,6 +91,7 @@ void ff_visits_free(ff_visits *v)
 	free(v->exp);
 	free(v->open_of);
 	free(v->seen);
+	free(v->counted);
 	free(v);
 }
 
@@ -296,19 +301,42 @@ static int visitor_reserve(ff_visits *v, uint32_t visitor)
 		return -1;
 	v->open_of = open_of;
 	memset(open_of + v->visitors_cap, 0, (cap - v->visitors_cap) * sizeof *open_of);
+	/* A failure below leaves zeroed tails, harmless: retried next time. */
 	uint64_t *seen = realloc(v->seen, cap / 64 * sizeof *seen);
 	if (!seen)
-		return -1; /* open_of's zeroed tail is harmless; retried next time */
+		return -1;
 	v->seen = seen;
 	memset(seen + v->visitors_cap / 64, 0, (cap - v->visitors_cap) / 64 * sizeof *seen);
+	uint64_t *counted = realloc(v->counted, cap / 64 * sizeof *counted);
+	if (!counted)
+		return -1;
+	v->counted = counted;
+	memset(counted + v->visitors_cap / 64, 0, (cap - v->visitors_cap) / 64 * sizeof *counted);
 	v->visitors_cap = cap;
 	return 0;
 }
 
 /* ---- assigning pageviews ---- */
 
+static bool bit_get(const uint64_t *bits, uint32_t id)
+{
+	return (bits[id / 64] >> (id % 64)) & 1;
+}
+
+static void bit_set(uint64_t *bits, uint32_t id)
+{
+	bits[id / 64] |= UINT64_C(1) << (id % 64);
+}
+
+/* Every assigned pageview passes here, so a visitor is counted by its
+ * first pageview of this run, whether it starts a visit or joins a
+ * restored one. */
 static void report_pageview(ff_visits *v, ff_visit *visit, const ff_pageview *pv)
 {
+	if (!bit_get(v->counted, pv->visitor)) {
+		bit_set(v->counted, pv->visitor);
+		v->visitors++;
+	}
 	if (v->hooks.on_pageview)
 		v->hooks.on_pageview(v->hooks.ctx, visit, pv);
 }
@@ -323,13 +351,9 @@ static void report_visit(ff_visits *v, const ff_visit *visit)
 static void start_visit(ff_visits *v, ff_visit *visit, const ff_pageview *pv)
 {
 	uint32_t id = pv->visitor;
-	uint64_t bit = UINT64_C(1) << (id % 64);
-	bool returning = (v->seen[id / 64] & bit) != 0;
+	bool returning = bit_get(v->seen, id);
 
-	if (!returning) {
-		v->seen[id / 64] |= bit;
-		v->visitors++;
-	}
+	bit_set(v->seen, id);
 	*visit = (ff_visit){
 		.id = pv->seq,
 		.first_seq = pv->seq,
@@ -475,6 +499,20 @@ static void expire(ff_visits *v)
 	}
 }
 
+/* Whether pv sorts before the last pageview of its visitor's open visit.
+ * Never so for a pageview in order, since the visit holds only released
+ * pageviews; but a restored visit, or one after ff_visits_drain, holds
+ * pageviews released before their time, and the late rule keeps the visit
+ * consistent (a pageview before its entry does not join it). */
+static bool before_open_end(const ff_visits *v, const ff_pageview *pv)
+{
+	uint32_t open = v->open_of[pv->visitor];
+	if (!open)
+		return false;
+	const ff_visit *visit = &v->pool[open - 1];
+	return sorts_before(pv->time, pv->seq, visit->end, visit->last_seq);
+}
+
 static void normalize_time(ff_time *t)
 {
 	t->t = clamp64(t->t, -T_LIMIT, T_LIMIT);
@@ -499,7 +537,7 @@ int ff_visits_add_pageview(ff_visits *v, const ff_pageview *in)
 		return -1;
 
 	bool late = v->has_newest && pv.time.t < v->newest - v->window;
-	if (late || (v->has_forced && pv_less(&pv, &v->forced))) {
+	if (late || (v->has_forced && pv_less(&pv, &v->forced)) || before_open_end(v, &pv)) {
 		if (pool_reserve(v) != 0)
 			return -1;
 		pv.late = true;
@@ -535,37 +573,147 @@ int ff_visits_tick(ff_visits *v, ff_time t)
 	return 0;
 }
 
+/* The order open visits are reported and listed in: start instant, then
+ * first seq; the visitor (one open visit each) settles what a caller's
+ * repeated seqs would leave equal. */
+static bool open_before(const ff_visit *a, const ff_visit *b)
+{
+	if (sorts_before(a->start, a->first_seq, b->start, b->first_seq))
+		return true;
+	if (sorts_before(b->start, b->first_seq, a->start, a->first_seq))
+		return false;
+	return a->visitor < b->visitor;
+}
+
 static int visit_order(const void *pa, const void *pb)
 {
 	const ff_visit *a = pa, *b = pb;
-	if (sorts_before(a->start, a->first_seq, b->start, b->first_seq))
-		return -1;
-	if (sorts_before(b->start, b->first_seq, a->start, a->first_seq))
-		return 1;
-	return 0;
+	return open_before(a, b) ? -1 : open_before(b, a) ? 1 : 0;
+}
+
+static int slot_order(const void *pa, const void *pb)
+{
+	const struct expiry *a = pa, *b = pb;
+	return (a->slot > b->slot) - (a->slot < b->slot);
+}
+
+/* Reports every open visit in open_before order and empties the pool.
+ * The expiry heap holds exactly the open slots, so this costs
+ * O(open log open) however many visits the pool once held: reduce calls
+ * it once per group. */
+static void close_all(ff_visits *v)
+{
+	uint32_t n = v->nexp;
+	if (n) {
+		/* Gather the open visits at the front of the pool and sort
+		 * them there: nothing to allocate.  By ascending slot, slot
+		 * i's visit moves from a slot >= i, never over one still to
+		 * move. */
+		qsort(v->exp, n, sizeof *v->exp, slot_order);
+		for (uint32_t i = 0; i < n; i++) {
+			const ff_visit *visit = &v->pool[v->exp[i].slot];
+			v->open_of[visit->visitor] = 0;
+			v->pool[i] = *visit;
+		}
+		qsort(v->pool, n, sizeof *v->pool, visit_order);
+	}
+	v->pool_used = 0;
+	v->free_head = NO_SLOT;
+	v->nopen = 0;
+	v->nexp = 0;
+	for (uint32_t i = 0; i < n; i++)
+		report_visit(v, &v->pool[i]);
 }
 
 int ff_visits_finish(ff_visits *v)
 {
 	if (release(v, true) != 0)
 		return -1;
-	/* Gather the open visits at the front of the pool and sort them
-	 * there: nothing to allocate at the end of a long run. */
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < v->pool_used; i++) {
-		if (v->pool[i].pageviews == 0)
-			continue;
-		v->open_of[v->pool[i].visitor] = 0;
-		v->pool[n++] = v->pool[i];
+	close_all(v);
+	return 0;
+}
+
+int ff_visits_flush(ff_visits *v)
+{
+	if (release(v, true) != 0)
+		return -1;
+	close_all(v);
+	v->has_newest = false;
+	v->has_forced = false;
+	return 0;
+}
+
+int ff_visits_drain(ff_visits *v)
+{
+	return release(v, true);
+}
+
+/* A max-heap of the expiry entries by open_before, for heapsort. */
+static void order_sift(ff_visits *v, size_t i, size_t n)
+{
+	struct expiry *h = v->exp, e = h[i];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && open_before(&v->pool[h[c].slot], &v->pool[h[c + 1].slot]))
+			c++;
+		if (!open_before(&v->pool[e.slot], &v->pool[h[c].slot]))
+			break;
+		h[i] = h[c];
+		i = c;
 	}
-	if (n) /* the pool is NULL when no pageview ever came */
-		qsort(v->pool, n, sizeof *v->pool, visit_order);
-	for (uint32_t i = 0; i < n; i++)
-		report_visit(v, &v->pool[i]);
-	v->pool_used = 0;
-	v->free_head = NO_SLOT;
-	v->nopen = 0;
-	v->nexp = 0;
+	h[i] = e;
+}
+
+int ff_visits_each_open(ff_visits *v, int (*fn)(void *ctx, const ff_visit *visit), void *ctx)
+{
+	/* Heapsort the expiry entries in place (nothing to allocate, slots
+	 * untouched), then make them a heap again.  The heap's pops depend
+	 * only on its entries, so what follows is as if this never ran. */
+	size_t n = v->nexp;
+	for (size_t i = n / 2; i-- > 0;)
+		order_sift(v, i, n);
+	for (size_t end = n; end > 1;) {
+		end--;
+		struct expiry top = v->exp[0];
+		v->exp[0] = v->exp[end];
+		v->exp[end] = top;
+		order_sift(v, 0, end);
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = fn(ctx, &v->pool[v->exp[i].slot]);
+	for (size_t i = n / 2; i-- > 0;)
+		exp_sift_down(v, i);
+	return rc;
+}
+
+int ff_visits_restore(ff_visits *v, const ff_visit *in)
+{
+	if (in->pageviews == 0 || visitor_reserve(v, in->visitor) != 0 || v->open_of[in->visitor] ||
+	    pool_reserve(v) != 0)
+		return -1;
+	ff_visit visit = *in;
+	normalize_time(&visit.start);
+	normalize_time(&visit.end);
+	uint32_t slot = pool_take(v);
+	v->pool[slot] = visit;
+	v->open_of[visit.visitor] = slot + 1;
+	exp_push(v, visit.end.t, slot);
+	v->nopen++;
+	bit_set(v->seen, visit.visitor);
+	/* Its pageviews count as given: nothing more than reorder_window
+	 * before its last one can still be in order. */
+	advance_clock(v, visit.end.t);
+	return 0;
+}
+
+int ff_visits_mark_seen(ff_visits *v, uint32_t visitor)
+{
+	if (visitor_reserve(v, visitor) != 0)
+		return -1;
+	bit_set(v->seen, visitor);
 	return 0;
 }
 
@@ -583,7 +731,7 @@ bool ff_visits_visitor_seen(const ff_visits *v, uint32_t visitor)
 {
 	if (visitor >= v->visitors_cap)
 		return false;
-	return (v->seen[visitor / 64] >> (visitor % 64)) & 1;
+	return bit_get(v->seen, visitor);
 }
 
 uint64_t ff_visits_count(const ff_visits *v)
@@ -605,7 +753,7 @@ size_t ff_visits_bytes(const ff_visits *v)
 {
 	return sizeof *v + (v->fifo_cap + v->pending_cap) * sizeof *v->pending +
 	       (size_t)v->pool_cap * (sizeof *v->pool + sizeof *v->exp) +
-	       v->visitors_cap * sizeof *v->open_of + v->visitors_cap / 64 * sizeof *v->seen;
+	       v->visitors_cap * sizeof *v->open_of + v->visitors_cap / 64 * (sizeof *v->seen + sizeof *v->counted);
 }
 
 /* ---- visitor keys ---- */

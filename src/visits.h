@@ -43,9 +43,23 @@
  * which reports the rest by start instant, then first seq.  The order of
  * on_visit calls depends only on the input and the options.
  *
+ * Continuing a run (SPEC §16).  At the end of a slice of time the caller
+ * drains the buffer (ff_visits_drain) and saves the open visits
+ * (ff_visits_each_open) and the visitors seen; the next slice's object
+ * gets them back (ff_visits_restore, ff_visits_mark_seen) before its first
+ * pageview.  When every pageview of the second slice sorts after every one
+ * of the first and neither has late pageviews, the visits the first object
+ * finished plus those the second reports are exactly those of one object
+ * given both, fields, ids and user[] included (on_visit order aside).  A
+ * pageview that sorts before the last pageview of its visitor's restored
+ * visit is assigned by the late rule (its late flag set, not counted as
+ * late): the saved visit no longer has the pageviews to reorder it among.
+ * Independent groups of visitors, each in time order, go through one object
+ * with ff_visits_flush between them (footfall reduce).
+ *
  * Memory grows with the open visits, the pageviews inside the reorder
- * window and the number of visitor ids (4 bytes and a bit each), never with
- * the number of pageviews.  ff_visits_add allocates only when one of those
+ * window and the number of visitor ids (4 bytes and two bits each), never
+ * with the number of pageviews.  ff_visits_add allocates only when one of those
  * reaches a new maximum.
  *
  * Callbacks must not call ff_visits_* on the same object.  A visit pointer
@@ -140,10 +154,55 @@ int ff_visits_tick(ff_visits *v, ff_time t);
  * counters and ff_visits_free may be used. */
 int ff_visits_finish(ff_visits *v);
 
+/* ---- states: continuing a run, groups one after another ---- */
+
+/* Assigns every buffered pageview (as ff_visits_finish does first) without
+ * finishing any open visit, so that the open visits hold every pageview
+ * given so far: what a state saves.  0 or -1 (out of memory).  Pageviews
+ * may still be given afterwards (the rule for ones that sort before an
+ * open visit's last pageview is in the header comment). */
+int ff_visits_drain(ff_visits *v);
+
+/* Calls fn for each open visit, by start instant then first seq (the order
+ * ff_visits_finish reports them).  Stops and returns fn's value when it is
+ * not 0; else 0.  The visit passed is valid only during the call, and fn
+ * must not call ff_visits_* on v.  Allocates nothing, changes nothing. */
+int ff_visits_each_open(ff_visits *v, int (*fn)(void *ctx, const ff_visit *visit), void *ctx);
+
+/* Puts back an open visit read from a state, before any pageview of this
+ * run: as if its pageviews had been given and assigned.  Later pageviews of
+ * visit->visitor join it by the usual rule (within timeout of visit->end),
+ * else it finishes as any visit does (then on_visit gets it, with user[]
+ * as given here).  Every field is kept as given (times clamped as
+ * instants are).  The visitor counts as seen (its next visit is
+ * returning) but not in ff_visits_visitor_count until a pageview of this
+ * run is assigned to it.  The clock (newest instant) becomes at least
+ * visit->end.  Calls no hook: a restored visit the clock has already
+ * passed finishes at the next ff_visits_add or ff_visits_tick.  0, or -1
+ * when out of memory, when the visitor already has an open visit, when
+ * visit->pageviews is 0 or visit->visitor is FF_INTERN_NONE. */
+int ff_visits_restore(ff_visits *v, const ff_visit *visit);
+
+/* Marks a visitor as having had a visit before this run (from a state), so
+ * that its next visit is returning; its other counts are untouched (it does
+ * not count in ff_visits_visitor_count).  0 or -1. */
+int ff_visits_mark_seen(ff_visits *v, uint32_t visitor);
+
+/* Finishes every open visit (assigning the buffered pageviews first) and
+ * forgets the clock, as at the end of input, but v stays usable: the next
+ * pageview may be at any instant, earlier ones included, and is not late.
+ * For independent groups of visitors read one after another (footfall
+ * reduce).  Visitors stay seen; the counters go on.  Costs
+ * O(open log open + pending), whatever the earlier groups held.  0 or -1. */
+int ff_visits_flush(ff_visits *v);
+
 uint64_t ff_visits_late_count(const ff_visits *v);
-/* Distinct visitor ids with at least one assigned pageview (SPEC §4
- * unique visitors, once ff_visits_finish has run). */
+/* Distinct visitor ids with at least one pageview of this run assigned
+ * (SPEC §4 unique visitors, once ff_visits_finish has run); restored and
+ * marked visitors count only once one of this run's pageviews is theirs. */
 uint64_t ff_visits_visitor_count(const ff_visits *v);
+/* Whether the visitor's next visit would be returning: it had a visit in
+ * this run, or was restored or marked seen. */
 bool ff_visits_visitor_seen(const ff_visits *v, uint32_t visitor);
 /* Visits reported through on_visit so far. */
 uint64_t ff_visits_count(const ff_visits *v);
