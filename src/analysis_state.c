@@ -999,6 +999,13 @@ static void get_open_visit(struct reader *r, ff_visit *v, struct visit_version *
 		return;
 	}
 	if (get_flag(r)) {
+		/* marketing reads the maps directly: the keys it may name are
+		 * interned now (a report shows no row for a key without
+		 * counts) */
+		struct remap *needed[] = { &r->paths, &r->ref_hosts, &r->names, &r->countries };
+		for (size_t k = 0; k < sizeof needed / sizeof *needed; k++)
+			for (size_t i = 0; i < needed[k]->slots && !r->c.bad; i++)
+				mapped(r, needed[k], i);
 		const ff_mk_remap mr = {
 			.path = r->paths.map, .n_path = r->paths.slots,
 			.ref_host = r->ref_hosts.map, .n_ref_host = r->ref_hosts.slots,
@@ -1259,11 +1266,15 @@ int ff_analysis_settle(ff_analysis *a, char *msg, size_t msgsz)
 	int rc = vs.map ? 0 : -1;
 	for (size_t k = 0; rc == 0 && k < a->n_superseded; k++) {
 		struct visit_version *v = AT(versions, nv, struct visit_version);
-		if (!v || version_seen(&vs, (uint32_t)nv) < 0) {
+		if (!v) {
 			rc = -1;
 			break;
 		}
 		*v = *AT(a->superseded, k, struct visit_version);
+		if (version_seen(&vs, (uint32_t)nv) < 0) {
+			rc = -1;
+			break;
+		}
 		nv++;
 	}
 	for (size_t i = 0; rc == 0 && i < a->n_held; i++) {

@@ -23,6 +23,9 @@ enum opt_id {
 	OPT_QUIET = 'q',
 	OPT_VERSION = 'V',
 	OPT_LOG_FORMAT = 256,
+	OPT_STATE_IN,
+	OPT_STATE_OUT,
+	OPT_SHARD,
 	OPT_FIELDS,
 	OPT_NO_HEADER,
 	OPT_CSV_RAW,
@@ -102,8 +105,14 @@ static const struct opt_desc opt_table[] = {
 	{ .name = "ua-regexes", .id = OPT_UA_REGEXES, .group = G_INPUT, .arg = "FILE",
 	  .help = "uap-core regexes.yaml (default " FF_UAP_REGEXES ")" },
 	{ .name = "threads", .id = OPT_THREADS, .group = G_INPUT, .arg = "N",
-	  .help = "1: read and count on one thread; 2 (the default with two or more processors): "
-		  "read on one thread while another counts" },
+	  .help = "threads (default: the processors): 1 reads and counts on one; 2 reads on one while "
+		  "another counts; above 2 the counting is split by visitor" },
+	{ .name = "state-in", .id = OPT_STATE_IN, .group = G_INPUT, .arg = "FILE",
+	  .help = "continue from the state of the run before (yesterday's): its open visits go on" },
+	{ .name = "state-out", .id = OPT_STATE_OUT, .group = G_INPUT, .arg = "FILE",
+	  .help = "write this run's state (every count, for footfall merge and the next --state-in)" },
+	{ .name = "shard", .id = OPT_SHARD, .group = G_INPUT, .arg = "K/N",
+	  .help = "only the visitors whose key hashes to K modulo N (merge the N states)" },
 	{ .name = "report", .id = OPT_REPORT, .group = G_REPORTS, .arg = "NAMES",
 	  .help = "only these reports (comma-separated; see --list-reports)" },
 	{ .name = "list-reports", .id = OPT_LIST_REPORTS, .group = G_REPORTS,
@@ -196,11 +205,17 @@ void ff_options_help(FILE *f)
 {
 	fputs("usage: footfall [OPTIONS] [FILE...]\n"
 	      "       footfall records [OPTIONS] [FILE...]\n"
+	      "       footfall merge [OPTIONS] STATE...\n"
+	      "       footfall map [OPTIONS] [FILE...]\n"
+	      "       footfall reduce [OPTIONS] [FILE...]\n"
 	      "\n"
 	      "Analyzes web server access logs (plain or gzip; '-' or no FILE reads\n"
 	      "standard input).  Several files are merged by time.  The records command\n"
-	      "prints one row per valid request instead of reports.  Options go before\n"
-	      "or after the command.\n", f);
+	      "prints one row per valid request instead of reports.  merge adds states\n"
+	      "written by --state-out and prints their report (or, with --state-out,\n"
+	      "the merged state).  map and reduce run footfall on a map/reduce engine:\n"
+	      "map writes each line keyed by visitor, reduce turns a partition of those\n"
+	      "records into a state.  Options go before or after the command.\n", f);
 	for (int g = 0; g < N_GROUPS; g++) {
 		bool heading = false;
 		for (size_t i = 0; i < N_OPTS; i++) {
@@ -264,7 +279,10 @@ static int find_command(int argc, char **argv)
 		if (strcmp(a, "--") == 0)
 			return 0;
 		if (a[0] != '-' || a[1] == 0)
-			return strcmp(a, "records") == 0 ? i : 0;
+			return strcmp(a, "records") == 0 || strcmp(a, "merge") == 0 || strcmp(a, "map") == 0 ||
+					       strcmp(a, "reduce") == 0
+				       ? i
+				       : 0;
 		if (a[1] == '-') {
 			/* --name VALUE, unless --name=VALUE; a prefix names an
 			 * option as getopt_long takes it */
@@ -330,7 +348,12 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 	int cmd = find_command(argc, argv);
 	if (cmd) {
 		/* take the word out; getopt_long permutes argv anyway */
-		o->records = true;
+		const char *word = argv[cmd];
+		o->records = strcmp(word, "records") == 0;
+		o->command = strcmp(word, "merge") == 0	 ? FF_CMD_MERGE
+			     : strcmp(word, "map") == 0	 ? FF_CMD_MAP
+			     : strcmp(word, "reduce") == 0 ? FF_CMD_REDUCE
+							   : FF_CMD_RUN;
 		for (int i = cmd; i + 1 < argc; i++)
 			argv[i] = argv[i + 1];
 		argc--;
@@ -403,9 +426,22 @@ enum ff_options_result ff_options_parse(int argc, char **argv, ff_options *o, FI
 		}
 		case OPT_THREADS: {
 			uint64_t v;
-			if (!ff_sv_to_u64(ff_sv_cstr(optarg), 2, &v) || v == 0)
-				return usage_error(err, "--threads takes 1 or 2, not '%s'", optarg);
+			if (!ff_sv_to_u64(ff_sv_cstr(optarg), FF_THREADS_MAX, &v) || v == 0)
+				return usage_error(err, "--threads takes a number from 1 to %d, not '%s'", FF_THREADS_MAX,
+						   optarg);
 			o->threads = (int64_t)v;
+			break;
+		}
+		case OPT_STATE_IN: o->state_in = optarg; break;
+		case OPT_STATE_OUT: o->state_out = optarg; break;
+		case OPT_SHARD: {
+			const char *slash = strchr(optarg, '/');
+			uint64_t k, n;
+			if (!slash || !ff_sv_to_u64(ff_sv_make(optarg, (size_t)(slash - optarg)), UINT32_MAX, &k) ||
+			    !ff_sv_to_u64(ff_sv_cstr(slash + 1), UINT32_MAX, &n) || n == 0 || k >= n)
+				return usage_error(err, "--shard takes K/N with 0 <= K < N, not '%s'", optarg);
+			o->shard_k = k;
+			o->shard_n = n;
 			break;
 		}
 		case OPT_SITE: o->site = optarg; break;

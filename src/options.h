@@ -12,6 +12,12 @@
 
 typedef struct ff_options {
 	bool records;              /* `footfall records ...` */
+	enum ff_command {
+		FF_CMD_RUN, FF_CMD_MERGE, FF_CMD_MAP, FF_CMD_REDUCE
+	} command;                 /* `footfall merge|map|reduce ...` */
+	const char *state_in;      /* --state-in */
+	const char *state_out;     /* --state-out */
+	uint64_t shard_k, shard_n; /* --shard K/N; shard_n 0: none */
 	const char *config_path;   /* --config */
 	const char *log_format;    /* --log-format */
 	const char *client;        /* --client: address or forwarded */
@@ -42,6 +48,8 @@ typedef struct ff_options {
 	const char *reports;       /* --report, comma-separated */
 	const char *since, *until; /* --since, --until */
 #define FF_MAX_REPEAT 32
+/* --threads at most */
+#define FF_THREADS_MAX 256
 	const char *includes[FF_MAX_REPEAT]; /* --include FIELD=REGEX */
 	int n_includes;
 	const char *excludes[FF_MAX_REPEAT]; /* --exclude FIELD=REGEX */

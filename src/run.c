@@ -33,6 +33,8 @@
 #include "summary.h"
 #include "tz.h"
 #include "useragent.h"
+#include "state.h"
+#include "vkey.h"
 
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -97,6 +99,11 @@ struct run {
 	ff_output *output;
 	FILE *out;
 	bool outdir;    /* -o DIR/: one file per report (outdir.c) */
+	/* states (SPEC §16): the options that decide counts, and strings
+	 * taken from states read (freed at the end) */
+	ff_fingerprint fingerprint;
+	char **owned;
+	size_t n_owned;
 };
 
 static int pick_out_format(struct run *r, char *err, size_t errsz)
@@ -593,7 +600,8 @@ static int setup_filter(struct run *r, const ff_config *cfg)
  * counts only what those reports are built from. */
 static unsigned uncounted_groups(const struct run *r)
 {
-	if (r->o->records || !r->o->reports)
+	/* a state holds every report's counts */
+	if (r->o->records || !r->o->reports || r->o->state_out || r->o->command != FF_CMD_RUN)
 		return 0;
 	unsigned needed = 0;
 	ff_sv rest = ff_sv_cstr(r->o->reports);
@@ -877,6 +885,24 @@ static void on_input_error(struct run *r, size_t source, const char *message)
 	r->status = FF_EXIT_IO;
 }
 
+/* --shard K/N: whether the line is this shard's.  A valid line of
+ * another shard still moves the clocks, so that `late` and the visits'
+ * timeouts are those of the whole run; invalid lines are shard 0's. */
+static bool in_shard(struct run *r, enum ff_parse_result result, const ff_record *rec)
+{
+	if (result != FF_PARSE_OK)
+		return r->o->shard_k == 0;
+	if (ff_vkey_of(rec->client, rec->user_agent).hi % r->o->shard_n == r->o->shard_k)
+		return true;
+	ff_summary_tick(&r->summary, rec);
+	if (r->analysis && !r->analysis_failed && ff_analysis_tick(r->analysis, rec) != 0) {
+		ff_diag(r->err, "out of memory");
+		r->analysis_failed = true;
+		r->status = FF_EXIT_IO;
+	}
+	return false;
+}
+
 /* One line of the merged input, from either read path: text is the line
  * (for an invalid line, possibly only its first bytes). */
 static void on_line(struct run *r, size_t source, enum ff_parse_result result, const ff_record *rec,
@@ -890,6 +916,10 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 		return;
 	}
 	r->seq++;
+	if (r->o->shard_n && !in_shard(r, result, rec)) {
+		r->facts[fact_idx].lines--;
+		return;
+	}
 	if (result == FF_PARSE_OK) {
 		on_valid(r, rec, hashes, text, number, fact_idx);
 	} else {
@@ -1138,6 +1168,366 @@ static void late_lines(const struct run *r, char *buf, size_t bufsz)
 		 count, s->late == 1 ? "line" : "lines", pct, s->reorder_window);
 }
 
+/* ---- states (SPEC §16) ---- */
+
+static char *keep_string(struct run *r, const unsigned char *p, size_t n)
+{
+	char **grown = realloc(r->owned, (r->n_owned + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	r->owned = grown;
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, p, n);
+	copy[n] = 0;
+	r->owned[r->n_owned++] = copy;
+	return copy;
+}
+
+/* The user-agent rules' identity: a digest of the file's bytes, 0 when
+ * none could be read. */
+static uint64_t ua_digest(const struct run *r)
+{
+	const char *path = r->o->ua_regexes ? r->o->ua_regexes : r->cfg->ua_regexes ? r->cfg->ua_regexes : FF_UAP_REGEXES;
+	if (r->ua_failed)
+		return 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	ff_sbuf b = { 0 };
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		ff_sbuf_raw(&b, buf, n);
+	fclose(f);
+	uint64_t d = b.oom ? 0 : ff_state_digest(b.p, b.n);
+	ff_sbuf_free(&b);
+	return d;
+}
+
+static int build_fingerprint(struct run *r)
+{
+	if (r->fingerprint.count)
+		return 0;
+	if (ff_fingerprint_build(&r->fingerprint, r->o, r->cfg, ua_digest(r)) != 0) {
+		ff_diag(r->err, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void put_str(ff_sbuf *b, const char *s)
+{
+	ff_sbuf_str(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* The run section: how the lines were read, for the report of a merge. */
+static void put_run(const struct run *r, ff_sbuf *b)
+{
+	put_str(b, r->format_label);
+	ff_sbuf_uv(b, r->format_detected ? 1 : 0);
+	put_str(b, r->format_origin);
+	put_str(b, r->format_note);
+	ff_sbuf_uv(b, r->n_facts);
+	for (size_t i = 0; i < r->n_facts; i++) {
+		const ff_input_facts *f = &r->facts[i];
+		put_str(b, f->name);
+		put_str(b, f->compression);
+		ff_sbuf_uv(b, f->lines);
+		ff_sbuf_uv(b, f->invalid);
+		ff_sbuf_uv(b, f->bytes_read);
+		put_str(b, f->error);
+	}
+}
+
+/* The state of the run (or of the merge) as bytes. */
+static int state_bytes(struct run *r, ff_sbuf *out)
+{
+	ff_sbuf fp = { 0 }, sum = { 0 }, run = { 0 }, sec[4] = { { 0 } };
+	int rc = 0;
+	if (build_fingerprint(r) != 0 || ff_analysis_drain(r->analysis) != 0 ||
+	    ff_analysis_save(r->analysis, sec) != 0)
+		rc = -1;
+	ff_fingerprint_encode(&r->fingerprint, &fp);
+	ff_summary_encode(&r->summary, &sum);
+	put_run(r, &run);
+	ff_state_begin(out);
+	ff_state_section(out, FF_STATE_FINGERPRINT, &fp);
+	ff_state_section(out, FF_STATE_SUMMARY, &sum);
+	ff_state_section(out, FF_STATE_RUN, &run);
+	static const uint32_t tags[4] = { FF_STATE_TABLES, FF_STATE_VISITORS, FF_STATE_MARKETING, FF_STATE_OPEN };
+	for (int i = 0; i < 4; i++)
+		ff_state_section(out, tags[i], &sec[i]);
+	if (ff_state_finish(out) != 0 || fp.oom || sum.oom || run.oom)
+		rc = -1;
+	ff_sbuf_free(&fp);
+	ff_sbuf_free(&sum);
+	ff_sbuf_free(&run);
+	for (int i = 0; i < 4; i++)
+		ff_sbuf_free(&sec[i]);
+	return rc;
+}
+
+/* --state-out FILE, written atomically; "-" (footfall reduce): the
+ * armored line on standard output. */
+static int write_state(struct run *r)
+{
+	ff_sbuf out = { 0 };
+	int rc = FF_EXIT_OK;
+	if (state_bytes(r, &out) != 0) {
+		ff_diag(r->err, "out of memory while writing the state");
+		rc = FF_EXIT_IO;
+	} else if (!r->o->state_out || strcmp(r->o->state_out, "-") == 0) {
+		ff_sbuf line = { 0 };
+		ff_state_armor(out.p, out.n, &line);
+		if (line.oom || fwrite(line.p, 1, line.n, stdout) != line.n || fflush(stdout) != 0) {
+			ff_diag(r->err, "standard output: %s", line.oom ? "out of memory" : strerror(errno));
+			rc = FF_EXIT_IO;
+		}
+		ff_sbuf_free(&line);
+	} else if (ff_state_save(r->o->state_out, out.p, out.n, r->err) != 0) {
+		rc = FF_EXIT_IO;
+	}
+	ff_sbuf_free(&out);
+	return rc;
+}
+
+struct loaded {
+	unsigned char *data;   /* the file */
+	ff_sbuf *states;       /* its states: one, or one per armored line */
+	size_t n;
+};
+
+static void loaded_free(struct loaded *l)
+{
+	free(l->data);
+	for (size_t i = 0; i < l->n; i++)
+		ff_sbuf_free(&l->states[i]);
+	free(l->states);
+}
+
+/* Reads a state file, raw or armored lines.  FF_EXIT_OK, or FF_EXIT_IO
+ * after a message naming the file. */
+static int load_states(struct run *r, const char *path, struct loaded *l)
+{
+	char msg[1024];
+	size_t n;
+	memset(l, 0, sizeof *l);
+	if (ff_state_load(path, &l->data, &n, msg, sizeof msg) != 0) {
+		ff_diag(r->err, "%s", msg);
+		return FF_EXIT_IO;
+	}
+	size_t head = sizeof FF_STATE_ARMOR - 1;
+	if (n < head || memcmp(l->data, FF_STATE_ARMOR, head) != 0) {
+		l->states = calloc(1, sizeof *l->states);
+		if (!l->states)
+			goto oom;
+		ff_sbuf_raw(&l->states[0], l->data, n);
+		l->n = 1;
+		return l->states[0].oom ? FF_EXIT_IO : FF_EXIT_OK;
+	}
+	size_t at = 0, line_no = 0;
+	while (at < n) {
+		const unsigned char *p = l->data + at;
+		const unsigned char *nl = memchr(p, '\n', n - at);
+		size_t len = nl ? (size_t)(nl - p) : n - at;
+		at += len + (nl ? 1 : 0);
+		line_no++;
+		if (!len)
+			continue;
+		ff_sbuf *grown = realloc(l->states, (l->n + 1) * sizeof *grown);
+		if (!grown)
+			goto oom;
+		l->states = grown;
+		l->states[l->n] = (ff_sbuf){ 0 };
+		if (ff_state_unarmor(p, len, &l->states[l->n++]) != 0) {
+			ff_diag_at(r->err, path, line_no, "not a footfall state (a line of an armored state file is "
+							  "\"footfall-state:\" and base64)");
+			return FF_EXIT_IO;
+		}
+	}
+	return FF_EXIT_OK;
+oom:
+	ff_diag(r->err, "out of memory");
+	return FF_EXIT_IO;
+}
+
+/* Checks one state and splits it; its fingerprint must be the run's. */
+static int check_state(struct run *r, const char *path, const ff_sbuf *b, ff_state_view *v)
+{
+	char msg[1024];
+	if (ff_state_parse(b->p, b->n, v, msg, sizeof msg) != 0) {
+		ff_diag(r->err, "%s: %s", path, msg);
+		return FF_EXIT_IO;
+	}
+	ff_fingerprint fp = { 0 };
+	if (!v->has[FF_STATE_FINGERPRINT] || !v->has[FF_STATE_SUMMARY] || !v->has[FF_STATE_RUN] ||
+	    ff_fingerprint_decode(v->section[FF_STATE_FINGERPRINT], v->section_len[FF_STATE_FINGERPRINT], &fp) != 0) {
+		ff_fingerprint_free(&fp);
+		ff_diag(r->err, "%s: corrupt state file (malformed section fingerprint)", path);
+		return FF_EXIT_IO;
+	}
+	if (build_fingerprint(r) != 0) {
+		ff_fingerprint_free(&fp);
+		return FF_EXIT_IO;
+	}
+	int differs = ff_fingerprint_compare(&r->fingerprint, &fp, msg, sizeof msg);
+	ff_fingerprint_free(&fp);
+	if (differs) {
+		ff_diag(r->err, "%s: %s (this run's first, the state's second; counts from different options "
+				"do not add up)", path, msg);
+		return FF_EXIT_USAGE;
+	}
+	return FF_EXIT_OK;
+}
+
+static int facts_by_name(const void *x, const void *y)
+{
+	const ff_input_facts *a = x, *b = y;
+	return strcmp(a->name, b->name);
+}
+
+/* A state's run section into the merge: the format from the first, the
+ * inputs added by name. */
+static int absorb_run(struct run *r, const ff_state_view *v, bool first)
+{
+	ff_scur c = { .p = v->section[FF_STATE_RUN], .n = v->section_len[FF_STATE_RUN] };
+	const unsigned char *s[3];
+	size_t sn[3];
+	uint64_t detected = 0;
+	ff_scur_str(&c, &s[0], &sn[0]);
+	ff_scur_uv(&c, &detected);
+	ff_scur_str(&c, &s[1], &sn[1]);
+	ff_scur_str(&c, &s[2], &sn[2]);
+	if (first && !c.bad) {
+		free(r->format_label);
+		r->format_label = strndup((const char *)s[0], sn[0]);
+		r->format_detected = detected == 1;
+		r->format_origin = sn[1] ? keep_string(r, s[1], sn[1]) : NULL;
+		free(r->format_note);
+		r->format_note = sn[2] ? strndup((const char *)s[2], sn[2]) : NULL;
+		if (!r->format_label || (sn[1] && !r->format_origin) || (sn[2] && !r->format_note))
+			return -1;
+	}
+	size_t n;
+	ff_scur_count(&c, 6, 1u << 24, &n);
+	for (size_t i = 0; i < n && !c.bad; i++) {
+		const unsigned char *name, *comp, *error;
+		size_t nn, cn, en;
+		uint64_t lines = 0, invalid = 0, bytes = 0;
+		ff_scur_str(&c, &name, &nn);
+		ff_scur_str(&c, &comp, &cn);
+		ff_scur_uv(&c, &lines);
+		ff_scur_uv(&c, &invalid);
+		ff_scur_uv(&c, &bytes);
+		ff_scur_str(&c, &error, &en);
+		if (c.bad)
+			break;
+		ff_input_facts *f = NULL;
+		for (size_t k = 0; k < r->n_facts && !f; k++)
+			if (strlen(r->facts[k].name) == nn && memcmp(r->facts[k].name, name, nn) == 0)
+				f = &r->facts[k];
+		if (!f) {
+			ff_input_facts *grown = realloc(r->facts, (r->n_facts + 1) * sizeof *grown);
+			if (!grown)
+				return -1;
+			r->facts = grown;
+			f = &r->facts[r->n_facts++];
+			*f = (ff_input_facts){ .name = keep_string(r, name, nn), .compression = keep_string(r, comp, cn) };
+			if (!f->name || !f->compression)
+				return -1;
+		}
+		f->lines += lines;
+		f->invalid += invalid;
+		f->bytes_read += bytes;
+		if (en && !f->error && !(f->error = strndup((const char *)error, en)))
+			return -1;
+	}
+	return c.bad || c.n ? 1 : 0;
+}
+
+/* --state-in FILE: before the first line. */
+static int continue_state(struct run *r)
+{
+	struct loaded l;
+	int rc = load_states(r, r->o->state_in, &l);
+	if (rc == FF_EXIT_OK && l.n != 1) {
+		ff_diag(r->err, "%s: --state-in takes one state (this file holds %zu); merge them first", r->o->state_in,
+			l.n);
+		rc = FF_EXIT_USAGE;
+	}
+	ff_state_view v;
+	if (rc == FF_EXIT_OK)
+		rc = check_state(r, r->o->state_in, &l.states[0], &v);
+	char msg[512];
+	if (rc == FF_EXIT_OK && ff_analysis_continue(r->analysis, &v, msg, sizeof msg) != 0) {
+		ff_diag(r->err, "%s: %s", r->o->state_in, msg);
+		rc = FF_EXIT_IO;
+	}
+	loaded_free(&l);
+	return rc;
+}
+
+/* footfall merge STATE...: the states' counts added, then reported (or
+ * written as one state). */
+static int merge_states(struct run *r)
+{
+	if (!r->o->n_files) {
+		ff_diag(r->err, "merge needs at least one state file");
+		return FF_EXIT_USAGE;
+	}
+	free(r->facts);
+	r->facts = NULL;
+	r->n_facts = 0;
+	bool first = true;
+	for (int i = 0; i < r->o->n_files; i++) {
+		const char *path = r->o->files[i];
+		struct loaded l;
+		int rc = load_states(r, path, &l);
+		for (size_t k = 0; rc == FF_EXIT_OK && k < l.n; k++) {
+			ff_state_view v;
+			char msg[512];
+			ff_summary sum;
+			rc = check_state(r, path, &l.states[k], &v);
+			if (rc != FF_EXIT_OK)
+				break;
+			if (ff_summary_decode(v.section[FF_STATE_SUMMARY], v.section_len[FF_STATE_SUMMARY], &sum) != 0) {
+				ff_diag(r->err, "%s: corrupt state file (malformed section summary)", path);
+				rc = FF_EXIT_IO;
+				break;
+			}
+			sum.reorder_window = r->summary.reorder_window;
+			ff_summary_merge(&r->summary, &sum);
+			int run_rc = absorb_run(r, &v, first);
+			if (run_rc != 0) {
+				ff_diag(r->err, "%s: %s", path,
+					run_rc < 0 ? "out of memory" : "corrupt state file (malformed section run)");
+				rc = FF_EXIT_IO;
+				break;
+			}
+			first = false;
+			if (ff_analysis_absorb(r->analysis, &v, msg, sizeof msg) != 0) {
+				ff_diag(r->err, "%s: %s", path, msg);
+				rc = FF_EXIT_IO;
+			}
+		}
+		loaded_free(&l);
+		if (rc != FF_EXIT_OK)
+			return rc;
+	}
+	if (r->n_facts > 1)
+		qsort(r->facts, r->n_facts, sizeof *r->facts, facts_by_name);
+	char msg[512];
+	if (ff_analysis_settle(r->analysis, msg, sizeof msg) != 0) {
+		ff_diag(r->err, "%s", msg);
+		return FF_EXIT_USAGE;
+	}
+	if (r->o->state_out && write_state(r) != FF_EXIT_OK)
+		return FF_EXIT_IO;
+	return FF_EXIT_OK;
+}
+
 static void read_all(struct run *r)
 {
 	if (r->progress) {
@@ -1160,11 +1550,15 @@ static void read_all(struct run *r)
 		const ff_input *in = ff_merge_input(r->merge, s);
 		ff_input_facts *facts = &r->facts[r->fact_of_source[s]];
 		facts->compression = ff_input_compression(in) == FF_COMP_GZIP ? "gzip" : "none";
-		facts->bytes_read = ff_input_bytes_read(in);
+		/* the shards read the same bytes: shard 0 counts them, so
+		 * that merged shards count them once */
+		facts->bytes_read = r->o->shard_k ? 0 : ff_input_bytes_read(in);
 	}
 	r->may_restart = false;
 	if (r->rescan)
 		second_pass(r);
+	if (r->o->state_out && r->analysis && !r->analysis_failed && write_state(r) != FF_EXIT_OK)
+		r->status = FF_EXIT_IO;
 	if (r->analysis && !r->analysis_failed && ff_analysis_finish(r->analysis) != 0) {
 		ff_diag(r->err, "out of memory while finishing the visits");
 		r->analysis_failed = true;
@@ -1424,6 +1818,10 @@ static void cleanup(struct run *r)
 		free((char *)r->facts[i].error);
 	free(r->facts);
 	free(r->fact_of_source);
+	ff_fingerprint_free(&r->fingerprint);
+	for (size_t i = 0; i < r->n_owned; i++)
+		free(r->owned[i]);
+	free(r->owned);
 }
 
 int ff_list_reports(FILE *out)
@@ -1444,14 +1842,72 @@ static bool no_input_opened(struct run *r)
 	return true;
 }
 
+/* footfall merge: what a run sets up, without inputs. */
+static int setup_merge(struct run *r, const ff_config *cfg)
+{
+	char err[512];
+	if (pick_out_format(r, err, sizeof err) != 0) {
+		ff_diag(r->err, "%s", err);
+		return FF_EXIT_USAGE;
+	}
+	if (check_reports(r) != 0 || setup_tz(r, cfg) != 0)
+		return FF_EXIT_USAGE;
+	int rc = setup_geoip(r, cfg);
+	if (rc != FF_EXIT_OK)
+		return rc;
+	if (load_ua(r, cfg) != FF_EXIT_OK)
+		return FF_EXIT_IO;
+	if (r->o->output && ff_output_check_inputs(r->o->output, r->o->files, (size_t)r->o->n_files, r->err) != 0)
+		return FF_EXIT_USAGE;
+	r->anonymize = r->o->anonymize || cfg->anonymize;
+	rc = setup_filter(r, cfg);
+	if (rc != FF_EXIT_OK)
+		return rc;
+	return setup_analysis(r, cfg);
+}
+
+static int run_merge(struct run *r, const ff_config *cfg)
+{
+	int rc = setup_merge(r, cfg);
+	if (rc == FF_EXIT_OK)
+		rc = merge_states(r);
+	if (rc == FF_EXIT_OK && (!r->o->state_out || r->o->output)) {
+		if (r->outdir && ff_outdir_prepare(r->o->output, r->err) != 0) {
+			rc = FF_EXIT_IO;
+		} else {
+			if (ff_analysis_finish(r->analysis) != 0) {
+				ff_diag(r->err, "out of memory while finishing the visits");
+				r->analysis_failed = true;
+				r->status = FF_EXIT_IO;
+			}
+			render(r);
+			if (r->output && ff_output_commit(r->output, r->err) != 0)
+				r->status = FF_EXIT_IO;
+			r->output = NULL;
+			rc = r->status;
+		}
+	}
+	cleanup(r);
+	return rc;
+}
+
 int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 {
 	struct run r = { .o = o, .cfg = cfg, .err = err, .err_tty = isatty(fileno(err)) };
 	int64_t window = o->reorder_window_set ? o->reorder_window : cfg->visits_reorder_window;
 	ff_summary_init(&r.summary, window);
+	if (o->command == FF_CMD_MERGE)
+		return run_merge(&r, cfg);
+	if (o->shard_n && o->n_files == 0) {
+		/* a second pass over standard input would count it again */
+		ff_diag(err, "--shard reads files, not standard input");
+		return FF_EXIT_USAGE;
+	}
 
 	r.progress = !o->quiet && (o->progress || r.err_tty);
 	int rc = setup(&r, cfg);
+	if (rc == FF_EXIT_OK && o->state_in && !o->records)
+		rc = continue_state(&r);
 	if (rc == FF_EXIT_OK && no_input_opened(&r))
 		rc = FF_EXIT_IO;
 	if (rc != FF_EXIT_OK) {

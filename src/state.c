@@ -828,3 +828,55 @@ int ff_summary_decode(const unsigned char *p, size_t n, ff_summary *out)
 	*out = s;
 	return 0;
 }
+
+/* ---- armored states: text lines for engines that carry lines ---- */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void ff_state_armor(const void *data, size_t n, ff_sbuf *out)
+{
+	const unsigned char *p = data;
+	ff_sbuf_raw(out, FF_STATE_ARMOR, sizeof FF_STATE_ARMOR - 1);
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		char q[4] = { b64[v >> 18], b64[(v >> 12) & 63], i + 1 < n ? b64[(v >> 6) & 63] : '=',
+			      i + 2 < n ? b64[v & 63] : '=' };
+		ff_sbuf_raw(out, q, 4);
+	}
+	ff_sbuf_raw(out, "\n", 1);
+}
+
+static int b64_value(unsigned char c)
+{
+	const char *hit = c ? strchr(b64, c) : NULL;
+	return hit ? (int)(hit - b64) : -1;
+}
+
+int ff_state_unarmor(const unsigned char *line, size_t n, ff_sbuf *out)
+{
+	size_t head = sizeof FF_STATE_ARMOR - 1;
+	if (n < head || memcmp(line, FF_STATE_ARMOR, head) != 0)
+		return -1;
+	line += head;
+	n -= head;
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	if (n % 4)
+		return -1;
+	for (size_t i = 0; i < n; i += 4) {
+		int v[4];
+		for (int k = 0; k < 4; k++)
+			v[k] = line[i + k] == '=' && i + 4 == n && k >= 2 ? 0 : b64_value(line[i + k]);
+		if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 || (line[i + 2] == '=' && line[i + 3] != '='))
+			return -1;
+		uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+		unsigned char b[3] = { (unsigned char)(w >> 16), (unsigned char)(w >> 8), (unsigned char)w };
+		size_t k = line[i + 2] == '=' ? 1 : line[i + 3] == '=' ? 2 : 3;
+		ff_sbuf_raw(out, b, k);
+	}
+	return out->oom ? -1 : 0;
+}

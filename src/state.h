@@ -154,4 +154,15 @@ void ff_summary_encode(const ff_summary *s, ff_sbuf *b);
 /* 0, or -1 when the payload is malformed. */
 int ff_summary_decode(const unsigned char *p, size_t n, ff_summary *s);
 
+/* ---- armored states ---- */
+
+/* A state as one text line, "footfall-state:" and the base64 of its
+ * bytes, for engines that carry lines (Hadoop Streaming, Spark's pipe):
+ * footfall merge reads files of such lines as well as state files. */
+#define FF_STATE_ARMOR "footfall-state:"
+void ff_state_armor(const void *data, size_t n, ff_sbuf *out);
+/* One armored line (without or with its newline) decoded into out.  0, or
+ * -1 when it is not one. */
+int ff_state_unarmor(const unsigned char *line, size_t n, ff_sbuf *out);
+
 #endif

@@ -46,6 +46,19 @@ bool ff_summary_add_valid(ff_summary *s, const ff_record *rec)
 	return late;
 }
 
+void ff_summary_tick(ff_summary *s, const ff_record *rec)
+{
+	if (!s->has_read) {
+		s->has_read = true;
+		s->newest_read = s->oldest_read = rec->time;
+		return;
+	}
+	if (ff_time_cmp(&rec->time, &s->oldest_read) < 0)
+		s->oldest_read = rec->time;
+	if (ff_time_cmp(&rec->time, &s->newest_read) > 0)
+		s->newest_read = rec->time;
+}
+
 void ff_summary_add_hit(ff_summary *s, const ff_record *rec)
 {
 	s->hits++;

@@ -35,6 +35,9 @@ typedef struct ff_summary {
 
 void ff_summary_init(ff_summary *s, int64_t reorder_window);
 void ff_summary_add_invalid(ff_summary *s);
+/* A valid line another shard counts: it moves the clock `late` is
+ * measured on, and counts nowhere. */
+void ff_summary_tick(ff_summary *s, const ff_record *rec);
 /* Whether a valid line at rec's instant, read next, would be late. */
 static inline bool ff_summary_would_be_late(const ff_summary *s, const ff_record *rec)
 {
