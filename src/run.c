@@ -104,6 +104,7 @@ struct run {
 	ff_fingerprint fingerprint;
 	char **owned;
 	size_t n_owned;
+	ff_sbuf *state_sink;     /* --threads above 2: a worker's state goes here */
 };
 
 static int pick_out_format(struct run *r, char *err, size_t errsz)
@@ -601,7 +602,7 @@ static int setup_filter(struct run *r, const ff_config *cfg)
 static unsigned uncounted_groups(const struct run *r)
 {
 	/* a state holds every report's counts */
-	if (r->o->records || !r->o->reports || r->o->state_out || r->o->command != FF_CMD_RUN)
+	if (r->o->records || !r->o->reports || r->o->state_out || r->o->command != FF_CMD_RUN || r->state_sink)
 		return 0;
 	unsigned needed = 0;
 	ff_sv rest = ff_sv_cstr(r->o->reports);
@@ -1469,6 +1470,47 @@ static int continue_state(struct run *r)
 	return rc;
 }
 
+/* One state's counts into the run's: summary, inputs, analysis. */
+static int absorb_state(struct run *r, const char *path, const ff_sbuf *b, bool *first)
+{
+	ff_state_view v;
+	char msg[512];
+	ff_summary sum;
+	int rc = check_state(r, path, b, &v);
+	if (rc != FF_EXIT_OK)
+		return rc;
+	if (ff_summary_decode(v.section[FF_STATE_SUMMARY], v.section_len[FF_STATE_SUMMARY], &sum) != 0) {
+		ff_diag(r->err, "%s: corrupt state file (malformed section summary)", path);
+		return FF_EXIT_IO;
+	}
+	sum.reorder_window = r->summary.reorder_window;
+	ff_summary_merge(&r->summary, &sum);
+	int run_rc = absorb_run(r, &v, *first);
+	if (run_rc != 0) {
+		ff_diag(r->err, "%s: %s", path, run_rc < 0 ? "out of memory" : "corrupt state file (malformed section run)");
+		return FF_EXIT_IO;
+	}
+	*first = false;
+	if (ff_analysis_absorb(r->analysis, &v, msg, sizeof msg) != 0) {
+		ff_diag(r->err, "%s: %s", path, msg);
+		return FF_EXIT_IO;
+	}
+	return FF_EXIT_OK;
+}
+
+/* After the last state: open visits settled, --state-out written. */
+static int settle_states(struct run *r)
+{
+	char msg[512];
+	if (ff_analysis_settle(r->analysis, msg, sizeof msg) != 0) {
+		ff_diag(r->err, "%s", msg);
+		return FF_EXIT_USAGE;
+	}
+	if (r->o->state_out && write_state(r) != FF_EXIT_OK)
+		return FF_EXIT_IO;
+	return FF_EXIT_OK;
+}
+
 /* footfall merge STATE...: the states' counts added, then reported (or
  * written as one state). */
 static int merge_states(struct run *r)
@@ -1485,47 +1527,16 @@ static int merge_states(struct run *r)
 		const char *path = r->o->files[i];
 		struct loaded l;
 		int rc = load_states(r, path, &l);
-		for (size_t k = 0; rc == FF_EXIT_OK && k < l.n; k++) {
-			ff_state_view v;
-			char msg[512];
-			ff_summary sum;
-			rc = check_state(r, path, &l.states[k], &v);
-			if (rc != FF_EXIT_OK)
-				break;
-			if (ff_summary_decode(v.section[FF_STATE_SUMMARY], v.section_len[FF_STATE_SUMMARY], &sum) != 0) {
-				ff_diag(r->err, "%s: corrupt state file (malformed section summary)", path);
-				rc = FF_EXIT_IO;
-				break;
-			}
-			sum.reorder_window = r->summary.reorder_window;
-			ff_summary_merge(&r->summary, &sum);
-			int run_rc = absorb_run(r, &v, first);
-			if (run_rc != 0) {
-				ff_diag(r->err, "%s: %s", path,
-					run_rc < 0 ? "out of memory" : "corrupt state file (malformed section run)");
-				rc = FF_EXIT_IO;
-				break;
-			}
-			first = false;
-			if (ff_analysis_absorb(r->analysis, &v, msg, sizeof msg) != 0) {
-				ff_diag(r->err, "%s: %s", path, msg);
-				rc = FF_EXIT_IO;
-			}
-		}
+		for (size_t k = 0; rc == FF_EXIT_OK && k < l.n; k++)
+			rc = absorb_state(r, path, &l.states[k], &first);
 		loaded_free(&l);
 		if (rc != FF_EXIT_OK)
 			return rc;
 	}
+	/* the same inputs whatever order the states come in */
 	if (r->n_facts > 1)
 		qsort(r->facts, r->n_facts, sizeof *r->facts, facts_by_name);
-	char msg[512];
-	if (ff_analysis_settle(r->analysis, msg, sizeof msg) != 0) {
-		ff_diag(r->err, "%s", msg);
-		return FF_EXIT_USAGE;
-	}
-	if (r->o->state_out && write_state(r) != FF_EXIT_OK)
-		return FF_EXIT_IO;
-	return FF_EXIT_OK;
+	return settle_states(r);
 }
 
 static void read_all(struct run *r)
@@ -1557,7 +1568,9 @@ static void read_all(struct run *r)
 	r->may_restart = false;
 	if (r->rescan)
 		second_pass(r);
-	if (r->o->state_out && r->analysis && !r->analysis_failed && write_state(r) != FF_EXIT_OK)
+	if (r->state_sink && r->analysis && !r->analysis_failed && state_bytes(r, r->state_sink) != 0)
+		r->status = FF_EXIT_IO;
+	else if (r->o->state_out && !r->state_sink && r->analysis && !r->analysis_failed && write_state(r) != FF_EXIT_OK)
 		r->status = FF_EXIT_IO;
 	if (r->analysis && !r->analysis_failed && ff_analysis_finish(r->analysis) != 0) {
 		ff_diag(r->err, "out of memory while finishing the visits");
@@ -1866,27 +1879,148 @@ static int setup_merge(struct run *r, const ff_config *cfg)
 	return setup_analysis(r, cfg);
 }
 
+/* The report of states added up (or nothing but --state-out). */
+static int report_merged(struct run *r)
+{
+	if (r->o->state_out && !r->o->output)
+		return FF_EXIT_OK;
+	if (r->outdir && ff_outdir_prepare(r->o->output, r->err) != 0)
+		return FF_EXIT_IO;
+	if (ff_analysis_finish(r->analysis) != 0) {
+		ff_diag(r->err, "out of memory while finishing the visits");
+		r->analysis_failed = true;
+		r->status = FF_EXIT_IO;
+	}
+	render(r);
+	if (r->output && ff_output_commit(r->output, r->err) != 0)
+		r->status = FF_EXIT_IO;
+	r->output = NULL;
+	return r->status;
+}
+
 static int run_merge(struct run *r, const ff_config *cfg)
 {
 	int rc = setup_merge(r, cfg);
 	if (rc == FF_EXIT_OK)
 		rc = merge_states(r);
-	if (rc == FF_EXIT_OK && (!r->o->state_out || r->o->output)) {
-		if (r->outdir && ff_outdir_prepare(r->o->output, r->err) != 0) {
+	if (rc == FF_EXIT_OK)
+		rc = report_merged(r);
+	cleanup(r);
+	return rc;
+}
+
+/* --threads N above 2 (SPEC §16): N shards of the visitors counted side
+ * by side, each on its own thread with its own tables (no lock on the hot
+ * path), then added up as footfall merge adds states.  Every shard reads
+ * and parses the whole input, so the parsing is done N times: the counting
+ * is what the threads share out. */
+struct split_job {
+	ff_options o;
+	const ff_config *cfg;
+	FILE *err;
+	ff_sbuf state;
+	int status;
+};
+
+static void *split_worker(void *arg)
+{
+	struct split_job *j = arg;
+	struct run r = { .o = &j->o, .cfg = j->cfg, .err = j->err, .state_sink = &j->state };
+	ff_summary_init(&r.summary, j->o.reorder_window_set ? j->o.reorder_window : j->cfg->visits_reorder_window);
+	int rc = setup(&r, j->cfg);
+	if (rc == FF_EXIT_OK && no_input_opened(&r))
+		rc = FF_EXIT_IO;
+	if (rc == FF_EXIT_OK && j->o.state_in)
+		rc = continue_state(&r);
+	if (rc == FF_EXIT_OK) {
+		read_all(&r);
+		rc = r.status;
+		if (!j->state.n && rc == FF_EXIT_OK)
 			rc = FF_EXIT_IO;
-		} else {
-			if (ff_analysis_finish(r->analysis) != 0) {
-				ff_diag(r->err, "out of memory while finishing the visits");
-				r->analysis_failed = true;
-				r->status = FF_EXIT_IO;
-			}
-			render(r);
-			if (r->output && ff_output_commit(r->output, r->err) != 0)
-				r->status = FF_EXIT_IO;
-			r->output = NULL;
-			rc = r->status;
-		}
 	}
+	j->status = rc;
+	cleanup(&r);
+	return NULL;
+}
+
+/* --threads, or by default the processors online. */
+static size_t thread_count(const ff_options *o)
+{
+	if (o->threads)
+		return (size_t)o->threads;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > FF_THREADS_MAX ? FF_THREADS_MAX : (size_t)n;
+}
+
+static bool split_by_visitor(const ff_options *o)
+{
+	return thread_count(o) > 2 && !o->records && o->command == FF_CMD_RUN && o->n_files > 0 && !o->shard_n;
+}
+
+static int run_split(struct run *r, const ff_config *cfg)
+{
+	const ff_options *o = r->o;
+	size_t n = thread_count(o);
+	struct split_job *jobs = calloc(n, sizeof *jobs);
+	pthread_t *threads = calloc(n, sizeof *threads);
+	bool *started = calloc(n, sizeof *started);
+	FILE *null = fopen("/dev/null", "w");
+	int rc = FF_EXIT_OK;
+	if (!jobs || !threads || !started || !null) {
+		ff_diag(r->err, "out of memory");
+		rc = FF_EXIT_IO;
+		goto out;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct split_job *j = &jobs[k];
+		j->o = *o;
+		j->o.threads = 1;
+		j->o.shard_k = k;
+		j->o.shard_n = n;
+		j->o.state_out = NULL;
+		j->o.output = NULL;
+		j->o.progress = false;
+		/* what is said about the input is said once, by shard 0,
+		 * which has the invalid lines */
+		j->o.quiet = k ? true : o->quiet;
+		j->cfg = cfg;
+		j->err = k ? null : r->err;
+		started[k] = pthread_create(&threads[k], NULL, split_worker, j) == 0;
+		if (!started[k])
+			split_worker(j);
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (started[k])
+			pthread_join(threads[k], NULL);
+		if (jobs[k].status > rc)
+			rc = jobs[k].status;
+	}
+	if (rc == FF_EXIT_USAGE)
+		goto out;
+	int merged = setup_merge(r, cfg);
+	free(r->facts);
+	r->facts = NULL;
+	r->n_facts = 0;
+	bool first = true;
+	for (size_t k = 0; merged == FF_EXIT_OK && k < n; k++)
+		if (jobs[k].state.n)
+			merged = absorb_state(r, "(a thread's state)", &jobs[k].state, &first);
+	if (merged == FF_EXIT_OK)
+		merged = settle_states(r);
+	if (merged == FF_EXIT_OK) {
+		r->status = rc;
+		merged = report_merged(r);
+	}
+	if (merged > rc)
+		rc = merged;
+out:
+	for (size_t k = 0; jobs && k < n; k++)
+		ff_sbuf_free(&jobs[k].state);
+	free(jobs);
+	free(threads);
+	free(started);
+	if (null)
+		fclose(null);
 	cleanup(r);
 	return rc;
 }
@@ -1898,6 +2032,8 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 	ff_summary_init(&r.summary, window);
 	if (o->command == FF_CMD_MERGE)
 		return run_merge(&r, cfg);
+	if (split_by_visitor(o))
+		return run_split(&r, cfg);
 	if (o->shard_n && o->n_files == 0) {
 		/* a second pass over standard input would count it again */
 		ff_diag(err, "--shard reads files, not standard input");
