@@ -146,8 +146,10 @@ int ff_analysis_absorb(ff_analysis *a, const ff_state_view *v, char *msg, size_t
 int ff_analysis_settle(ff_analysis *a, char *msg, size_t msgsz);
 /* --state-in, before the first line: the previous slice's open visits
  * continue in this run, and its visitors' next visits are returning; none
- * of its counts are taken.  0, or -1 with msg. */
-int ff_analysis_continue(ff_analysis *a, const ff_state_view *v, char *msg, size_t msgsz);
+ * of its counts are taken.  shard_n > 0: only the visits of the visitors
+ * of shard shard_k (--shard).  0, or -1 with msg. */
+int ff_analysis_continue(ff_analysis *a, const ff_state_view *v, uint64_t shard_k, uint64_t shard_n, char *msg,
+			  size_t msgsz);
 
 /* End of input: finishes every open visit. */
 int ff_analysis_finish(ff_analysis *a);

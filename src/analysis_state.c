@@ -391,6 +391,7 @@ struct remap {
 
 struct reader {
 	ff_analysis *a;
+	uint64_t shard_k, shard_n; /* --state-in under --shard: this shard's visits only */
 	ff_scur c;
 	bool oom;
 	struct remap names, paths, hosts, vhosts, methods, protocols, ref_hosts, referers, countries, cities,
@@ -1137,6 +1138,10 @@ static int get_open(struct reader *r, const ff_state_view *v, bool restore, char
 		get_open_visit(r, &visit, &ver);
 		if (r->c.bad)
 			break;
+		if (restore && r->shard_n && ver.vk.hi % r->shard_n != r->shard_k) {
+			release_visit(a, &visit);
+			continue;
+		}
 		if (restore) {
 			struct visit_version *s =
 				ADD_AT(r, a->superseded, (uint32_t)a->n_superseded, struct visit_version);
@@ -1160,11 +1165,12 @@ static int get_open(struct reader *r, const ff_state_view *v, bool restore, char
 	return finish_read(r, "open visits", msg, msgsz);
 }
 
-static int read_state(ff_analysis *a, const ff_state_view *v, bool counts, char *msg, size_t msgsz)
+static int read_state(ff_analysis *a, const ff_state_view *v, bool counts, uint64_t shard_k, uint64_t shard_n,
+		      char *msg, size_t msgsz)
 {
 	if (need(v, msg, msgsz) != 0)
 		return -1;
-	struct reader r = { .a = a };
+	struct reader r = { .a = a, .shard_k = shard_k, .shard_n = shard_n };
 	int rc = -1;
 	cursor(&r, v, FF_STATE_TABLES);
 	if (counts) {
@@ -1214,12 +1220,13 @@ out:
 
 int ff_analysis_absorb(ff_analysis *a, const ff_state_view *v, char *msg, size_t msgsz)
 {
-	return read_state(a, v, true, msg, msgsz);
+	return read_state(a, v, true, 0, 0, msg, msgsz);
 }
 
-int ff_analysis_continue(ff_analysis *a, const ff_state_view *v, char *msg, size_t msgsz)
+int ff_analysis_continue(ff_analysis *a, const ff_state_view *v, uint64_t shard_k, uint64_t shard_n, char *msg,
+			  size_t msgsz)
 {
-	return read_state(a, v, false, msg, msgsz);
+	return read_state(a, v, false, shard_k, shard_n, msg, msgsz);
 }
 
 struct version_set {

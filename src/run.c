@@ -1462,7 +1462,7 @@ static int continue_state(struct run *r)
 	if (rc == FF_EXIT_OK)
 		rc = check_state(r, r->o->state_in, &l.states[0], &v);
 	char msg[512];
-	if (rc == FF_EXIT_OK && ff_analysis_continue(r->analysis, &v, msg, sizeof msg) != 0) {
+	if (rc == FF_EXIT_OK && ff_analysis_continue(r->analysis, &v, r->o->shard_k, r->o->shard_n, msg, sizeof msg) != 0) {
 		ff_diag(r->err, "%s: %s", r->o->state_in, msg);
 		rc = FF_EXIT_IO;
 	}
@@ -1882,7 +1882,8 @@ static int setup_merge(struct run *r, const ff_config *cfg)
 /* The report of states added up (or nothing but --state-out). */
 static int report_merged(struct run *r)
 {
-	if (r->o->state_out && !r->o->output)
+	/* footfall merge --state-out prints no report unless -o asks */
+	if (r->o->command == FF_CMD_MERGE && r->o->state_out && !r->o->output)
 		return FF_EXIT_OK;
 	if (r->outdir && ff_outdir_prepare(r->o->output, r->err) != 0)
 		return FF_EXIT_IO;
