@@ -48,13 +48,15 @@ SINKS = [
     ('input.c', 'fail', 1, None),
     ('logformat.c', 'fail', 1, None),
     ('yamltree.c', 'fail', 2, None),
+    ('state.c', 'say', 2, None),              # a state file's fault, printed by its caller
+    ('state.c', 'snprintf', 2, (0, 'msg')),    # states that disagree
 ]
 # Messages kept in a variable: (file, variable).
 VARIABLES = [
     ('logformat.c', 'no_time_note'),
 ]
 # Macros that may stand between the string literals of a format.
-MACROS = {'FF_PROGRAM': '"footfall"', 'PRIu64': '"llu"', 'PRId64': '"lld"'}
+MACROS = {'FF_PROGRAM': '"footfall"', 'PRIu64': '"llu"', 'PRId64': '"lld"', 'PRIu32': '"u"'}
 
 STRING = r'"(?:[^"\\\n]|\\.)*"'
 CONVERSION = re.compile(r"%[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcsp]")
