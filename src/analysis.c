@@ -1202,6 +1202,13 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	return 0;
 }
 
+int ff_analysis_flush(ff_analysis *a)
+{
+	if (ff_visits_flush(a->visits) < 0 || a->failed || ff_marketing_failed(a->mk))
+		return -1;
+	return 0;
+}
+
 int ff_analysis_finish(ff_analysis *a)
 {
 	if (ff_visits_finish(a->visits) < 0 || a->failed || ff_marketing_failed(a->mk))

@@ -151,6 +151,10 @@ int ff_analysis_settle(ff_analysis *a, char *msg, size_t msgsz);
 int ff_analysis_continue(ff_analysis *a, const ff_state_view *v, uint64_t shard_k, uint64_t shard_n, char *msg,
 			  size_t msgsz);
 
+/* footfall reduce, between groups of visitors: finishes every open visit
+ * and forgets the clock; the next line may be at any instant.  0 or -1. */
+int ff_analysis_flush(ff_analysis *a);
+
 /* End of input: finishes every open visit. */
 int ff_analysis_finish(ff_analysis *a);
 

@@ -105,6 +105,8 @@ struct run {
 	char **owned;
 	size_t n_owned;
 	ff_sbuf *state_sink;     /* --threads above 2: a worker's state goes here */
+	char reduce_key[16];     /* footfall reduce: the partition being read */
+	ff_sv reduce_part;
 };
 
 static int pick_out_format(struct run *r, char *err, size_t errsz)
@@ -784,7 +786,7 @@ static int setup(struct run *r, const ff_config *cfg)
 			first = inputs[i];
 		if (n_files > 1)
 			ff_input_park(inputs[i]);
-		if (n_files == 1 && strcmp(files[i], "-") == 0 && !r->o->records)
+		if (n_files == 1 && strcmp(files[i], "-") == 0 && !r->o->records && r->o->command == FF_CMD_RUN)
 			start_spool(r, inputs[i]);
 	}
 
@@ -886,6 +888,44 @@ static void on_input_error(struct run *r, size_t source, const char *message)
 	r->status = FF_EXIT_IO;
 }
 
+/* footfall map: the line keyed by its visitor's partition hash, then a
+ * sort key of its instant and position (SPEC §16). */
+static void map_record(struct run *r, enum ff_parse_result result, const ff_record *rec, ff_sv text)
+{
+	uint64_t part;
+	char when[48];
+	if (result == FF_PARSE_OK) {
+		part = ff_vkey_of(rec->client, rec->user_agent).hi;
+		/* shifted so that every instant footfall accepts sorts as a
+		 * fixed-width number */
+		uint64_t us = (uint64_t)(rec->time.t + 4 * (INT64_C(1) << 40)) * 1000000u + (uint64_t)rec->time.usec;
+		snprintf(when, sizeof when, "%020" PRIu64 ".%012" PRIu64, us, r->seq);
+		ff_summary_add_valid(&r->summary, rec);
+	} else {
+		part = ff_vkey_of(text, FF_SV_LIT("")).hi;
+		snprintf(when, sizeof when, "-.%012" PRIu64, r->seq);
+		ff_summary_add_invalid(&r->summary);
+	}
+	fprintf(stdout, "%016" PRIx64 "\t%s\t", part, when);
+	fwrite(text.p, 1, text.n, stdout);
+	fputc('\n', stdout);
+}
+
+/* footfall map, at the end: each input's facts, for the report. */
+static void map_facts(struct run *r)
+{
+	for (size_t i = 0; i < r->n_facts; i++) {
+		const ff_input_facts *f = &r->facts[i];
+		const char *name = shown_name(f->name);
+		for (const char *c = name; *c; c++)
+			if (*c == '\t' || *c == '\n')
+				return; /* a name the record cannot carry */
+		fprintf(stdout, "%016" PRIx64 "\t~facts\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n",
+			ff_vkey_of(ff_sv_cstr(name), FF_SV_LIT("")).hi, name, f->compression, f->bytes_read, f->lines,
+			f->invalid);
+	}
+}
+
 /* --shard K/N: whether the line is this shard's.  A valid line of
  * another shard still moves the clocks, so that `late` and the visits'
  * timeouts are those of the whole run; invalid lines are shard 0's. */
@@ -917,6 +957,10 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 		return;
 	}
 	r->seq++;
+	if (r->o->command == FF_CMD_MAP) {
+		map_record(r, result, rec, text);
+		return;
+	}
 	if (r->o->shard_n && !in_shard(r, result, rec)) {
 		r->facts[fact_idx].lines--;
 		return;
@@ -927,6 +971,79 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 		struct bad_line bad = { result, overlong, source, number, text };
 		on_invalid(r, &bad, &r->facts[fact_idx]);
 	}
+}
+
+static char *keep_string(struct run *r, const unsigned char *p, size_t n)
+{
+	char **grown = realloc(r->owned, (r->n_owned + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	r->owned = grown;
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, p, n);
+	copy[n] = 0;
+	r->owned[r->n_owned++] = copy;
+	return copy;
+}
+
+/* footfall reduce: a facts record of footfall map (an input's name,
+ * compression, bytes, lines, invalid lines), added to the run's inputs. */
+static void reduce_facts(struct run *r, ff_sv rest)
+{
+	ff_sv f[5];
+	uint64_t v[3];
+	for (int i = 0; i < 5; i++)
+		f[i] = ff_sv_next_item(&rest, '\t');
+	for (int i = 0; i < 3; i++)
+		if (!ff_sv_to_u64(f[2 + i], UINT64_MAX, &v[i]))
+			return;
+	ff_input_facts *grown = realloc(r->facts, (r->n_facts + 1) * sizeof *grown);
+	if (!grown)
+		return;
+	r->facts = grown;
+	r->facts[r->n_facts++] = (ff_input_facts){
+		.name = keep_string(r, (const unsigned char *)f[0].p, f[0].n),
+		.compression = keep_string(r, (const unsigned char *)f[1].p, f[1].n),
+		.bytes_read = v[0], .lines = v[1], .invalid = v[2],
+	};
+}
+
+/* footfall reduce: one record of footfall map.  Records come grouped by
+ * partition and time-sorted within it: a new partition is a new set of
+ * visitors, whose times start again, so the visits of the one before are
+ * finished and the clock forgotten. */
+static void reduce_record(struct run *r, const ff_event *ev, ff_record *rec)
+{
+	if (ev->kind == FF_EV_INPUT_ERROR) {
+		on_input_error(r, ev->source, ff_input_error(ff_merge_input(r->merge, ev->source)));
+		return;
+	}
+	ff_sv rest = ff_sv_make(ev->line->p, ev->line->n);
+	ff_sv part = ff_sv_next_item(&rest, '\t');
+	ff_sv when = ff_sv_next_item(&rest, '\t');
+	if (part.n != 16 || !when.n) {
+		ff_diag_at(r->err, "-", ev->line->number, "not a record of footfall map (PARTITION<TAB>TIME<TAB>LINE)");
+		r->status = FF_EXIT_IO;
+		return;
+	}
+	if (ff_sv_eq(when, FF_SV_LIT("~facts"))) {
+		reduce_facts(r, rest);
+		return;
+	}
+	if (r->reduce_part.n != 16 || memcmp(r->reduce_part.p, part.p, 16) != 0) {
+		if (r->reduce_part.n && r->analysis && !r->analysis_failed && ff_analysis_flush(r->analysis) != 0) {
+			ff_diag(r->err, "out of memory");
+			r->analysis_failed = true;
+			r->status = FF_EXIT_IO;
+		}
+		memcpy(r->reduce_key, part.p, 16);
+		r->reduce_part = ff_sv_make(r->reduce_key, 16);
+		r->summary.has_read = false;
+	}
+	enum ff_parse_result result = ff_format_parse(r->fmt, rest.p, rest.n, rec);
+	on_line(r, ev->source, result, rec, NULL, rest, ev->line->number, ev->line->overlong);
 }
 
 /* Every line on this thread, in merged order. */
@@ -940,6 +1057,10 @@ static void read_serial(struct run *r)
 			progress(r, bytes_read(r->merge), false);
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
+			continue;
+		}
+		if (r->o->command == FF_CMD_REDUCE) {
+			reduce_record(r, &ev, &rec);
 			continue;
 		}
 		if (!ev.parsed) { /* the second thread could not be started */
@@ -1046,7 +1167,7 @@ static void count_batches(struct run *r)
  * the reading; records print as they go and keep to one. */
 static bool want_threads(const struct run *r)
 {
-	if (r->o->records || r->o->threads == 1)
+	if (r->o->records || r->o->threads == 1 || r->o->command != FF_CMD_RUN)
 		return false;
 	if (r->o->threads == 2)
 		return true;
@@ -1171,20 +1292,6 @@ static void late_lines(const struct run *r, char *buf, size_t bufsz)
 
 /* ---- states (SPEC §16) ---- */
 
-static char *keep_string(struct run *r, const unsigned char *p, size_t n)
-{
-	char **grown = realloc(r->owned, (r->n_owned + 1) * sizeof *grown);
-	if (!grown)
-		return NULL;
-	r->owned = grown;
-	char *copy = malloc(n + 1);
-	if (!copy)
-		return NULL;
-	memcpy(copy, p, n);
-	copy[n] = 0;
-	r->owned[r->n_owned++] = copy;
-	return copy;
-}
 
 /* The user-agent rules' identity: a digest of the file's bytes, 0 when
  * none could be read. */
@@ -1230,8 +1337,10 @@ static void put_run(const struct run *r, ff_sbuf *b)
 	ff_sbuf_uv(b, r->format_detected ? 1 : 0);
 	put_str(b, r->format_origin);
 	put_str(b, r->format_note);
-	ff_sbuf_uv(b, r->n_facts);
-	for (size_t i = 0; i < r->n_facts; i++) {
+	/* reduce: the inputs are map's, not its own standard input */
+	size_t skip = r->o->command == FF_CMD_REDUCE ? 1 : 0;
+	ff_sbuf_uv(b, r->n_facts - skip);
+	for (size_t i = skip; i < r->n_facts; i++) {
 		const ff_input_facts *f = &r->facts[i];
 		put_str(b, f->name);
 		put_str(b, f->compression);
@@ -1570,7 +1679,8 @@ static void read_all(struct run *r)
 		second_pass(r);
 	if (r->state_sink && r->analysis && !r->analysis_failed && state_bytes(r, r->state_sink) != 0)
 		r->status = FF_EXIT_IO;
-	else if (r->o->state_out && !r->state_sink && r->analysis && !r->analysis_failed && write_state(r) != FF_EXIT_OK)
+	else if ((r->o->state_out || r->o->command == FF_CMD_REDUCE) && !r->state_sink && r->analysis &&
+		 !r->analysis_failed && write_state(r) != FF_EXIT_OK)
 		r->status = FF_EXIT_IO;
 	if (r->analysis && !r->analysis_failed && ff_analysis_finish(r->analysis) != 0) {
 		ff_diag(r->err, "out of memory while finishing the visits");
@@ -2035,6 +2145,15 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 		return run_merge(&r, cfg);
 	if (split_by_visitor(o))
 		return run_split(&r, cfg);
+	if ((o->command == FF_CMD_MAP || o->command == FF_CMD_REDUCE) && !o->site && !cfg->site_hosts.count) {
+		ff_diag(err, "map and reduce need the site's hosts (--site or site.hosts): inference needs the whole log");
+		return FF_EXIT_USAGE;
+	}
+	if (o->command == FF_CMD_REDUCE && !(o->log_format && strcmp(o->log_format, "auto") != 0) &&
+	    !(cfg->log_format && strcmp(cfg->log_format, "auto") != 0)) {
+		ff_diag(err, "reduce needs the log format (--log-format or log.format): its input is map's records");
+		return FF_EXIT_USAGE;
+	}
 	if (o->shard_n && o->n_files == 0) {
 		/* a second pass over standard input would count it again */
 		ff_diag(err, "--shard reads files, not standard input");
@@ -2064,7 +2183,15 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 		ff_records_header(r.out, &r.rspec);
 	}
 	read_all(&r);
-	render(&r);
+	if (o->command == FF_CMD_MAP) {
+		map_facts(&r);
+		if (fflush(stdout) != 0) {
+			ff_diag(err, "standard output: %s", strerror(errno));
+			r.status = FF_EXIT_IO;
+		}
+	} else if (o->command == FF_CMD_RUN) {
+		render(&r);
+	}
 	if (r.output && ff_output_commit(r.output, err) != 0)
 		r.status = FF_EXIT_IO;
 	r.output = NULL;
