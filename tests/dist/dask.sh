@@ -15,7 +15,7 @@ set -u
 : "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${FOOTFALL:=$SRCDIR/src/footfall}"
 : "${LOGGEN:=$SRCDIR/tests/gen/loggen}"
-: "${FOOTFALL_DIST_STANDIN:=1}"
+: "${FOOTFALL_DIST_STANDIN:=0}"
 export XDG_CONFIG_HOME=/nonexistent HOME=/nonexistent LC_ALL=C TZ=UTC
 # Dask's own configuration and temporary files stay out of the way.
 export DASK_CONFIG=/nonexistent DASK_TEMPORARY_DIRECTORY="${TMPDIR:-/tmp}"
