@@ -1485,8 +1485,7 @@ static int check_state(struct run *r, const char *path, const ff_sbuf *b, ff_sta
 	int differs = ff_fingerprint_compare(&r->fingerprint, &fp, msg, sizeof msg);
 	ff_fingerprint_free(&fp);
 	if (differs) {
-		ff_diag(r->err, "%s: %s (this run's first, the state's second; counts from different options "
-				"do not add up)", path, msg);
+		ff_diag(r->err, "%s: %s", path, msg);
 		return FF_EXIT_USAGE;
 	}
 	return FF_EXIT_OK;
