@@ -193,10 +193,11 @@ static const struct event scenario[] = {
 	{ "", { "/lp/hero-blue", "POST /signup" }, 4, 3, 4, NULL, 0, 0 },
 	{ NULL, { NULL }, 0, 0, 0, "/px.gif?c=news", 5, 9 },
 	{ "https://mail.google.com/", { "/products/a?utm_source=newsletter" }, 1, 1, 1, NULL, 0, 0 },
-	/* the same key split two ways: the shortest utm_source stays */
+	/* the same key split two ways, one in each half: the shortest
+	 * utm_source stays, whichever came first */
 	{ "", { "/?utm_source=a%2Fb&utm_medium=c&utm_campaign=d" }, 2, 2, 2, NULL, 0, 0 },
-	{ NULL, { NULL }, 0, 0, 0, "/px.gif?c=spring", 7, 1 },
 	{ "", { "/?utm_source=a&utm_medium=b%2Fc&utm_campaign=d", "/order/complete" }, 1, 1, 1, NULL, 0, 0 },
+	{ NULL, { NULL }, 0, 0, 0, "/px.gif?c=spring", 7, 1 },
 	{ "https://www.bing.com/?q=burr+grinder", { "/lp/hero-red", "/signup" }, 5, 4, 5, NULL, 0, 0 },
 	{ NULL, { NULL }, 0, 0, 0, "/px.gif?c=news&u=2", 1, 1 },
 	{ "https://news.ycombinator.com/item?id=2", { "/products/q", "/cart", "/order/complete" }, 3, 1, 2, NULL, 0, 0 },
