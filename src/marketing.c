@@ -1270,6 +1270,8 @@ static void vkey_bytes(const ff_vkey *k, unsigned char out[16])
 static int pixel_seen(ff_marketing *m, uint32_t campaign, char tag, ff_sv rest)
 {
 	ff_sv key = campaign == OTHERS ? FF_SV_NULL : ff_intern_get(m->pixel_campaigns, campaign);
+	if (!key.n)
+		key = FF_SV_LIT("");
 	unsigned char len[10];
 	ff_sv parts[4] = { ff_sv_make((const char *)len, put_uv(len, key.n)), key, ff_sv_make(&tag, 1), rest };
 	size_t before = ff_intern_count(m->pixel_seen);
@@ -1655,27 +1657,29 @@ static void count(ff_mk_counts *c, bool bounce, bool converted)
 	c->conversions += converted;
 }
 
-/* n more visits that stopped at step of funnel, leaving on path. */
-static void count_exit_n(ff_marketing *m, uint32_t funnel, uint32_t step, uint32_t path, uint64_t n)
+/* n more visits that stopped at step of funnel, leaving on path.  -1
+ * (and failed) when out of memory. */
+static int count_exit_n(ff_marketing *m, uint32_t funnel, uint32_t step, uint32_t path, uint64_t n)
 {
 	uint64_t key = ((uint64_t)funnel << 48) | ((uint64_t)step << 32) | path;
 	bool inserted;
 	uint32_t *slot = ff_hmap_u64_find_or_insert(m->exit_ids, key, &inserted);
 	if (!slot) {
 		m->failed = true;
-		return;
+		return -1;
 	}
 	if (inserted) {
 		ff_mk_funnel_exit *x = ff_vec_at(&m->exits, m->n_exits, sizeof *x);
 		if (!x) {
 			ff_hmap_u64_remove(m->exit_ids, key);
 			m->failed = true;
-			return;
+			return -1;
 		}
 		*x = (ff_mk_funnel_exit){ .funnel = funnel, .step = step, .path_id = path };
 		*slot = (uint32_t)m->n_exits++;
 	}
 	((ff_mk_funnel_exit *)m->exits.p)[*slot].visits += n;
+	return 0;
 }
 
 void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageviews, uint32_t entry_path,
@@ -1700,17 +1704,18 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 	switch (v->source) {
 	case FF_SRC_CAMPAIGN:
 		count(&m->src[FF_SRC_CAMPAIGN], bounce, converted);
-		c = v->campaign == OTHERS ? &m->campaign_others : ff_vec_at(&m->campaign_stats, v->campaign, sizeof *c);
+		c = &m->campaign_others;
+		if (v->campaign != OTHERS)
+			c = ff_vec_at(&m->campaign_stats, v->campaign, sizeof *c);
 		break;
 	case FF_SRC_SEARCH:
 		count(&m->src[FF_SRC_SEARCH], bounce, converted);
 		if (v->keyword != NONE) {
-			uint64_t *k = v->keyword == OTHERS ? &m->keyword_others
-							   : ff_vec_at(&m->keyword_visits, v->keyword, sizeof *k);
-			if (k)
-				++*k;
-			else
+			uint64_t *k = &m->keyword_others;
+			if (v->keyword != OTHERS && !(k = ff_vec_at(&m->keyword_visits, v->keyword, sizeof *k)))
 				m->failed = true;
+			else
+				++*k;
 		}
 		break;
 	case FF_SRC_SOCIAL:
@@ -1756,8 +1761,8 @@ void ff_marketing_visit_close(ff_marketing *m, uint32_t visit, uint32_t pageview
 		if (variants[i] == NONE)
 			continue;
 		struct experiment *ex = &m->exps[i];
-		struct variant_stat *s = variants[i] == OTHERS ? &ex->others : ff_vec_at(&ex->stats, variants[i], sizeof *s);
-		if (!s) {
+		struct variant_stat *s = &ex->others;
+		if (variants[i] != OTHERS && !(s = ff_vec_at(&ex->stats, variants[i], sizeof *s))) {
 			m->failed = true;
 			continue;
 		}
@@ -2484,10 +2489,10 @@ void ff_marketing_save(const ff_marketing *m, ff_sbuf *b)
 
 /* A reading of a payload: checking only, or adding to m (apply). */
 struct rd {
-	ff_marketing *m;
-	ff_scur *c;
-	const ff_mk_remap *r;
-	bool apply;
+	ff_marketing *const m;
+	ff_scur *const c;
+	const ff_mk_remap *const r;
+	const bool apply;
 };
 
 static bool rd_bad(struct rd *d)
@@ -2496,10 +2501,11 @@ static bool rd_bad(struct rd *d)
 	return false;
 }
 
-/* Out of memory while applying: the cursor stays good. */
+/* Out of memory while applying: the cursor stays good (absorb then
+ * sets failed). */
 static bool rd_oom(struct rd *d)
 {
-	d->m->failed = true;
+	(void)d;
 	return false;
 }
 
@@ -2578,8 +2584,8 @@ static bool take_variant(struct rd *d, size_t e, uint32_t id, ff_sv key)
 	if (!d->apply)
 		return true;
 	struct experiment *ex = &d->m->exps[e];
-	struct variant_stat *s = id == OTHERS ? &ex->others : ff_vec_at(&ex->stats, id, sizeof *s);
-	if (!s)
+	struct variant_stat *s = &ex->others;
+	if (id != OTHERS && !(s = ff_vec_at(&ex->stats, id, sizeof *s)))
 		return rd_oom(d);
 	s->visits += v;
 	s->conversions += c;
@@ -2614,8 +2620,8 @@ static bool take_campaign(struct rd *d, size_t which, uint32_t id, ff_sv key)
 	if (!d->apply)
 		return true;
 	ff_marketing *m = d->m;
-	ff_mk_counts *c = id == OTHERS ? &m->campaign_others : ff_vec_at(&m->campaign_stats, id, sizeof *c);
-	if (!c)
+	ff_mk_counts *c = &m->campaign_others;
+	if (id != OTHERS && !(c = ff_vec_at(&m->campaign_stats, id, sizeof *c)))
 		return rd_oom(d);
 	add_counts(c, &k);
 	return add_parts(d, id, p);
@@ -2629,8 +2635,8 @@ static bool take_keyword(struct rd *d, size_t which, uint32_t id, ff_sv key)
 		return false;
 	if (!d->apply)
 		return true;
-	uint64_t *k = id == OTHERS ? &d->m->keyword_others : ff_vec_at(&d->m->keyword_visits, id, sizeof *k);
-	if (!k)
+	uint64_t *k = &d->m->keyword_others;
+	if (id != OTHERS && !(k = ff_vec_at(&d->m->keyword_visits, id, sizeof *k)))
 		return rd_oom(d);
 	*k += v;
 	return true;
@@ -2644,8 +2650,8 @@ static bool take_pixel(struct rd *d, size_t which, uint32_t id, ff_sv key)
 		return false;
 	if (!d->apply)
 		return true;
-	struct pixel_stat *s = id == OTHERS ? &d->m->pixel_others : ff_vec_at(&d->m->pixel_stats, id, sizeof *s);
-	if (!s)
+	struct pixel_stat *s = &d->m->pixel_others;
+	if (id != OTHERS && !(s = ff_vec_at(&d->m->pixel_stats, id, sizeof *s)))
 		return rd_oom(d);
 	s->opens += v;
 	return true;
@@ -2689,8 +2695,8 @@ static bool read_seen(struct rd *d)
 			return rd_oom(d);
 		if (!fresh)
 			continue;
-		struct pixel_stat *s = id == OTHERS ? &m->pixel_others : ff_vec_at(&m->pixel_stats, id, sizeof *s);
-		if (!s)
+		struct pixel_stat *s = &m->pixel_others;
+		if (id != OTHERS && !(s = ff_vec_at(&m->pixel_stats, id, sizeof *s)))
 			return rd_oom(d);
 		s->unique++;
 	}
@@ -2773,11 +2779,8 @@ static bool read_exits(struct rd *d)
 		prev = x;
 		if (path >= d->r->n_path || !d->r->path || d->r->path[path] == NONE)
 			return rd_bad(d);
-		if (d->apply) {
-			count_exit_n(m, x.funnel, x.step, d->r->path[path], visits);
-			if (m->failed)
-				return false;
-		}
+		if (d->apply && count_exit_n(m, x.funnel, x.step, d->r->path[path], visits) < 0)
+			return rd_oom(d);
 	}
 	return true;
 }
@@ -2991,15 +2994,15 @@ uint32_t ff_marketing_visit_restore(ff_marketing *m, ff_scur *c, const ff_mk_rem
 	if (!r)
 		r = &no_remap;
 	ff_scur probe = *c;
-	struct rd d = { .m = m, .c = &probe, .r = r, .apply = false };
-	if (!read_visit(&d, NULL) || probe.bad) {
+	struct rd check = { .m = m, .c = &probe, .r = r, .apply = false };
+	if (!read_visit(&check, NULL) || probe.bad) {
 		c->bad = true;
 		return NONE;
 	}
 	uint32_t slot = pool_take(m);
 	if (slot == NONE)
 		return NONE;
-	d = (struct rd){ .m = m, .c = c, .r = r, .apply = true };
+	struct rd d = { .m = m, .c = c, .r = r, .apply = true };
 	if (!read_visit(&d, visit_at(m, slot))) {
 		pool_give(m, slot);
 		return NONE;
@@ -3062,11 +3065,11 @@ static bool read_words(struct rd *d, uint32_t *words)
 int ff_marketing_words_restore(ff_marketing *m, ff_scur *c, uint32_t *words)
 {
 	ff_scur probe = *c;
-	struct rd d = { .m = m, .c = &probe, .r = &no_remap, .apply = false };
-	if (!read_words(&d, NULL) || probe.bad) {
+	struct rd check = { .m = m, .c = &probe, .r = &no_remap, .apply = false };
+	if (!read_words(&check, NULL) || probe.bad) {
 		c->bad = true;
 		return -1;
 	}
-	d = (struct rd){ .m = m, .c = c, .r = &no_remap, .apply = true };
+	struct rd d = { .m = m, .c = c, .r = &no_remap, .apply = true };
 	return read_words(&d, words) ? 0 : -1;
 }
