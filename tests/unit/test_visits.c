@@ -1,7 +1,10 @@
 /* test_visits.c — the streaming sessionizer against the plain reference
  * (visits_reference.c): hand-made borderline cases of SPEC §4 and §13.11,
  * the late rule of visits.h, and a million random pageviews in order and
- * shuffled within the reorder window, which must give identical visits. */
+ * shuffled within the reorder window, which must give identical visits.
+ * Then states: a stream cut in two and continued from the open visits
+ * equals the stream whole, and groups flushed one after another equal
+ * each group alone. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -834,6 +837,522 @@ static void test_memory_flat(void)
 	free(pv);
 }
 
+/* ---- states: a run continued from the one before, groups flushed ---- */
+
+struct saved {
+	ff_visit *v;
+	size_t n, cap;
+};
+
+static int save_open(void *ctx, const ff_visit *visit)
+{
+	struct saved *s = ctx;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = realloc(s->v, s->cap * sizeof *s->v);
+		if (!s->v)
+			abort();
+	}
+	s->v[s->n++] = *visit;
+	return 0;
+}
+
+static int add_ref(ff_visits *v, const ref_pageview *p)
+{
+	ff_pageview pv = { .time = p->time, .seq = p->seq, .data = p->seq * 3, .visitor = p->visitor,
+			   .path_id = p->path };
+	return ff_visits_add_pageview(v, &pv);
+}
+
+static bool in_order(const ff_visit *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (visit_cmp(&v[i - 1], &v[i]) >= 0)
+			return false;
+	return true;
+}
+
+static size_t distinct_visitors(const ref_pageview *pv, size_t n, uint32_t nvisitors)
+{
+	unsigned char *had = calloc(nvisitors, 1);
+	size_t d = 0;
+	for (size_t i = 0; i < n; i++) {
+		d += !had[pv[i].visitor];
+		had[pv[i].visitor] = 1;
+	}
+	free(had);
+	return d;
+}
+
+/* What split_agrees saw, to show the cases happened. */
+struct split_stats {
+	size_t saved;       /* open visits carried over */
+	size_t continued;   /* of those, joined by a pageview after the cut */
+	size_t expired;     /* of those, finished without one */
+	size_t returning;   /* visits after the cut of visitors only marked seen */
+	size_t a_finished;  /* visits finished before the cut */
+};
+
+/* pv[0..n) (visitor ids below nvisitors) as one object and as two cut at
+ * instant cut: the first gets the pageviews before it, in their order,
+ * drains and saves its open visits; the second restores them, marks the
+ * other visitors the first saw, then gets the rest.  tick: the second also
+ * takes the first's clock, as a state would carry it.  The visits the
+ * first finished plus the second's must be the whole run's, field for
+ * field; b, when given, keeps the second's collector. */
+static bool split_agrees(const ref_pageview *pv, size_t n, uint32_t nvisitors, int64_t cut, int64_t timeout,
+			 int64_t window, bool tick, struct split_stats *st, struct collect *b_out)
+{
+	ref_pageview *all = malloc(n * sizeof *all);
+	if (!all)
+		abort();
+	size_t na = 0, k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (pv[i].time.t < cut)
+			all[k++] = pv[i];
+	na = k;
+	for (size_t i = 0; i < n; i++)
+		if (pv[i].time.t >= cut)
+			all[k++] = pv[i];
+	number(all, n);
+	memset(st, 0, sizeof *st);
+
+	struct collect w, a, b;
+	ff_visits *vw = stream(&w, all, n, timeout, window);
+
+	ff_visits *va = collector(&a, timeout, window);
+	int64_t clock = INT64_MIN;
+	for (size_t i = 0; i < na; i++) {
+		add_ref(va, &all[i]);
+		if (all[i].time.t > clock)
+			clock = all[i].time.t;
+	}
+	bool ok = ff_visits_drain(va) == 0 && ff_visits_pending_count(va) == 0;
+	size_t a_finished = a.n;
+	struct saved s = { 0 };
+	ok = ok && ff_visits_each_open(va, save_open, &s) == 0 && s.n == ff_visits_open_count(va);
+	ok = ok && in_order(s.v, s.n);
+	uint64_t held = 0;
+	for (size_t i = 0; i < a.n; i++)
+		held += a.v[i].pageviews;
+	for (size_t i = 0; i < s.n; i++)
+		held += s.v[i].pageviews;
+	ok = ok && held == na && ff_visits_visitor_count(va) == distinct_visitors(all, na, nvisitors);
+
+	ff_visits *vb = collector(&b, timeout, window);
+	unsigned char *restored = calloc(nvisitors, 1);
+	for (size_t i = 0; i < s.n; i++) {
+		ok = ok && ff_visits_restore(vb, &s.v[i]) == 0;
+		restored[s.v[i].visitor] = 1;
+	}
+	for (uint32_t id = 0; id < nvisitors; id++)
+		if (ff_visits_visitor_seen(va, id) && !restored[id])
+			ok = ok && ff_visits_mark_seen(vb, id) == 0;
+	ok = ok && ff_visits_visitor_count(vb) == 0;
+	if (tick && na)
+		ok = ok && ff_visits_tick(vb, at(clock)) == 0;
+	for (size_t i = na; i < n; i++)
+		ok = ok && add_ref(vb, &all[i]) == 0;
+	ok = ok && ff_visits_finish(vb) == 0;
+	ok = ok && ff_visits_visitor_count(vb) == distinct_visitors(all + na, n - na, nvisitors);
+	ok = ok && w.late_pageviews == 0 && b.late_pageviews == 0 && b.user_ok && b.entry_ok && b.order_ok;
+
+	/* The first object, finished after all, reports the saved visits
+	 * in the order each_open gave: listing them changed nothing. */
+	ff_visits_finish(va);
+	ok = ok && a.n == a_finished + s.n;
+	for (size_t i = 0; ok && i < s.n; i++)
+		ok = same_full(&a.v[a_finished + i], &s.v[i]);
+
+	ff_visit *got = malloc((a_finished + b.n + 1) * sizeof *got);
+	if (a_finished) /* a.v is NULL when nothing was reported */
+		memcpy(got, a.v, a_finished * sizeof *got);
+	if (b.n)
+		memcpy(got + a_finished, b.v, b.n * sizeof *got);
+	size_t ng = a_finished + b.n;
+	qsort(got, ng, sizeof *got, visit_cmp);
+	qsort(w.v, w.n, sizeof *w.v, visit_cmp);
+	if (ng != w.n) {
+		fprintf(stderr, "split at %lld: %zu visits, whole run %zu\n", (long long)cut, ng, w.n);
+		ok = false;
+	}
+	for (size_t i = 0; i < ng && i < w.n; i++) {
+		if (!same_full(&got[i], &w.v[i])) {
+			if (ok)
+				fprintf(stderr, "split at %lld: visit %zu differs (visitor %u, seq %llu)\n",
+					(long long)cut, i, w.v[i].visitor, (unsigned long long)w.v[i].first_seq);
+			ok = false;
+		}
+	}
+
+	st->saved = s.n;
+	st->a_finished = a_finished;
+	for (size_t i = 0; i < b.n; i++) {
+		if (restored[b.v[i].visitor] && b.v[i].first_seq < na) {
+			/* a restored visit, finished here */
+			for (size_t j = 0; j < s.n; j++)
+				if (s.v[j].id == b.v[i].id) {
+					if (b.v[i].pageviews > s.v[j].pageviews)
+						st->continued++;
+					else
+						st->expired++;
+				}
+		} else if (b.v[i].returning && !restored[b.v[i].visitor] && ff_visits_visitor_seen(va, b.v[i].visitor)) {
+			st->returning++;
+		}
+	}
+
+	free(restored);
+	free(got);
+	free(s.v);
+	ff_visits_free(vw);
+	ff_visits_free(va);
+	ff_visits_free(vb);
+	collect_free(&w);
+	collect_free(&a);
+	if (b_out)
+		*b_out = b;
+	else
+		collect_free(&b);
+	free(all);
+	return ok;
+}
+
+static void test_state_split_cases(void)
+{
+	/* Cut at C, timeout 1800, window 300; the first run's clock ends at
+	 * C - 100, so visits ending before C - 2200 finish before the cut. */
+	const int64_t C = T0 + 10000;
+	ref_pageview pv[] = {
+		{ 1, at(C - 5000), 10, 0 },      /* finished before the cut */
+		{ 2, at(C - 1790), 20, 0 },      /* open; expires: next one 1801 s on */
+		{ 3, at(C - 1790), 30, 0 },      /* open; continued at exactly timeout */
+		{ 4, at(C - 1790), 40, 0 },      /* open; expires by the clock alone */
+		{ 0, at(C - 100), 1, 0 },        /* crosses the cut */
+		{ 0, at(C - 100), 2, 0 },
+		{ 3, at(C + 10), 31, 0 },
+		{ 2, at(C + 11), 21, 0 },        /* a new visit, returning */
+		{ 0, at(C + 50), 3, 0 },
+		{ 1, at(C + 100), 11, 0 },       /* returning after the cut */
+		{ 5, at(C + 400), 50, 0 },       /* moves the clock past visitor 4 */
+		{ 5, at(C + 5000), 51, 0 },
+	};
+	number(pv, COUNT(pv));
+	struct split_stats st;
+	struct collect b;
+	CHECK(split_agrees(pv, COUNT(pv), 6, C, 1800, 300, false, &st, &b));
+	CHECK_INT(st.a_finished, 1);
+	CHECK_INT(st.saved, 4);
+	CHECK_INT(st.continued, 2);
+	CHECK_INT(st.expired, 2);
+	CHECK_INT(st.returning, 1);
+	/* The visits as the second run reports them: visitor 4's by the clock
+	 * when visitor 5's line at C + 400 comes, before the end. */
+	size_t four = b.n, five = b.n;
+	for (size_t i = 0; i < b.n; i++) {
+		if (b.v[i].visitor == 4)
+			four = i;
+		if (b.v[i].visitor == 5 && b.v[i].start.t == C + 400)
+			five = i;
+	}
+	CHECK(four < b.n && five < b.n && four < five);
+	CHECK_INT(b.v[four].pageviews, 1);
+	CHECK_INT(b.v[four].user[0], 1);
+	for (size_t i = 0; i < b.n; i++) {
+		const ff_visit *x = &b.v[i];
+		if (x->visitor == 0) {
+			CHECK_INT(x->pageviews, 3);
+			CHECK_INT(x->entry_path, 1);
+			CHECK_INT(x->exit_path, 3);
+			CHECK_INT(x->start.t, C - 100);
+			CHECK_INT(x->end.t, C + 50);
+			CHECK_INT(x->user[0], 3);
+			CHECK(!x->returning);
+		} else if (x->visitor == 3) {
+			CHECK_INT(x->pageviews, 2);
+			CHECK_INT(x->exit_path, 31);
+		} else if (x->visitor == 2 && x->start.t == C + 11) {
+			CHECK(x->returning);
+		} else if (x->visitor == 1) {
+			CHECK(x->returning);
+			CHECK_INT(x->pageviews, 1);
+		}
+	}
+	collect_free(&b);
+	/* The same with the first run's clock carried over, and cut at other
+	 * instants: nothing before, nothing after, mid-visit. */
+	CHECK(split_agrees(pv, COUNT(pv), 6, C, 1800, 300, true, &st, NULL));
+	CHECK(split_agrees(pv, COUNT(pv), 6, T0, 1800, 300, false, &st, NULL));
+	CHECK_INT(st.saved, 0);
+	CHECK(split_agrees(pv, COUNT(pv), 6, C + 100000, 1800, 300, true, &st, NULL));
+	CHECK_INT(st.saved, 1);
+	CHECK(split_agrees(pv, COUNT(pv), 6, C + 30, 1800, 300, true, &st, NULL));
+}
+
+static void test_state_split_random(bool whole, uint64_t seed)
+{
+	enum { N = 100000, VISITORS = 10000, WINDOW = 300 };
+	ref_pageview *ordered = generate(N, VISITORS, whole, seed);
+	ref_pageview *moved = displace(ordered, N, WINDOW, whole, 0, 0, seed + 1);
+	CHECK_INT(count_late(moved, N, WINDOW, NULL), 0);
+	const int64_t timeouts[] = { 1800, 600 };
+	size_t continued = 0, expired = 0, returning = 0;
+	for (size_t t = 0; t < COUNT(timeouts); t++) {
+		for (int part = 1; part <= 3; part++) {
+			struct split_stats st;
+			int64_t cut = ordered[N * part / 4].time.t + part % 2;
+			CHECK(split_agrees(ordered, N, VISITORS, cut, timeouts[t], WINDOW, part == 2, &st, NULL));
+			continued += st.continued;
+			expired += st.expired;
+			returning += st.returning;
+			CHECK(split_agrees(moved, N, VISITORS, cut, timeouts[t], WINDOW, part != 2, &st, NULL));
+			continued += st.continued;
+			expired += st.expired;
+			returning += st.returning;
+		}
+	}
+	CHECK(continued > 1000 && expired > 1000 && returning > 1000);
+	free(moved);
+	free(ordered);
+}
+
+/* reduce: groups of visitors, each in time order, their times overlapping,
+ * through one object with a flush between them, give what each group gives
+ * alone, in the same order, with nothing late. */
+static void test_flush_groups(void)
+{
+	enum { N = 60000, VISITORS = 5000, GROUPS = 3 };
+	ref_pageview *g[GROUPS];
+	struct collect alone[GROUPS], x;
+	uint64_t seq = 0, visitors = 0;
+	for (int i = 0; i < GROUPS; i++) {
+		ref_pageview *ordered = generate(N, VISITORS, i == 1, 40 + (uint64_t)i);
+		g[i] = displace(ordered, N, 300, i == 1, 0, 0, 50 + (uint64_t)i);
+		free(ordered);
+		for (size_t j = 0; j < N; j++) {
+			g[i][j].visitor += (uint32_t)i * VISITORS;
+			g[i][j].time.t -= 3000 * i; /* each group starts before the last ends */
+			g[i][j].seq = seq++;
+		}
+		ff_visits *v = collector(&alone[i], 1800, 300);
+		for (size_t j = 0; j < N; j++)
+			add_ref(v, &g[i][j]);
+		ff_visits_finish(v);
+		visitors += ff_visits_visitor_count(v);
+		ff_visits_free(v);
+	}
+	ff_visits *v = collector(&x, 1800, 300);
+	bool ok = true;
+	for (int i = 0; i < GROUPS; i++) {
+		for (size_t j = 0; j < N; j++)
+			ok = ok && add_ref(v, &g[i][j]) == 0;
+		CHECK_INT(ff_visits_flush(v), 0);
+		CHECK_INT(ff_visits_open_count(v), 0);
+		CHECK_INT(ff_visits_pending_count(v), 0);
+	}
+	CHECK(ok);
+	CHECK_INT(ff_visits_finish(v), 0);
+	CHECK_INT(ff_visits_late_count(v), 0);
+	CHECK_INT(x.late_pageviews, 0);
+	CHECK_INT(ff_visits_visitor_count(v), visitors);
+	size_t k = 0;
+	bool same = true;
+	for (int i = 0; i < GROUPS; i++)
+		for (size_t j = 0; j < alone[i].n; j++, k++)
+			same = same && k < x.n && same_full(&x.v[k], &alone[i].v[j]);
+	CHECK(same && k == x.n);
+	CHECK(x.n > 3 * VISITORS);
+
+	/* Visitors stay seen across a flush; the clock does not stay. */
+	collect_free(&x);
+	ff_visits_free(v);
+	v = collector(&x, 1800, 300);
+	ff_visits_add(v, 1, at(T0 + 5000), 1, 0);
+	ff_visits_add(v, 2, at(T0 + 9000), 1, 1);
+	CHECK_INT(ff_visits_flush(v), 0);
+	CHECK_INT(x.n, 2);
+	CHECK_INT(ff_visits_add(v, 1, at(T0), 2, 2), 0); /* far earlier, not late */
+	CHECK_INT(ff_visits_add(v, 3, at(T0 + 10), 2, 3), 0);
+	CHECK_INT(ff_visits_flush(v), 0);
+	CHECK_INT(x.n, 4);
+	CHECK(x.v[2].visitor == 1 && x.v[2].returning && x.v[2].start.t == T0);
+	CHECK(x.v[3].visitor == 3 && !x.v[3].returning);
+	CHECK_INT(ff_visits_flush(v), 0); /* nothing open: nothing to do */
+	CHECK_INT(ff_visits_late_count(v), 0);
+	CHECK_INT(ff_visits_visitor_count(v), 3);
+	ff_visits_finish(v);
+	CHECK_INT(x.n, 4);
+	ff_visits_free(v);
+	collect_free(&x);
+
+	/* Many small groups after a big one: each flush sees only its own
+	 * few open visits, and memory stays as the big group left it. */
+	v = ff_visits_new(NULL, NULL);
+	for (size_t j = 0; j < N; j++)
+		add_ref(v, &g[0][j]);
+	CHECK_INT(ff_visits_flush(v), 0);
+	size_t bytes = ff_visits_bytes(v);
+	for (uint32_t i = 0; i < 20000; i++) {
+		ff_visits_add(v, i % 1000, at(T0 + i % 7), 1, seq++);
+		ff_visits_add(v, i % 1000, at(T0 + 60 + i % 7), 1, seq++);
+		if (ff_visits_flush(v) != 0)
+			ok = false;
+	}
+	CHECK(ok);
+	CHECK_INT(ff_visits_count(v), alone[0].n + 20000);
+	CHECK_INT(ff_visits_bytes(v), bytes);
+	ff_visits_free(v);
+
+	for (int i = 0; i < GROUPS; i++) {
+		collect_free(&alone[i]);
+		free(g[i]);
+	}
+}
+
+static int stop_at_second(void *ctx, const ff_visit *visit)
+{
+	size_t *calls = ctx;
+	(void)visit;
+	return ++*calls == 2 ? 7 : 0;
+}
+
+static void test_open_visits(void)
+{
+	struct collect c;
+	struct saved s = { 0 };
+	ff_visits *v = collector(&c, 100, 300);
+
+	/* each_open: by start, then first seq, as finish reports them, and
+	 * only open visits (visitor 6's first visit is cut when drained). */
+	ff_visits_add(v, 6, at(800), 1, 0);
+	ff_visits_add(v, 5, at(1000), 1, 1);
+	ff_visits_add(v, 4, at(900), 1, 2);
+	ff_visits_add(v, 3, at(1000), 1, 3);
+	ff_visits_add(v, 2, at_us(950, 1), 1, 4);
+	ff_visits_add(v, 6, at(1000), 2, 5);
+	ff_visits_add(v, 1, at(1000), 1, 6);
+	CHECK_INT(ff_visits_pending_count(v), 7);
+	CHECK_INT(ff_visits_each_open(v, save_open, &s), 0);
+	CHECK_INT(s.n, 0); /* nothing assigned yet */
+	CHECK_INT(ff_visits_drain(v), 0);
+	CHECK_INT(ff_visits_pending_count(v), 0);
+	CHECK_INT(c.n, 1); /* the cut, not a finish */
+	CHECK_INT(ff_visits_open_count(v), 6);
+	CHECK_INT(ff_visits_each_open(v, save_open, &s), 0);
+	CHECK_INT(s.n, 6);
+	const uint32_t want[] = { 4, 2, 5, 3, 6, 1 };
+	for (size_t i = 0; i < s.n && i < COUNT(want); i++)
+		CHECK_INT(s.v[i].visitor, want[i]);
+	size_t calls = 0;
+	CHECK_INT(ff_visits_each_open(v, stop_at_second, &calls), 7);
+	CHECK_INT(calls, 2);
+	/* Pageviews may still come: in order they join as usual. */
+	CHECK_INT(ff_visits_add(v, 5, at(1100), 3, 7), 0);
+	ff_visits_finish(v);
+	CHECK_INT(c.n, 7);
+	for (size_t i = 0; i < 6; i++)
+		CHECK_INT(c.v[1 + i].visitor, want[i]);
+	CHECK_INT(c.v[3].pageviews, 2);
+	ff_visits_free(v);
+	collect_free(&c);
+
+	/* restore: the visit is kept as given, user[] included; a pageview
+	 * within timeout of its end joins it; the visitor counts once a
+	 * pageview of this run is its. */
+	v = collector(&c, 1800, 300);
+	ff_visit r = { .id = 40, .first_seq = 40, .last_seq = 44, .start = at(T0 - 600), .end = at(T0 - 100),
+		       .visitor = 9, .pageviews = 3, .entry_path = 7, .exit_path = 8, .returning = true,
+		       .user = { 3, 42, 0, 99 } };
+	CHECK_INT(ff_visits_restore(v, &r), 0);
+	CHECK_INT(ff_visits_restore(v, &r), -1); /* visitor 9 is open already */
+	ff_visit other = r;
+	other.pageviews = 0;
+	other.visitor = 10;
+	CHECK_INT(ff_visits_restore(v, &other), -1); /* no pageview: not a visit */
+	other.pageviews = 1;
+	other.visitor = FF_INTERN_NONE;
+	CHECK_INT(ff_visits_restore(v, &other), -1);
+	CHECK_INT(ff_visits_mark_seen(v, 11), 0);
+	CHECK_INT(ff_visits_mark_seen(v, FF_INTERN_NONE), -1);
+	CHECK_INT(ff_visits_open_count(v), 1);
+	CHECK_INT(ff_visits_visitor_count(v), 0);
+	CHECK(ff_visits_visitor_seen(v, 9) && ff_visits_visitor_seen(v, 11) && !ff_visits_visitor_seen(v, 12));
+	/* The clock is the restored visit's end: 301 s before it is late. */
+	CHECK_INT(ff_visits_add(v, 12, at(T0 - 401), 1, 100), FF_VISITS_LATE);
+	CHECK_INT(c.n, 0);
+	CHECK_INT(ff_visits_add(v, 9, at(T0 + 1700), 5, 101), 0); /* exactly timeout after its end */
+	CHECK_INT(ff_visits_add(v, 11, at(T0 + 1700), 6, 102), 0);
+	ff_visits_finish(v);
+	CHECK_INT(ff_visits_visitor_count(v), 3);
+	CHECK_INT(c.n, 3);
+	qsort(c.v, c.n, sizeof *c.v, visit_cmp);
+	const ff_visit *got = &c.v[0];
+	CHECK_INT(got->visitor, 9);
+	CHECK_INT(got->id, 40);
+	CHECK_INT(got->first_seq, 40);
+	CHECK_INT(got->last_seq, 101);
+	CHECK_INT(got->start.t, T0 - 600);
+	CHECK_INT(got->end.t, T0 + 1700);
+	CHECK_INT(got->pageviews, 4);
+	CHECK_INT(got->entry_path, 7);
+	CHECK_INT(got->exit_path, 5);
+	CHECK(got->returning);
+	CHECK_INT(got->user[0], 4);
+	CHECK_INT(got->user[1], 42);
+	CHECK_INT(got->user[3], 0); /* ff_visits_add passes data 0 */
+	CHECK(c.user_ok);
+	CHECK(c.v[2].visitor == 11 && c.v[2].returning); /* marked seen */
+	CHECK(c.v[1].visitor == 12 && !c.v[1].returning);
+	ff_visits_free(v);
+	collect_free(&c);
+
+	/* A restored visit that nothing joins finishes by the clock; one
+	 * joined after more than timeout is cut; a pageview before a
+	 * restored visit's entry (not late) is a visit of its own, by the
+	 * late rule, and the restored one keeps its entry. */
+	v = collector(&c, 1800, 300);
+	r.visitor = 1;
+	CHECK_INT(ff_visits_restore(v, &r), 0);
+	r.visitor = 2;
+	CHECK_INT(ff_visits_restore(v, &r), 0);
+	r.visitor = 3;
+	r.start = at(T0 - 200);
+	r.end = at(T0 - 150);
+	CHECK_INT(ff_visits_restore(v, &r), 0);
+	CHECK_INT(ff_visits_add(v, 3, at(T0 - 350), 1, 200), 0); /* before its entry */
+	CHECK_INT(ff_visits_late_count(v), 0);
+	CHECK_INT(c.late_pageviews, 1);
+	CHECK_INT(c.n, 1);
+	CHECK(c.v[0].visitor == 3 && c.v[0].pageviews == 1 && c.v[0].returning && c.v[0].start.t == T0 - 350);
+	CHECK_INT(ff_visits_add(v, 3, at(T0 - 160), 9, 201), 0); /* inside it: joins, exit stays */
+	CHECK_INT(ff_visits_add(v, 2, at(T0 + 1701), 2, 202), 0); /* 1801 s after its end */
+	CHECK_INT(c.n, 1);
+	/* The clock releases the pageview 1801 s after visitor 2's visit,
+	 * which cuts it, then finishes visitor 3's and 1's. */
+	CHECK_INT(ff_visits_tick(v, at(T0 + 1701 + 301)), 0);
+	CHECK_INT(c.n, 4);
+	CHECK(c.v[1].visitor == 2 && c.v[1].pageviews == 3 && c.v[1].user[0] == 3);
+	CHECK(c.v[2].visitor == 3 && c.v[2].pageviews == 4 && c.v[2].user[1] == 42);
+	CHECK(c.v[3].visitor == 1 && c.v[3].pageviews == 3 && c.v[3].end.t == T0 - 100);
+	ff_visits_finish(v);
+	CHECK_INT(c.n, 5);
+	qsort(c.v, c.n, sizeof *c.v, visit_cmp);
+	for (size_t i = 0; i < c.n; i++) {
+		if (c.v[i].visitor == 3 && c.v[i].id == 40) {
+			CHECK_INT(c.v[i].pageviews, 4);
+			CHECK_INT(c.v[i].entry_path, 7);
+			CHECK_INT(c.v[i].exit_path, 8);
+			CHECK_INT(c.v[i].end.t, T0 - 150);
+		}
+		if (c.v[i].visitor == 2 && c.v[i].id == 202)
+			CHECK(c.v[i].returning && c.v[i].pageviews == 1);
+	}
+	CHECK_INT(ff_visits_visitor_count(v), 2);
+	ff_visits_free(v);
+	collect_free(&c);
+	free(s.v);
+}
+
 int main(void)
 {
 	test_timeout_edge();
@@ -848,5 +1367,10 @@ int main(void)
 	test_random(true, 2);
 	test_random_late(3);
 	test_memory_flat();
+	test_open_visits();
+	test_state_split_cases();
+	test_state_split_random(false, 5);
+	test_state_split_random(true, 6);
+	test_flush_groups();
 	return CHECK_DONE("test_visits");
 }
