@@ -863,7 +863,8 @@ static void get_visitors(struct reader *r, bool counts)
 		for (size_t k = 0; k < np; k++)
 			if (ids[k] != UINT32_MAX)
 				ids[kept++] = ids[k];
-		qsort(ids, kept, sizeof *ids, ff_an_cmp_u32);
+		if (kept > 1)
+			qsort(ids, kept, sizeof *ids, ff_an_cmp_u32);
 		size_t distinct = 0;
 		for (size_t k = 0; k < kept; k++)
 			if (k == 0 || ids[k] != ids[k - 1])

@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,6 +316,22 @@ static char *group_note(const char *s, bool seps)
 		if (j == i) {
 			out[o++] = s[i++];
 			continue;
+		}
+		/* --no-separators: a count grouped where the note was made
+		 * ("1,400") loses its separators here */
+		if (!seps && !quoted && j - i <= 3 && note_num_before(s, i)) {
+			size_t e = j;
+			while (e + 3 < n && s[e] == ',' && isdigit((unsigned char)s[e + 1]) &&
+			       isdigit((unsigned char)s[e + 2]) && isdigit((unsigned char)s[e + 3]) &&
+			       !isdigit((unsigned char)s[e + 4]))
+				e += 4;
+			if (e > j && note_num_after(s[e])) {
+				for (size_t k = i; k < e; k++)
+					if (s[k] != ',')
+						out[o++] = s[k];
+				i = e;
+				continue;
+			}
 		}
 		bool group = seps && !quoted && j - i >= 4 && note_num_before(s, i) && note_num_after(s[j]);
 		for (size_t k = i; k < j; k++) {

@@ -211,7 +211,9 @@ static void on_invalid(struct run *r, const struct bad_line *bad, ff_input_facts
 	ff_summary_add_invalid(&r->summary);
 	facts->invalid++;
 	r->invalid_seen++;
-	if (r->o->quiet || r->invalid_shown >= INVALID_SHOWN || bad->number < r->restart_line)
+	/* reduce: map said where the invalid lines are */
+	if (r->o->quiet || r->invalid_shown >= INVALID_SHOWN || bad->number < r->restart_line ||
+	    r->o->command == FF_CMD_REDUCE)
 		return;
 	r->invalid_shown++;
 	char reason[128], shown[400];
@@ -400,6 +402,29 @@ static ff_format *compile_format(const char *spec, const ff_config *cfg, char *e
 	return fmt;
 }
 
+/* footfall reduce: the format detected from the log lines inside the
+ * records read ahead (PARTITION<TAB>TIME<TAB>LINE), as map detected it from
+ * the log itself. */
+static int detect_records(const ff_replay *replay, ff_detection *d, char *err, size_t errsz)
+{
+	ff_sv *lines = calloc(replay->count ? replay->count : 1, sizeof *lines);
+	if (!lines) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < replay->count; i++) {
+		ff_sv rest = ff_sv_make(replay->bytes + replay->offsets[i], replay->offsets[i + 1] - replay->offsets[i]);
+		(void)ff_sv_next_item(&rest, '\t');
+		ff_sv when = ff_sv_next_item(&rest, '\t');
+		if (when.n && when.p[0] != '~')
+			lines[n++] = rest;
+	}
+	int rc = ff_detect_lines(lines, n, d, err, errsz);
+	free(lines);
+	return rc;
+}
+
 static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, ff_replay *replay, const char *first_name)
 {
 	const char *spec = r->o->log_format ? r->o->log_format : cfg->log_format;
@@ -419,7 +444,8 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 	ff_detection d;
 	const char *detected = "combined";
 	if (first) {
-		if (ff_detect_input(first, replay, &d, err, sizeof err) != 0) {
+		if (ff_detect_input(first, replay, &d, err, sizeof err) != 0 ||
+		    (r->o->command == FF_CMD_REDUCE && detect_records(replay, &d, err, sizeof err) != 0)) {
 			ff_diag(r->err, "format detection failed: %s", err);
 			return -1;
 		}
@@ -900,11 +926,9 @@ static void map_record(struct run *r, enum ff_parse_result result, const ff_reco
 		 * fixed-width number */
 		uint64_t us = (uint64_t)(rec->time.t + 4 * (INT64_C(1) << 40)) * 1000000u + (uint64_t)rec->time.usec;
 		snprintf(when, sizeof when, "%020" PRIu64 ".%012" PRIu64, us, r->seq);
-		ff_summary_add_valid(&r->summary, rec);
 	} else {
 		part = ff_vkey_of(text, FF_SV_LIT("")).hi;
 		snprintf(when, sizeof when, "-.%012" PRIu64, r->seq);
-		ff_summary_add_invalid(&r->summary);
 	}
 	fprintf(stdout, "%016" PRIx64 "\t%s\t", part, when);
 	fwrite(text.p, 1, text.n, stdout);
@@ -959,6 +983,10 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 	r->seq++;
 	if (r->o->command == FF_CMD_MAP) {
 		map_record(r, result, rec, text);
+		if (result != FF_PARSE_OK) {
+			struct bad_line bad = { result, overlong, source, number, text };
+			on_invalid(r, &bad, &r->facts[fact_idx]);
+		}
 		return;
 	}
 	if (r->o->shard_n && !in_shard(r, result, rec)) {
@@ -1703,10 +1731,12 @@ static void read_all(struct run *r)
 	if (limit_hits)
 		ff_diag(r->err, "%" PRIu64 " %s the regex match limit and counted as invalid", limit_hits,
 			limit_hits == 1 ? "line reached" : "lines reached");
-	if (!r->o->quiet && r->invalid_seen > INVALID_SHOWN)
+	if (!r->o->quiet && r->invalid_seen > INVALID_SHOWN && r->o->command != FF_CMD_REDUCE)
 		ff_diag(r->err, "%" PRIu64 " invalid lines in all (the first %d shown)", r->invalid_seen, INVALID_SHOWN);
-	/* Records keep input order; only their visit columns depend on it. */
-	if (r->summary.late && (!r->o->records || r->need_visits)) {
+	/* Records keep input order; only their visit columns depend on it.
+	 * A shard of --threads has part of the late lines: the run says
+	 * how many once the shards are added up. */
+	if (r->summary.late && (!r->o->records || r->need_visits) && !r->state_sink) {
 		char what[512];
 		late_lines(r, what, sizeof what);
 		ff_diag(r->err, "%s", what);
@@ -2115,6 +2145,11 @@ static int run_split(struct run *r, const ff_config *cfg)
 	for (size_t k = 0; merged == FF_EXIT_OK && k < n; k++)
 		if (jobs[k].state.n)
 			merged = absorb_state(r, "(a thread's state)", &jobs[k].state, &first);
+	if (merged == FF_EXIT_OK && r->summary.late) {
+		char what[512];
+		late_lines(r, what, sizeof what);
+		ff_diag(r->err, "%s", what);
+	}
 	if (merged == FF_EXIT_OK)
 		merged = settle_states(r);
 	if (merged == FF_EXIT_OK) {
@@ -2148,11 +2183,7 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 		ff_diag(err, "map and reduce need the site's hosts (--site or site.hosts): inference needs the whole log");
 		return FF_EXIT_USAGE;
 	}
-	if (o->command == FF_CMD_REDUCE && !(o->log_format && strcmp(o->log_format, "auto") != 0) &&
-	    !(cfg->log_format && strcmp(cfg->log_format, "auto") != 0)) {
-		ff_diag(err, "reduce needs the log format (--log-format or log.format): its input is map's records");
-		return FF_EXIT_USAGE;
-	}
+
 	if (o->shard_n && o->n_files == 0) {
 		/* a second pass over standard input would count it again */
 		ff_diag(err, "--shard reads files, not standard input");

@@ -30,7 +30,7 @@ STEP_TIMEOUT = 120
 def footfall_cmd(args, *words):
     """footfall's command line with the options that decide counts, the same
     for map, reduce, merge and the one-machine run."""
-    return [args.footfall] + list(words) + ['--config', args.config, '--site', SITE, '--log-format', 'combined']
+    return [args.footfall] + list(words) + ['--config', args.config, '--site', SITE]
 
 
 def run(cmd, cwd, stdin=None):

@@ -9,8 +9,89 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "analysis.h"
+#include "config.h"
 #include "fuzz.h"
 #include "state.h"
+#include "useragent.h"
+
+/* The configuration the seeds' states were made with (site, goal,
+ * funnel, experiment, pixel), so that the readers get past the
+ * fingerprint-free parts to every table. */
+static const char config_text[] =
+	"site:\n"
+	"  hosts: [www.example.com]\n"
+	"goals:\n"
+	"  - name: purchase\n"
+	"    path: '^/order/complete$'\n"
+	"funnels:\n"
+	"  - name: checkout\n"
+	"    steps: ['^/products/', '^/cart$', '^/order/complete$']\n"
+	"experiments:\n"
+	"  - name: spring\n"
+	"    param: variant\n"
+	"    goal: purchase\n"
+	"pixels:\n"
+	"  - path: /px.gif\n"
+	"    campaign: c\n";
+
+/* An analysis as footfall merge makes it; segment: with a segment, whose
+ * open visits hold their pageviews. */
+static ff_analysis *new_analysis(ff_config *cfg, ff_ua *ua, bool segment)
+{
+	static const char *const seg[] = { "pageviews>=1" };
+	ff_analysis_options o = {
+		.timeout = 1800, .reorder_window = 300, .site_hosts = &cfg->site_hosts, .seed = 7,
+		.segments = segment ? seg : NULL, .n_segments = segment ? 1 : 0,
+	};
+	char err[256];
+	ff_analysis *a = ff_analysis_new(&o, ua, cfg, err, sizeof err);
+	FUZZ_ASSERT(a);
+	return a;
+}
+
+/* The analysis sections through every reader: added (footfall merge),
+ * settled, written again and reported; continued (--state-in) and run to
+ * its end.  Refusals are fine; crashes, leaks and a state accepted that
+ * cannot be written again are not. */
+static void check_analysis(const ff_state_view *v)
+{
+	if (!v->has[FF_STATE_TABLES] || !v->has[FF_STATE_VISITORS] || !v->has[FF_STATE_MARKETING] ||
+	    !v->has[FF_STATE_OPEN])
+		return;
+	ff_config cfg;
+	char err[256];
+	ff_config_init(&cfg);
+	FUZZ_ASSERT(ff_config_load_text(&cfg, "fuzz.yaml", config_text, sizeof config_text - 1, err, sizeof err) == 0);
+	ff_ua *ua = ff_ua_empty();
+	FUZZ_ASSERT(ua);
+	for (int segment = 0; segment < 2; segment++) {
+		ff_analysis *a = new_analysis(&cfg, ua, segment);
+		char msg[512];
+		if (ff_analysis_absorb(a, v, msg, sizeof msg) == 0 && ff_analysis_settle(a, msg, sizeof msg) == 0) {
+			ff_sbuf out[4] = { { 0 } };
+			FUZZ_ASSERT(ff_analysis_drain(a) == 0);
+			FUZZ_ASSERT(ff_analysis_save(a, out) == 0);
+			for (int i = 0; i < 4; i++)
+				ff_sbuf_free(&out[i]);
+			if (ff_analysis_finish(a) == 0) {
+				ff_summary sum;
+				ff_summary_init(&sum, 300);
+				ff_report rep = { 0 };
+				ff_report_options ro = { .top = 0, .machine = true };
+				(void)ff_analysis_report(a, &sum, "combined", &ro, &rep);
+				ff_report_free(&rep);
+			}
+		}
+		ff_analysis_free(a);
+		a = new_analysis(&cfg, ua, segment);
+		if (ff_analysis_continue(a, v, 0, 0, msg, sizeof msg) == 0)
+			(void)ff_analysis_finish(a);
+		ff_analysis_free(a);
+	}
+	ff_ua_free(ua);
+	ff_config_free(&cfg);
+}
 
 static bool starts(const char *s, const char *prefix)
 {
@@ -78,6 +159,7 @@ static void parse(const unsigned char *p, size_t n)
 	}
 	FUZZ_ASSERT(v.has[FF_STATE_END]);
 	check_sections(&v);
+	check_analysis(&v);
 }
 
 static void put32(unsigned char *p, uint32_t v)

@@ -37,6 +37,7 @@ max_len() {
 	time) echo 64 ;;
 	gzip) echo 16384 ;;
 	config | pipeline) echo 8192 ;;
+	state) echo 32768 ;;
 	*) echo 4096 ;;
 	esac
 }
