@@ -31,8 +31,19 @@ struct ff_merge {
 	bool defer_parse;
 };
 
+/* What is kept of an overlong line read ahead: it is invalid whatever
+ * follows, and only its first bytes are ever shown, so a thousand of them
+ * must not hold a thousand times FF_LINE_MAX. */
+#define REPLAY_OVERLONG_KEEP 4096
+
 int ff_replay_push(ff_replay *r, const ff_line *line)
 {
+	ff_line cut;
+	if (line->overlong && line->n > REPLAY_OVERLONG_KEEP) {
+		cut = *line;
+		cut.n = REPLAY_OVERLONG_KEEP;
+		line = &cut;
+	}
 	if (r->count + 1 >= r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		size_t *off = realloc(r->offsets, (cap + 1) * sizeof *off);

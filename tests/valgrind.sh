@@ -6,7 +6,8 @@
 #   sh tests/valgrind.sh [CASE...]     (default: every case)
 # Needs a build without sanitizers (valgrind cannot run an ASan binary).
 # VALGRIND_SKIP names cases left out (default: hostile-gzip-bomb,
-# hostile-same-instant-memory, hostile-distinct-paths-memory and the
+# hostile-same-instant-memory, hostile-distinct-paths-memory,
+# hostile-overlong-lines-memory and the
 # memory-budget-* cases, which
 # measure peak memory, meaningless under valgrind, and
 # overlapping-inputs-few-descriptors, whose limit on descriptors valgrind
@@ -22,7 +23,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${FOOTFALL:=$top/src/footfall}"
-: "${VALGRIND_SKIP=hostile-gzip-bomb hostile-same-instant-memory hostile-distinct-paths-memory memory-budget-8k-paths memory-budget-1mb-paths overlapping-inputs-few-descriptors output-kept-out-of-memory out-of-memory-stdin closed-std-fds stdin-pieces-late}"
+: "${VALGRIND_SKIP=hostile-gzip-bomb hostile-same-instant-memory hostile-distinct-paths-memory hostile-overlong-lines-memory memory-budget-8k-paths memory-budget-1mb-paths overlapping-inputs-few-descriptors output-kept-out-of-memory out-of-memory-stdin closed-std-fds stdin-pieces-late}"
 : "${VALGRIND_JOBS:=$(nproc 2>/dev/null || echo 1)}"
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind: not installed (apt-get install valgrind): skipped"
