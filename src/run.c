@@ -40,76 +40,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#define INVALID_SHOWN 5
+#include "run_internal.h"
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV, OUT_CSV, OUT_JSONL, OUT_HTML };
-
-struct run {
-	const ff_options *o;
-	FILE *err;
-	bool err_tty;
-	int status;
-	enum out_format out_format;
-	ff_records_spec rspec;
-	ff_format *fmt;
-	char *format_label;
-	bool format_detected;
-	const char *format_origin; /* the option or key that gave the format */
-	char *format_note;       /* detection's note for the report, or NULL */
-	bool client_forwarded;   /* --client forwarded */
-	ff_merge *merge;
-	ff_input_facts *facts;   /* one per file argument */
-	size_t n_facts;
-	size_t *fact_of_source;  /* merge source index -> facts index */
-	ff_summary summary;
-	uint64_t invalid_seen;
-	uint64_t seq;            /* position of a line in the merged input */
-	ff_ua *ua;
-	bool ua_failed;          /* the uap-core rules did not load ... */
-	char *ua_error;          /* ... and why (NULL if memory ran out) */
-	ff_tz *tz;               /* --tz, report.tz; NULL: the log's own time */
-	ff_analysis *analysis;
-	bool analysis_failed;
-	ff_geoip *geoip;         /* --geoip / geoip.database, when given */
-	ff_strlist site_hosts;   /* --site split, when given */
-	bool need_class;         /* records: classification columns asked */
-	bool need_visits;        /* records: visit columns asked */
-	ff_filter *filter;       /* NULL when no filter is active */
-	ff_rowqueue *rows;       /* records waiting for their visit */
-	ff_handoff *handoff;     /* between the reading and counting threads */
-	ff_format *count_fmt;    /* the counting thread's copy of fmt, for the
-				    lines the reading thread left unparsed */
-	bool anonymize;
-	const ff_config *cfg;
-	/* Standard input in time-ordered pieces (spool.h): the first late
-	 * line stops the counting (rescan) and the counts start again from
-	 * the pieces merged by time. */
-	ff_spool *spool;
-	bool may_restart;        /* the first pass over standard input */
-	bool rescan;             /* past the first late line: only cut pieces */
-	uint64_t restart_line;   /* invalid lines before it were shown already */
-	uint64_t invalid_shown;
-	uint64_t limit_hits_before, filter_hits_before; /* counted again */
-	char *spool_error;       /* why standard input could not be kept */
-	/* progress on standard error */
-	bool progress;
-	uint64_t total_bytes;    /* sum of the input sizes, 0 when unknown */
-	struct timespec started, last_progress;
-	/* output: records open it before reading, reports once built */
-	ff_output *output;
-	FILE *out;
-	bool outdir;    /* -o DIR/: one file per report (outdir.c) */
-	/* states (SPEC §16): the options that decide counts, and strings
-	 * taken from states read (freed at the end) */
-	ff_fingerprint fingerprint;
-	char **owned;
-	size_t n_owned;
-	ff_sbuf *state_sink;     /* --threads above 2: a worker's state goes here */
-	char reduce_key[16];     /* footfall reduce: the partition being read */
-	ff_sv reduce_part;
-};
-
-static int pick_out_format(struct run *r, char *err, size_t errsz)
+int run_pick_out_format(struct run *r, char *err, size_t errsz)
 {
 	const char *name = r->o->format;
 	if (r->o->output && ff_outdir_wanted(r->o->output)) {
@@ -170,15 +103,6 @@ static int pick_out_format(struct run *r, char *err, size_t errsz)
 	return 0;
 }
 
-/* A line that did not parse, as both read paths hand it over: text is the
- * line, or its first bytes. */
-struct bad_line {
-	enum ff_parse_result result;
-	bool overlong;
-	size_t source;
-	uint64_t number;
-	ff_sv text;
-};
 
 static const char *invalid_reason(const struct bad_line *bad, const char *fmt_name, char *buf, size_t bufsz)
 {
@@ -206,7 +130,7 @@ static const char *invalid_reason(const struct bad_line *bad, const char *fmt_na
 	return buf;
 }
 
-static void on_invalid(struct run *r, const struct bad_line *bad, ff_input_facts *facts)
+void run_on_invalid(struct run *r, const struct bad_line *bad, ff_input_facts *facts)
 {
 	ff_summary_add_invalid(&r->summary);
 	facts->invalid++;
@@ -283,14 +207,14 @@ static void on_assign(void *ctx, uint64_t seq, uint64_t visit_id, bool visit_sta
 }
 
 /* A file argument as messages name it. */
-static const char *shown_name(const char *arg)
+const char *run_shown_name(const char *arg)
 {
 	return strcmp(arg, "-") == 0 ? "(standard input)" : arg;
 }
 
 static void out_of_memory(struct run *r, uint64_t number, const ff_input_facts *facts)
 {
-	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s", number, shown_name(facts->name));
+	ff_diag(r->err, "out of memory: the reports stop at line %" PRIu64 " of %s", number, run_shown_name(facts->name));
 	r->analysis_failed = true;
 	r->status = FF_EXIT_IO;
 }
@@ -402,29 +326,6 @@ static ff_format *compile_format(const char *spec, const ff_config *cfg, char *e
 	return fmt;
 }
 
-/* footfall reduce: the format detected from the log lines inside the
- * records read ahead (PARTITION<TAB>TIME<TAB>LINE), as map detected it from
- * the log itself. */
-static int detect_records(const ff_replay *replay, ff_detection *d, char *err, size_t errsz)
-{
-	ff_sv *lines = calloc(replay->count ? replay->count : 1, sizeof *lines);
-	if (!lines) {
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	size_t n = 0;
-	for (size_t i = 0; i < replay->count; i++) {
-		ff_sv rest = ff_sv_make(replay->bytes + replay->offsets[i], replay->offsets[i + 1] - replay->offsets[i]);
-		(void)ff_sv_next_item(&rest, '\t');
-		ff_sv when = ff_sv_next_item(&rest, '\t');
-		if (when.n && when.p[0] != '~')
-			lines[n++] = rest;
-	}
-	int rc = ff_detect_lines(lines, n, d, err, errsz);
-	free(lines);
-	return rc;
-}
-
 static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, ff_replay *replay, const char *first_name)
 {
 	const char *spec = r->o->log_format ? r->o->log_format : cfg->log_format;
@@ -445,7 +346,7 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 	const char *detected = "combined";
 	if (first) {
 		if (ff_detect_input(first, replay, &d, err, sizeof err) != 0 ||
-		    (r->o->command == FF_CMD_REDUCE && detect_records(replay, &d, err, sizeof err) != 0)) {
+		    (r->o->command == FF_CMD_REDUCE && run_detect_records(replay, &d, err, sizeof err) != 0)) {
 			ff_diag(r->err, "format detection failed: %s", err);
 			return -1;
 		}
@@ -526,7 +427,7 @@ static int split_list(const char *text, ff_strlist *out)
 	return 0;
 }
 
-static int check_reports(struct run *r)
+int run_check_reports(struct run *r)
 {
 	if (!r->o->reports)
 		return 0;
@@ -560,7 +461,7 @@ static bool report_asked(const struct run *r, const char *name)
 /* The GeoIP database (SPEC §14), and the reports and records field that
  * cannot do without it.  Every fault here is one of usage or
  * configuration: exit 2. */
-static int setup_geoip(struct run *r, const ff_config *cfg)
+int run_setup_geoip(struct run *r, const ff_config *cfg)
 {
 	const char *path = r->o->geoip ? r->o->geoip : cfg->geoip_database;
 	char what[320], err[512];
@@ -590,7 +491,7 @@ static int setup_geoip(struct run *r, const ff_config *cfg)
 	return FF_EXIT_OK;
 }
 
-static int setup_filter(struct run *r, const ff_config *cfg)
+int run_setup_filter(struct run *r, const ff_config *cfg)
 {
 	char err[512];
 	const ff_options *o = r->o;
@@ -644,15 +545,14 @@ static unsigned uncounted_groups(const struct run *r)
 }
 
 static int new_analysis(struct run *r, const ff_config *cfg);
-static int load_ua(struct run *r, const ff_config *cfg);
 
-static int setup_analysis(struct run *r, const ff_config *cfg)
+int run_setup_analysis(struct run *r, const ff_config *cfg)
 {
 	/* Records need the analysis only for classification, visits or a bot
 	 * filter. */
 	if (r->o->records && !r->need_class && !r->need_visits && !r->o->no_bots && !r->o->bots_only)
 		return FF_EXIT_OK;
-	if (!r->ua && load_ua(r, cfg) != FF_EXIT_OK)
+	if (!r->ua && run_load_ua(r, cfg) != FF_EXIT_OK)
 		return FF_EXIT_IO;
 	if (r->o->site && split_list(r->o->site, &r->site_hosts) != 0) {
 		ff_diag(r->err, "out of memory");
@@ -664,7 +564,7 @@ static int setup_analysis(struct run *r, const ff_config *cfg)
 /* The uap-core rules; loaded before the inputs are opened when reports
  * need them, so that thousands of inputs cannot leave them no descriptor
  * (and a misleading message). */
-static int load_ua(struct run *r, const ff_config *cfg)
+int run_load_ua(struct run *r, const ff_config *cfg)
 {
 	char err[512];
 	const char *path = r->o->ua_regexes ? r->o->ua_regexes : cfg->ua_regexes ? cfg->ua_regexes : FF_UAP_REGEXES;
@@ -720,7 +620,7 @@ static int new_analysis(struct run *r, const ff_config *cfg)
 }
 
 /* --tz, else report.tz: a zone the system's tzdata knows. */
-static int setup_tz(struct run *r, const ff_config *cfg)
+int run_setup_tz(struct run *r, const ff_config *cfg)
 {
 	const char *name = r->o->tz ? r->o->tz : cfg->report_tz;
 	if (!name)
@@ -743,16 +643,16 @@ static void start_spool(struct run *r, ff_input *in)
 		r->spool_error = strdup(err);
 }
 
-static int setup(struct run *r, const ff_config *cfg)
+int run_setup(struct run *r, const ff_config *cfg)
 {
 	char err[512];
-	if (pick_out_format(r, err, sizeof err) != 0) {
+	if (run_pick_out_format(r, err, sizeof err) != 0) {
 		ff_diag(r->err, "%s", err);
 		return FF_EXIT_USAGE;
 	}
-	if (check_reports(r) != 0)
+	if (run_check_reports(r) != 0)
 		return FF_EXIT_USAGE;
-	if (setup_tz(r, cfg) != 0)
+	if (run_setup_tz(r, cfg) != 0)
 		return FF_EXIT_USAGE;
 	if (r->o->records) {
 		r->rspec.format = r->out_format == OUT_CSV ? FF_RECORDS_CSV : r->out_format == OUT_JSONL ? FF_RECORDS_JSONL : FF_RECORDS_TSV;
@@ -763,13 +663,13 @@ static int setup(struct run *r, const ff_config *cfg)
 			return FF_EXIT_USAGE;
 		}
 	}
-	int geo = setup_geoip(r, cfg);
+	int geo = run_setup_geoip(r, cfg);
 	if (geo != FF_EXIT_OK)
 		return geo;
 
 	/* Records decide whether they need the rules once the format is
 	 * known; reports always do. */
-	if (!r->o->records && load_ua(r, cfg) != FF_EXIT_OK)
+	if (!r->o->records && run_load_ua(r, cfg) != FF_EXIT_OK)
 		return FF_EXIT_IO;
 
 	static char *const stdin_only[] = { "-" };
@@ -803,7 +703,7 @@ static int setup(struct run *r, const ff_config *cfg)
 		r->facts[i].compression = "none";
 		inputs[i] = ff_input_open(files[i], err, sizeof err);
 		if (!inputs[i]) {
-			ff_diag_at(r->err, shown_name(files[i]), 0, "%s", err);
+			ff_diag_at(r->err, run_shown_name(files[i]), 0, "%s", err);
 			r->facts[i].error = strdup(err);
 			r->status = FF_EXIT_IO;
 			continue;
@@ -858,10 +758,10 @@ static int setup(struct run *r, const ff_config *cfg)
 		ff_diag(r->err, "out of memory");
 		return FF_EXIT_IO;
 	}
-	rc = setup_filter(r, cfg);
+	rc = run_setup_filter(r, cfg);
 	if (rc != FF_EXIT_OK)
 		return rc;
-	return setup_analysis(r, cfg);
+	return run_setup_analysis(r, cfg);
 }
 
 static double seconds_since(const struct timespec *a, const struct timespec *b)
@@ -903,7 +803,7 @@ static uint64_t bytes_read(const ff_merge *merge)
 	return read;
 }
 
-static void on_input_error(struct run *r, size_t source, const char *message)
+void run_on_input_error(struct run *r, size_t source, const char *message)
 {
 	ff_input_facts *facts = &r->facts[r->fact_of_source[source]];
 	const ff_input *in = ff_merge_input(r->merge, source);
@@ -912,42 +812,6 @@ static void on_input_error(struct run *r, size_t source, const char *message)
 	free((char *)facts->error);
 	facts->error = strdup(message);
 	r->status = FF_EXIT_IO;
-}
-
-/* footfall map: the line keyed by its visitor's partition hash, then a
- * sort key of its instant and position (SPEC §16). */
-static void map_record(struct run *r, enum ff_parse_result result, const ff_record *rec, ff_sv text)
-{
-	uint64_t part;
-	char when[48];
-	if (result == FF_PARSE_OK) {
-		part = ff_vkey_of(rec->client, rec->user_agent).hi;
-		/* shifted so that every instant footfall accepts sorts as a
-		 * fixed-width number */
-		uint64_t us = (uint64_t)(rec->time.t + 4 * (INT64_C(1) << 40)) * 1000000u + (uint64_t)rec->time.usec;
-		snprintf(when, sizeof when, "%020" PRIu64 ".%012" PRIu64, us, r->seq);
-	} else {
-		part = ff_vkey_of(text, FF_SV_LIT("")).hi;
-		snprintf(when, sizeof when, "-.%012" PRIu64, r->seq);
-	}
-	fprintf(stdout, "%016" PRIx64 "\t%s\t", part, when);
-	fwrite(text.p, 1, text.n, stdout);
-	fputc('\n', stdout);
-}
-
-/* footfall map, at the end: each input's facts, for the report. */
-static void map_facts(struct run *r)
-{
-	for (size_t i = 0; i < r->n_facts; i++) {
-		const ff_input_facts *f = &r->facts[i];
-		const char *name = shown_name(f->name);
-		for (const char *c = name; *c; c++)
-			if (*c == '\t' || *c == '\n')
-				return; /* a name the record cannot carry */
-		fprintf(stdout, "%016" PRIx64 "\t~facts\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n",
-			ff_vkey_of(ff_sv_cstr(name), FF_SV_LIT("")).hi, name, f->compression, f->bytes_read, f->lines,
-			f->invalid);
-	}
 }
 
 /* --shard K/N: whether the line is this shard's.  A valid line of
@@ -970,7 +834,7 @@ static bool in_shard(struct run *r, enum ff_parse_result result, const ff_record
 
 /* One line of the merged input, from either read path: text is the line
  * (for an invalid line, possibly only its first bytes). */
-static void on_line(struct run *r, size_t source, enum ff_parse_result result, const ff_record *rec,
+void run_on_line(struct run *r, size_t source, enum ff_parse_result result, const ff_record *rec,
 		    const ff_key_hashes *hashes, ff_sv text, uint64_t number, bool overlong)
 {
 	size_t fact_idx = r->fact_of_source[source];
@@ -982,10 +846,10 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 	}
 	r->seq++;
 	if (r->o->command == FF_CMD_MAP) {
-		map_record(r, result, rec, text);
+		run_map_record(r, result, rec, text);
 		if (result != FF_PARSE_OK) {
 			struct bad_line bad = { result, overlong, source, number, text };
-			on_invalid(r, &bad, &r->facts[fact_idx]);
+			run_on_invalid(r, &bad, &r->facts[fact_idx]);
 		}
 		return;
 	}
@@ -997,81 +861,8 @@ static void on_line(struct run *r, size_t source, enum ff_parse_result result, c
 		on_valid(r, rec, hashes, text, number, fact_idx);
 	} else {
 		struct bad_line bad = { result, overlong, source, number, text };
-		on_invalid(r, &bad, &r->facts[fact_idx]);
+		run_on_invalid(r, &bad, &r->facts[fact_idx]);
 	}
-}
-
-static char *keep_string(struct run *r, const unsigned char *p, size_t n)
-{
-	char **grown = realloc(r->owned, (r->n_owned + 1) * sizeof *grown);
-	if (!grown)
-		return NULL;
-	r->owned = grown;
-	char *copy = malloc(n + 1);
-	if (!copy)
-		return NULL;
-	memcpy(copy, p, n);
-	copy[n] = 0;
-	r->owned[r->n_owned++] = copy;
-	return copy;
-}
-
-/* footfall reduce: a facts record of footfall map (an input's name,
- * compression, bytes, lines, invalid lines), added to the run's inputs. */
-static void reduce_facts(struct run *r, ff_sv rest)
-{
-	ff_sv f[5];
-	uint64_t v[3];
-	for (int i = 0; i < 5; i++)
-		f[i] = ff_sv_next_item(&rest, '\t');
-	for (int i = 0; i < 3; i++)
-		if (!ff_sv_to_u64(f[2 + i], UINT64_MAX, &v[i]))
-			return;
-	ff_input_facts *grown = realloc(r->facts, (r->n_facts + 1) * sizeof *grown);
-	if (!grown)
-		return;
-	r->facts = grown;
-	r->facts[r->n_facts++] = (ff_input_facts){
-		.name = keep_string(r, (const unsigned char *)f[0].p, f[0].n),
-		.compression = keep_string(r, (const unsigned char *)f[1].p, f[1].n),
-		.bytes_read = v[0], .lines = v[1], .invalid = v[2],
-	};
-}
-
-/* footfall reduce: one record of footfall map.  Records come grouped by
- * partition and time-sorted within it: a new partition is a new set of
- * visitors, whose times start again, so the visits of the one before are
- * finished and the clock forgotten. */
-static void reduce_record(struct run *r, const ff_event *ev, ff_record *rec)
-{
-	if (ev->kind == FF_EV_INPUT_ERROR) {
-		on_input_error(r, ev->source, ff_input_error(ff_merge_input(r->merge, ev->source)));
-		return;
-	}
-	ff_sv rest = ff_sv_make(ev->line->p, ev->line->n);
-	ff_sv part = ff_sv_next_item(&rest, '\t');
-	ff_sv when = ff_sv_next_item(&rest, '\t');
-	if (part.n != 16 || !when.n) {
-		ff_diag_at(r->err, "-", ev->line->number, "not a record of footfall map (PARTITION<TAB>TIME<TAB>LINE)");
-		r->status = FF_EXIT_IO;
-		return;
-	}
-	if (ff_sv_eq(when, FF_SV_LIT("~facts"))) {
-		reduce_facts(r, rest);
-		return;
-	}
-	if (r->reduce_part.n != 16 || memcmp(r->reduce_part.p, part.p, 16) != 0) {
-		if (r->reduce_part.n && r->analysis && !r->analysis_failed && ff_analysis_flush(r->analysis) != 0) {
-			ff_diag(r->err, "out of memory");
-			r->analysis_failed = true;
-			r->status = FF_EXIT_IO;
-		}
-		memcpy(r->reduce_key, part.p, 16);
-		r->reduce_part = ff_sv_make(r->reduce_key, 16);
-		r->summary.has_read = false;
-	}
-	enum ff_parse_result result = ff_format_parse(r->fmt, rest.p, rest.n, rec);
-	on_line(r, ev->source, result, rec, NULL, rest, ev->line->number, ev->line->overlong);
 }
 
 /* Every line on this thread, in merged order. */
@@ -1084,18 +875,18 @@ static void read_serial(struct run *r)
 		if (r->progress && ((r->seq & 0x3fff) == 0 || (ev.kind == FF_EV_LINE && ev.line->overlong)))
 			progress(r, bytes_read(r->merge), false);
 		if (ev.kind == FF_EV_INPUT_ERROR) {
-			on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
+			run_on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
 			continue;
 		}
 		if (r->o->command == FF_CMD_REDUCE) {
-			reduce_record(r, &ev, &rec);
+			run_reduce_record(r, &ev, &rec);
 			continue;
 		}
 		if (!ev.parsed) { /* the second thread could not be started */
 			ev.result = ff_format_parse(r->fmt, ev.line->p, ev.line->n, &rec);
 			ev.rec = &rec;
 		}
-		on_line(r, ev.source, ev.result, ev.rec, NULL, ff_sv_make(ev.line->p, ev.line->n), ev.line->number,
+		run_on_line(r, ev.source, ev.result, ev.rec, NULL, ff_sv_make(ev.line->p, ev.line->n), ev.line->number,
 			ev.line->overlong);
 	}
 }
@@ -1173,15 +964,15 @@ static void count_batches(struct run *r)
 			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].hashed)
 				ff_analysis_prefetch(r->analysis, &b->items[i + PREFETCH_AHEAD].hashes);
 			if (it->kind == FF_EV_INPUT_ERROR) {
-				on_input_error(r, it->source, it->text.p);
+				run_on_input_error(r, it->source, it->text.p);
 				continue;
 			}
 			if (!it->parsed) {
 				enum ff_parse_result result = ff_format_parse(r->count_fmt, it->text.p, it->text.n, &rec);
-				on_line(r, it->source, result, &rec, NULL, it->text, it->number, it->overlong);
+				run_on_line(r, it->source, result, &rec, NULL, it->text, it->number, it->overlong);
 				continue;
 			}
-			on_line(r, it->source, it->result, &it->rec, it->hashed ? &it->hashes : NULL, it->text, it->number,
+			run_on_line(r, it->source, it->result, &it->rec, it->hashed ? &it->hashes : NULL, it->text, it->number,
 				it->overlong);
 		}
 		uint64_t read = b->bytes_read;
@@ -1301,7 +1092,7 @@ static void second_pass(struct run *r)
 }
 
 /* "N late lines (X% of valid lines): ...", for stderr and the report. */
-static void late_lines(const struct run *r, char *buf, size_t bufsz)
+void run_late_lines(const struct run *r, char *buf, size_t bufsz)
 {
 	const ff_summary *s = &r->summary;
 	double share = s->valid ? 100.0 * (double)s->late / (double)s->valid : 0;
@@ -1318,364 +1109,7 @@ static void late_lines(const struct run *r, char *buf, size_t bufsz)
 		 count, s->late == 1 ? "line" : "lines", pct, s->reorder_window);
 }
 
-/* ---- states (SPEC §16) ---- */
-
-
-/* The user-agent rules' identity: a digest of the file's bytes, 0 when
- * none could be read. */
-static uint64_t ua_digest(const struct run *r)
-{
-	const char *path = r->o->ua_regexes ? r->o->ua_regexes : r->cfg->ua_regexes ? r->cfg->ua_regexes : FF_UAP_REGEXES;
-	if (r->ua_failed)
-		return 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	ff_sbuf b = { 0 };
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		ff_sbuf_raw(&b, buf, n);
-	fclose(f);
-	uint64_t d = b.oom ? 0 : ff_state_digest(b.p, b.n);
-	ff_sbuf_free(&b);
-	return d;
-}
-
-static int build_fingerprint(struct run *r)
-{
-	if (r->fingerprint.count)
-		return 0;
-	if (ff_fingerprint_build(&r->fingerprint, r->o, r->cfg, ua_digest(r)) != 0) {
-		ff_diag(r->err, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-static void put_str(ff_sbuf *b, const char *s)
-{
-	ff_sbuf_str(b, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* The run section: how the lines were read, for the report of a merge. */
-static void put_run(const struct run *r, ff_sbuf *b)
-{
-	put_str(b, r->format_label);
-	ff_sbuf_uv(b, r->format_detected ? 1 : 0);
-	put_str(b, r->format_origin);
-	put_str(b, r->format_note);
-	/* reduce: the inputs are map's, not its own standard input */
-	size_t skip = r->o->command == FF_CMD_REDUCE ? 1 : 0;
-	ff_sbuf_uv(b, r->n_facts - skip);
-	for (size_t i = skip; i < r->n_facts; i++) {
-		const ff_input_facts *f = &r->facts[i];
-		put_str(b, f->name);
-		put_str(b, f->compression);
-		ff_sbuf_uv(b, f->lines);
-		ff_sbuf_uv(b, f->invalid);
-		ff_sbuf_uv(b, f->bytes_read);
-		put_str(b, f->error);
-	}
-}
-
-/* The state of the run (or of the merge) as bytes. */
-static int state_bytes(struct run *r, ff_sbuf *out)
-{
-	ff_sbuf fp = { 0 }, sum = { 0 }, run = { 0 }, sec[4] = { { 0 } };
-	int rc = 0;
-	if (build_fingerprint(r) != 0 || ff_analysis_drain(r->analysis) != 0 ||
-	    ff_analysis_save(r->analysis, sec) != 0)
-		rc = -1;
-	ff_fingerprint_encode(&r->fingerprint, &fp);
-	ff_summary_encode(&r->summary, &sum);
-	put_run(r, &run);
-	ff_state_begin(out);
-	ff_state_section(out, FF_STATE_FINGERPRINT, &fp);
-	ff_state_section(out, FF_STATE_SUMMARY, &sum);
-	ff_state_section(out, FF_STATE_RUN, &run);
-	static const uint32_t tags[4] = { FF_STATE_TABLES, FF_STATE_VISITORS, FF_STATE_MARKETING, FF_STATE_OPEN };
-	for (int i = 0; i < 4; i++)
-		ff_state_section(out, tags[i], &sec[i]);
-	if (ff_state_finish(out) != 0 || fp.oom || sum.oom || run.oom)
-		rc = -1;
-	ff_sbuf_free(&fp);
-	ff_sbuf_free(&sum);
-	ff_sbuf_free(&run);
-	for (int i = 0; i < 4; i++)
-		ff_sbuf_free(&sec[i]);
-	return rc;
-}
-
-/* --state-out FILE, written atomically; "-" (footfall reduce): the
- * armored line on standard output. */
-static int write_state(struct run *r)
-{
-	ff_sbuf out = { 0 };
-	int rc = FF_EXIT_OK;
-	if (state_bytes(r, &out) != 0) {
-		ff_diag(r->err, "out of memory while writing the state");
-		rc = FF_EXIT_IO;
-	} else if (!r->o->state_out || strcmp(r->o->state_out, "-") == 0) {
-		ff_sbuf line = { 0 };
-		ff_state_armor(out.p, out.n, &line);
-		if (line.oom || fwrite(line.p, 1, line.n, stdout) != line.n || fflush(stdout) != 0) {
-			ff_diag(r->err, "standard output: %s", line.oom ? "out of memory" : strerror(errno));
-			rc = FF_EXIT_IO;
-		}
-		ff_sbuf_free(&line);
-	} else if (ff_state_save(r->o->state_out, out.p, out.n, r->err) != 0) {
-		rc = FF_EXIT_IO;
-	}
-	ff_sbuf_free(&out);
-	return rc;
-}
-
-struct loaded {
-	unsigned char *data;   /* the file */
-	ff_sbuf *states;       /* its states: one, or one per armored line */
-	size_t n;
-};
-
-static void loaded_free(struct loaded *l)
-{
-	free(l->data);
-	for (size_t i = 0; i < l->n; i++)
-		ff_sbuf_free(&l->states[i]);
-	free(l->states);
-}
-
-/* Reads a state file, raw or armored lines.  FF_EXIT_OK, or FF_EXIT_IO
- * after a message naming the file. */
-static int load_states(struct run *r, const char *path, struct loaded *l)
-{
-	char msg[1024];
-	size_t n;
-	memset(l, 0, sizeof *l);
-	if (ff_state_load(path, &l->data, &n, msg, sizeof msg) != 0) {
-		ff_diag(r->err, "%s", msg);
-		return FF_EXIT_IO;
-	}
-	size_t head = sizeof FF_STATE_ARMOR - 1;
-	if (n < head || memcmp(l->data, FF_STATE_ARMOR, head) != 0) {
-		l->states = calloc(1, sizeof *l->states);
-		if (!l->states)
-			goto oom;
-		ff_sbuf_raw(&l->states[0], l->data, n);
-		l->n = 1;
-		return l->states[0].oom ? FF_EXIT_IO : FF_EXIT_OK;
-	}
-	size_t at = 0, line_no = 0;
-	while (at < n) {
-		const unsigned char *p = l->data + at;
-		const unsigned char *nl = memchr(p, '\n', n - at);
-		size_t len = nl ? (size_t)(nl - p) : n - at;
-		at += len + (nl ? 1 : 0);
-		line_no++;
-		if (!len)
-			continue;
-		ff_sbuf *grown = realloc(l->states, (l->n + 1) * sizeof *grown);
-		if (!grown)
-			goto oom;
-		l->states = grown;
-		l->states[l->n] = (ff_sbuf){ 0 };
-		if (ff_state_unarmor(p, len, &l->states[l->n++]) != 0) {
-			ff_diag_at(r->err, path, line_no, "not a footfall state (a line of an armored state file is "
-							  "\"footfall-state:\" and base64)");
-			return FF_EXIT_IO;
-		}
-	}
-	return FF_EXIT_OK;
-oom:
-	ff_diag(r->err, "out of memory");
-	return FF_EXIT_IO;
-}
-
-/* Checks one state and splits it; its fingerprint must be the run's. */
-static int check_state(struct run *r, const char *path, const ff_sbuf *b, ff_state_view *v)
-{
-	char msg[1024];
-	if (ff_state_parse(b->p, b->n, v, msg, sizeof msg) != 0) {
-		ff_diag(r->err, "%s: %s", path, msg);
-		return FF_EXIT_IO;
-	}
-	ff_fingerprint fp = { 0 };
-	if (!v->has[FF_STATE_FINGERPRINT] || !v->has[FF_STATE_SUMMARY] || !v->has[FF_STATE_RUN] ||
-	    ff_fingerprint_decode(v->section[FF_STATE_FINGERPRINT], v->section_len[FF_STATE_FINGERPRINT], &fp) != 0) {
-		ff_fingerprint_free(&fp);
-		ff_diag(r->err, "%s: corrupt state file (malformed section fingerprint)", path);
-		return FF_EXIT_IO;
-	}
-	if (build_fingerprint(r) != 0) {
-		ff_fingerprint_free(&fp);
-		return FF_EXIT_IO;
-	}
-	int differs = ff_fingerprint_compare(&r->fingerprint, &fp, msg, sizeof msg);
-	ff_fingerprint_free(&fp);
-	if (differs) {
-		ff_diag(r->err, "%s: %s", path, msg);
-		return FF_EXIT_USAGE;
-	}
-	return FF_EXIT_OK;
-}
-
-static int facts_by_name(const void *x, const void *y)
-{
-	const ff_input_facts *a = x, *b = y;
-	return strcmp(a->name, b->name);
-}
-
-/* A state's run section into the merge: the format from the first, the
- * inputs added by name. */
-static int absorb_run(struct run *r, const ff_state_view *v, bool first)
-{
-	ff_scur c = { .p = v->section[FF_STATE_RUN], .n = v->section_len[FF_STATE_RUN] };
-	const unsigned char *s[3];
-	size_t sn[3];
-	uint64_t detected = 0;
-	ff_scur_str(&c, &s[0], &sn[0]);
-	ff_scur_uv(&c, &detected);
-	ff_scur_str(&c, &s[1], &sn[1]);
-	ff_scur_str(&c, &s[2], &sn[2]);
-	if (first && !c.bad) {
-		free(r->format_label);
-		r->format_label = strndup((const char *)s[0], sn[0]);
-		r->format_detected = detected == 1;
-		r->format_origin = sn[1] ? keep_string(r, s[1], sn[1]) : NULL;
-		free(r->format_note);
-		r->format_note = sn[2] ? strndup((const char *)s[2], sn[2]) : NULL;
-		if (!r->format_label || (sn[1] && !r->format_origin) || (sn[2] && !r->format_note))
-			return -1;
-	}
-	size_t n;
-	ff_scur_count(&c, 6, 1u << 24, &n);
-	for (size_t i = 0; i < n && !c.bad; i++) {
-		const unsigned char *name, *comp, *error;
-		size_t nn, cn, en;
-		uint64_t lines = 0, invalid = 0, bytes = 0;
-		ff_scur_str(&c, &name, &nn);
-		ff_scur_str(&c, &comp, &cn);
-		ff_scur_uv(&c, &lines);
-		ff_scur_uv(&c, &invalid);
-		ff_scur_uv(&c, &bytes);
-		ff_scur_str(&c, &error, &en);
-		if (c.bad)
-			break;
-		ff_input_facts *f = NULL;
-		for (size_t k = 0; k < r->n_facts && !f; k++)
-			if (strlen(r->facts[k].name) == nn && memcmp(r->facts[k].name, name, nn) == 0)
-				f = &r->facts[k];
-		if (!f) {
-			ff_input_facts *grown = realloc(r->facts, (r->n_facts + 1) * sizeof *grown);
-			if (!grown)
-				return -1;
-			r->facts = grown;
-			f = &r->facts[r->n_facts++];
-			*f = (ff_input_facts){ .name = keep_string(r, name, nn), .compression = keep_string(r, comp, cn) };
-			if (!f->name || !f->compression)
-				return -1;
-		}
-		f->lines += lines;
-		f->invalid += invalid;
-		f->bytes_read += bytes;
-		if (en && !f->error && !(f->error = strndup((const char *)error, en)))
-			return -1;
-	}
-	return c.bad || c.n ? 1 : 0;
-}
-
-/* --state-in FILE: before the first line. */
-static int continue_state(struct run *r)
-{
-	struct loaded l;
-	int rc = load_states(r, r->o->state_in, &l);
-	if (rc == FF_EXIT_OK && l.n != 1) {
-		ff_diag(r->err, "%s: --state-in takes one state (this file holds %zu); merge them first", r->o->state_in,
-			l.n);
-		rc = FF_EXIT_USAGE;
-	}
-	ff_state_view v;
-	if (rc == FF_EXIT_OK)
-		rc = check_state(r, r->o->state_in, &l.states[0], &v);
-	char msg[512];
-	if (rc == FF_EXIT_OK && ff_analysis_continue(r->analysis, &v, r->o->shard_k, r->o->shard_n, msg, sizeof msg) != 0) {
-		ff_diag(r->err, "%s: %s", r->o->state_in, msg);
-		rc = FF_EXIT_IO;
-	}
-	loaded_free(&l);
-	return rc;
-}
-
-/* One state's counts into the run's: summary, inputs, analysis. */
-static int absorb_state(struct run *r, const char *path, const ff_sbuf *b, bool *first)
-{
-	ff_state_view v;
-	char msg[512];
-	ff_summary sum;
-	int rc = check_state(r, path, b, &v);
-	if (rc != FF_EXIT_OK)
-		return rc;
-	if (ff_summary_decode(v.section[FF_STATE_SUMMARY], v.section_len[FF_STATE_SUMMARY], &sum) != 0) {
-		ff_diag(r->err, "%s: corrupt state file (malformed section summary)", path);
-		return FF_EXIT_IO;
-	}
-	sum.reorder_window = r->summary.reorder_window;
-	ff_summary_merge(&r->summary, &sum);
-	int run_rc = absorb_run(r, &v, *first);
-	if (run_rc != 0) {
-		ff_diag(r->err, "%s: %s", path, run_rc < 0 ? "out of memory" : "corrupt state file (malformed section run)");
-		return FF_EXIT_IO;
-	}
-	*first = false;
-	if (ff_analysis_absorb(r->analysis, &v, msg, sizeof msg) != 0) {
-		ff_diag(r->err, "%s: %s", path, msg);
-		return FF_EXIT_IO;
-	}
-	return FF_EXIT_OK;
-}
-
-/* After the last state: open visits settled, --state-out written. */
-static int settle_states(struct run *r)
-{
-	char msg[512];
-	if (ff_analysis_settle(r->analysis, msg, sizeof msg) != 0) {
-		ff_diag(r->err, "%s", msg);
-		return FF_EXIT_USAGE;
-	}
-	if (r->o->state_out && write_state(r) != FF_EXIT_OK)
-		return FF_EXIT_IO;
-	return FF_EXIT_OK;
-}
-
-/* footfall merge STATE...: the states' counts added, then reported (or
- * written as one state). */
-static int merge_states(struct run *r)
-{
-	if (!r->o->n_files) {
-		ff_diag(r->err, "merge needs at least one state file");
-		return FF_EXIT_USAGE;
-	}
-	free(r->facts);
-	r->facts = NULL;
-	r->n_facts = 0;
-	bool first = true;
-	for (int i = 0; i < r->o->n_files; i++) {
-		const char *path = r->o->files[i];
-		struct loaded l;
-		int rc = load_states(r, path, &l);
-		for (size_t k = 0; rc == FF_EXIT_OK && k < l.n; k++)
-			rc = absorb_state(r, path, &l.states[k], &first);
-		loaded_free(&l);
-		if (rc != FF_EXIT_OK)
-			return rc;
-	}
-	/* the same inputs whatever order the states come in */
-	if (r->n_facts > 1)
-		qsort(r->facts, r->n_facts, sizeof *r->facts, facts_by_name);
-	return settle_states(r);
-}
-
-static void read_all(struct run *r)
+void run_read_all(struct run *r)
 {
 	if (r->progress) {
 		clock_gettime(CLOCK_MONOTONIC, &r->started);
@@ -1704,10 +1138,10 @@ static void read_all(struct run *r)
 	r->may_restart = false;
 	if (r->rescan)
 		second_pass(r);
-	if (r->state_sink && r->analysis && !r->analysis_failed && state_bytes(r, r->state_sink) != 0)
+	if (r->state_sink && r->analysis && !r->analysis_failed && run_state_bytes(r, r->state_sink) != 0)
 		r->status = FF_EXIT_IO;
 	else if ((r->o->state_out || r->o->command == FF_CMD_REDUCE) && !r->state_sink && r->analysis &&
-		 !r->analysis_failed && write_state(r) != FF_EXIT_OK)
+		 !r->analysis_failed && run_write_state(r) != FF_EXIT_OK)
 		r->status = FF_EXIT_IO;
 	if (r->analysis && !r->analysis_failed && ff_analysis_finish(r->analysis) != 0) {
 		ff_diag(r->err, "out of memory while finishing the visits");
@@ -1738,7 +1172,7 @@ static void read_all(struct run *r)
 	 * how many once the shards are added up. */
 	if (r->summary.late && (!r->o->records || r->need_visits) && !r->state_sink) {
 		char what[512];
-		late_lines(r, what, sizeof what);
+		run_late_lines(r, what, sizeof what);
 		ff_diag(r->err, "%s", what);
 		if (r->spool_error || (r->spool && ff_spool_failed(r->spool, what, sizeof what)))
 			ff_diag(r->err, "standard input was not kept for a time-sorted pass: %s",
@@ -1839,7 +1273,7 @@ static int add_run_notes(struct run *r, ff_report *rep)
 			continue;
 		char n[FF_NUM_BUF];
 		ff_fmt_u64(f->lines, true, n);
-		const char *name = shown_name(f->name);
+		const char *name = run_shown_name(f->name);
 		if (f->lines)
 			rc |= ff_report_add_note(rep, "input failed: %s: %s (the %s complete %s read before it are counted)",
 						 name, f->error, n, f->lines == 1 ? "line" : "lines");
@@ -1870,7 +1304,7 @@ static int add_run_notes(struct run *r, ff_report *rep)
 	return rc ? -1 : 0;
 }
 
-static void render(struct run *r)
+void run_render(struct run *r)
 {
 	if (r->o->records)
 		return;
@@ -1898,7 +1332,7 @@ static void render(struct run *r)
 	}
 	if (r->summary.late) {
 		char what[256];
-		late_lines(r, what, sizeof what);
+		run_late_lines(r, what, sizeof what);
 		ff_report_add_note(&rep, "%s", what);
 	}
 	rep.inputs = r->facts;
@@ -1946,7 +1380,7 @@ static void render(struct run *r)
 	ff_report_free(&rep);
 }
 
-static void cleanup(struct run *r)
+void run_cleanup(struct run *r)
 {
 	ff_output_abort(r->output);
 	ff_merge_free(r->merge);
@@ -1985,189 +1419,13 @@ int ff_list_reports(FILE *out)
 
 /* When not one input could be opened there is nothing to report: a cron
  * job's last good report must stay (SPEC §9). */
-static bool no_input_opened(struct run *r)
+bool run_no_input_opened(struct run *r)
 {
 	for (size_t i = 0; i < r->n_facts; i++)
 		if (!r->facts[i].error)
 			return false;
 	ff_diag(r->err, "no input could be opened; no report was written");
 	return true;
-}
-
-/* footfall merge: what a run sets up, without inputs. */
-static int setup_merge(struct run *r, const ff_config *cfg)
-{
-	char err[512];
-	if (pick_out_format(r, err, sizeof err) != 0) {
-		ff_diag(r->err, "%s", err);
-		return FF_EXIT_USAGE;
-	}
-	if (check_reports(r) != 0 || setup_tz(r, cfg) != 0)
-		return FF_EXIT_USAGE;
-	int rc = setup_geoip(r, cfg);
-	if (rc != FF_EXIT_OK)
-		return rc;
-	if (load_ua(r, cfg) != FF_EXIT_OK)
-		return FF_EXIT_IO;
-	if (r->o->output && ff_output_check_inputs(r->o->output, r->o->files, (size_t)r->o->n_files, r->err) != 0)
-		return FF_EXIT_USAGE;
-	r->anonymize = r->o->anonymize || cfg->anonymize;
-	rc = setup_filter(r, cfg);
-	if (rc != FF_EXIT_OK)
-		return rc;
-	return setup_analysis(r, cfg);
-}
-
-/* The report of states added up (or nothing but --state-out). */
-static int report_merged(struct run *r)
-{
-	/* footfall merge --state-out prints no report unless -o asks */
-	if (r->o->command == FF_CMD_MERGE && r->o->state_out && !r->o->output)
-		return FF_EXIT_OK;
-	if (r->outdir && ff_outdir_prepare(r->o->output, r->err) != 0)
-		return FF_EXIT_IO;
-	if (ff_analysis_finish(r->analysis) != 0) {
-		ff_diag(r->err, "out of memory while finishing the visits");
-		r->analysis_failed = true;
-		r->status = FF_EXIT_IO;
-	}
-	render(r);
-	if (r->output && ff_output_commit(r->output, r->err) != 0)
-		r->status = FF_EXIT_IO;
-	r->output = NULL;
-	return r->status;
-}
-
-static int run_merge(struct run *r, const ff_config *cfg)
-{
-	int rc = setup_merge(r, cfg);
-	if (rc == FF_EXIT_OK)
-		rc = merge_states(r);
-	if (rc == FF_EXIT_OK)
-		rc = report_merged(r);
-	cleanup(r);
-	return rc;
-}
-
-/* --threads N above 2 (SPEC §16): N shards of the visitors counted side
- * by side, each on its own thread with its own tables (no lock on the hot
- * path), then added up as footfall merge adds states.  Every shard reads
- * and parses the whole input, so the parsing is done N times: the counting
- * is what the threads share out. */
-struct split_job {
-	ff_options o;
-	const ff_config *cfg;
-	FILE *err;
-	ff_sbuf state;
-	int status;
-};
-
-static void *split_worker(void *arg)
-{
-	struct split_job *j = arg;
-	struct run r = { .o = &j->o, .cfg = j->cfg, .err = j->err, .state_sink = &j->state };
-	ff_summary_init(&r.summary, j->o.reorder_window_set ? j->o.reorder_window : j->cfg->visits_reorder_window);
-	int rc = setup(&r, j->cfg);
-	if (rc == FF_EXIT_OK && no_input_opened(&r))
-		rc = FF_EXIT_IO;
-	if (rc == FF_EXIT_OK && j->o.state_in)
-		rc = continue_state(&r);
-	if (rc == FF_EXIT_OK) {
-		read_all(&r);
-		rc = r.status;
-		if (!j->state.n && rc == FF_EXIT_OK)
-			rc = FF_EXIT_IO;
-	}
-	j->status = rc;
-	cleanup(&r);
-	return NULL;
-}
-
-/* --threads, or by default the processors online. */
-static size_t thread_count(const ff_options *o)
-{
-	if (o->threads)
-		return (size_t)o->threads;
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > FF_THREADS_MAX ? FF_THREADS_MAX : (size_t)n;
-}
-
-static bool split_by_visitor(const ff_options *o)
-{
-	return thread_count(o) > 2 && !o->records && o->command == FF_CMD_RUN && o->n_files > 0 && !o->shard_n;
-}
-
-static int run_split(struct run *r, const ff_config *cfg)
-{
-	const ff_options *o = r->o;
-	size_t n = thread_count(o);
-	struct split_job *jobs = calloc(n, sizeof *jobs);
-	pthread_t *threads = calloc(n, sizeof *threads);
-	bool *started = calloc(n, sizeof *started);
-	FILE *null = fopen("/dev/null", "w");
-	int rc = FF_EXIT_OK;
-	if (!jobs || !threads || !started || !null) {
-		ff_diag(r->err, "out of memory");
-		rc = FF_EXIT_IO;
-		goto out;
-	}
-	for (size_t k = 0; k < n; k++) {
-		struct split_job *j = &jobs[k];
-		j->o = *o;
-		j->o.threads = 1;
-		j->o.shard_k = k;
-		j->o.shard_n = n;
-		j->o.state_out = NULL;
-		j->o.output = NULL;
-		j->o.progress = false;
-		/* what is said about the input is said once, by shard 0,
-		 * which has the invalid lines */
-		j->o.quiet = k ? true : o->quiet;
-		j->cfg = cfg;
-		j->err = k ? null : r->err;
-		started[k] = pthread_create(&threads[k], NULL, split_worker, j) == 0;
-		if (!started[k])
-			split_worker(j);
-	}
-	for (size_t k = 0; k < n; k++) {
-		if (started[k])
-			pthread_join(threads[k], NULL);
-		if (jobs[k].status > rc)
-			rc = jobs[k].status;
-	}
-	if (rc == FF_EXIT_USAGE)
-		goto out;
-	int merged = setup_merge(r, cfg);
-	free(r->facts);
-	r->facts = NULL;
-	r->n_facts = 0;
-	bool first = true;
-	for (size_t k = 0; merged == FF_EXIT_OK && k < n; k++)
-		if (jobs[k].state.n)
-			merged = absorb_state(r, "(a thread's state)", &jobs[k].state, &first);
-	if (merged == FF_EXIT_OK && r->summary.late) {
-		char what[512];
-		late_lines(r, what, sizeof what);
-		ff_diag(r->err, "%s", what);
-	}
-	if (merged == FF_EXIT_OK)
-		merged = settle_states(r);
-	if (merged == FF_EXIT_OK) {
-		r->status = rc;
-		merged = report_merged(r);
-	}
-	if (merged > rc)
-		rc = merged;
-out:
-	for (size_t k = 0; jobs && k < n; k++)
-		ff_sbuf_free(&jobs[k].state);
-	free(jobs);
-	free(threads);
-	free(started);
-	if (null)
-		fclose(null);
-	cleanup(r);
-	return rc;
 }
 
 int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
@@ -2177,7 +1435,7 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 	ff_summary_init(&r.summary, window);
 	if (o->command == FF_CMD_MERGE)
 		return run_merge(&r, cfg);
-	if (split_by_visitor(o))
+	if (run_split_by_visitor(o))
 		return run_split(&r, cfg);
 	if ((o->command == FF_CMD_MAP || o->command == FF_CMD_REDUCE) && !o->site && !cfg->site_hosts.count) {
 		ff_diag(err, "map and reduce need the site's hosts (--site or site.hosts): inference needs the whole log");
@@ -2191,40 +1449,40 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 	}
 
 	r.progress = !o->quiet && (o->progress || r.err_tty);
-	int rc = setup(&r, cfg);
+	int rc = run_setup(&r, cfg);
 	if (rc == FF_EXIT_OK && o->state_in && !o->records)
-		rc = continue_state(&r);
-	if (rc == FF_EXIT_OK && no_input_opened(&r))
+		rc = run_continue_state(&r);
+	if (rc == FF_EXIT_OK && run_no_input_opened(&r))
 		rc = FF_EXIT_IO;
 	if (rc != FF_EXIT_OK) {
-		cleanup(&r);
+		run_cleanup(&r);
 		return rc;
 	}
 	if (r.outdir && ff_outdir_prepare(o->output, err) != 0) {
-		cleanup(&r);
+		run_cleanup(&r);
 		return FF_EXIT_IO;
 	}
 	if (o->records) {
 		if (!(r.output = ff_output_open(o->output, err))) {
-			cleanup(&r);
+			run_cleanup(&r);
 			return FF_EXIT_IO;
 		}
 		r.out = ff_output_stream(r.output);
 		ff_records_header(r.out, &r.rspec);
 	}
-	read_all(&r);
+	run_read_all(&r);
 	if (o->command == FF_CMD_MAP) {
-		map_facts(&r);
+		run_map_facts(&r);
 		if (fflush(stdout) != 0) {
 			ff_diag(err, "standard output: %s", strerror(errno));
 			r.status = FF_EXIT_IO;
 		}
 	} else if (o->command == FF_CMD_RUN) {
-		render(&r);
+		run_render(&r);
 	}
 	if (r.output && ff_output_commit(r.output, err) != 0)
 		r.status = FF_EXIT_IO;
 	r.output = NULL;
-	cleanup(&r);
+	run_cleanup(&r);
 	return r.status;
 }
