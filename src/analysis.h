@@ -144,6 +144,11 @@ int ff_analysis_absorb(ff_analysis *a, const ff_state_view *v, char *msg, size_t
  * continued go to the sessionizer, to be finished by ff_analysis_finish
  * or written again by ff_analysis_save.  0, or -1 with msg. */
 int ff_analysis_settle(ff_analysis *a, char *msg, size_t msgsz);
+/* Whether some table stopped keeping keys (--max-keys, --max-memory, the
+ * days kept), here or in a state absorbed: then states of disjoint
+ * visitors do not add up to the report of one run, which keeps the keys
+ * seen first. */
+bool ff_analysis_capped(const ff_analysis *a);
 /* --state-in, before the first line: the previous slice's open visits
  * continue in this run, and its visitors' next visits are returning; none
  * of its counts are taken.  shard_n > 0: only the visits of the visitors

@@ -163,6 +163,7 @@ struct ff_analysis {
 	 * continued (struct visit_version) */
 	struct vec held, superseded;
 	size_t n_held, n_superseded;
+	bool capped_in;            /* a state absorbed had a table capped */
 	bool failed;
 };
 

@@ -486,6 +486,8 @@ static void get_intern(struct reader *r, ff_intern *in, struct remap *m, bool la
 		m->map[i] = id;
 	}
 	bool overflow = get_flag(r);
+	if (overflow)
+		r->a->capped_in = true;
 	/* the keys a state did not keep go to this analysis's overflow
 	 * slot when it has one; otherwise they cannot be told apart and
 	 * are left out */
@@ -1217,6 +1219,20 @@ static int read_state(ff_analysis *a, const ff_state_view *v, bool counts, uint6
 out:
 	reader_free(&r);
 	return rc;
+}
+
+bool ff_analysis_capped(const ff_analysis *a)
+{
+	const ff_intern *capped[] = { a->paths, a->vhosts, a->methods, a->protocols, a->ref_hosts, a->referers,
+				      a->host_keys, a->cities };
+	bool any = a->capped_in || a->budget.reached || a->budget.truncated || a->days_unkept;
+	for (size_t i = 0; i < sizeof capped / sizeof *capped && !any; i++)
+		any = capped[i] && ff_intern_overflows(capped[i]) > 0;
+	any = any || ff_marketing_campaign_overflows(a->mk) || ff_marketing_keyword_overflows(a->mk) ||
+	      ff_marketing_pixel_overflows(a->mk);
+	for (size_t e = 0; e < ff_marketing_experiment_count(a->mk) && !any; e++)
+		any = ff_marketing_variant_overflows(a->mk, e) > 0;
+	return any;
 }
 
 int ff_analysis_absorb(ff_analysis *a, const ff_state_view *v, char *msg, size_t msgsz)

@@ -391,7 +391,7 @@ static int choose_format(struct run *r, const ff_config *cfg, ff_input *first, f
 }
 
 /* --client (log.client): which address is the client (SPEC §4). */
-static int choose_client(struct run *r, const ff_config *cfg)
+int run_choose_client(struct run *r, const ff_config *cfg)
 {
 	/* log.client was checked when the configuration was read */
 	const char *mode = r->o->client ? r->o->client : cfg->log_client;
@@ -402,6 +402,8 @@ static int choose_client(struct run *r, const ff_config *cfg)
 		return -1;
 	}
 	r->client_forwarded = true;
+	if (!r->fmt) /* footfall merge: the states' lines were read already */
+		return 0;
 	ff_format_set_client_forwarded(r->fmt, true);
 	if (!(ff_format_fields(r->fmt) & FF_HAS(FF_F_FORWARDED)))
 		ff_diag(r->err, "--client forwarded: the log format has no X-Forwarded-For field, so the logged client is used");
@@ -719,7 +721,7 @@ int run_setup(struct run *r, const ff_config *cfg)
 	ff_replay replay = { 0 };
 	int rc = choose_format(r, cfg, first, &replay, first ? ff_input_name(first) : NULL) == 0 ? FF_EXIT_OK
 													: FF_EXIT_USAGE;
-	if (rc == FF_EXIT_OK && choose_client(r, cfg) != 0)
+	if (rc == FF_EXIT_OK && run_choose_client(r, cfg) != 0)
 		rc = FF_EXIT_USAGE;
 	if (rc == FF_EXIT_OK && !(r->merge = ff_merge_new(r->fmt)))
 		rc = FF_EXIT_IO;
@@ -1435,8 +1437,15 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 	ff_summary_init(&r.summary, window);
 	if (o->command == FF_CMD_MERGE)
 		return run_merge(&r, cfg);
-	if (run_split_by_visitor(o))
-		return run_split(&r, cfg);
+	if (run_split_by_visitor(o)) {
+		int rc = run_split(&r, cfg);
+		if (rc != RUN_SPLIT_AGAIN)
+			return rc;
+		/* a table was capped: one run keeps the keys seen first */
+		ff_options one = *o;
+		one.threads = 2;
+		return ff_run(&one, cfg, err);
+	}
 	if ((o->command == FF_CMD_MAP || o->command == FF_CMD_REDUCE) && !o->site && !cfg->site_hosts.count) {
 		ff_diag(err, "map and reduce need the site's hosts (--site or site.hosts): inference needs the whole log");
 		return FF_EXIT_USAGE;

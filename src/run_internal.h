@@ -113,6 +113,7 @@ int run_pick_out_format(struct run *r, char *err, size_t errsz);
 void run_on_invalid(struct run *r, const struct bad_line *bad, ff_input_facts *facts);
 const char *run_shown_name(const char *arg);
 int run_check_reports(struct run *r);
+int run_choose_client(struct run *r, const ff_config *cfg);
 int run_setup_geoip(struct run *r, const ff_config *cfg);
 int run_setup_filter(struct run *r, const ff_config *cfg);
 int run_setup_analysis(struct run *r, const ff_config *cfg);
@@ -134,6 +135,9 @@ int run_write_state(struct run *r);
 int run_continue_state(struct run *r);
 int run_merge(struct run *r, const ff_config *cfg);
 bool run_split_by_visitor(const ff_options *o);
+/* The exit status, or RUN_SPLIT_AGAIN (nothing said or written yet) when
+ * a key table was capped: the run is then made on one counting thread. */
+#define RUN_SPLIT_AGAIN (-1)
 int run_split(struct run *r, const ff_config *cfg);
 
 /* run_mapreduce.c */

@@ -378,6 +378,9 @@ static int merge_states(struct run *r)
 		if (rc != FF_EXIT_OK)
 			return rc;
 	}
+	if (ff_analysis_capped(r->analysis) && !r->o->quiet)
+		ff_diag(r->err, "the states kept only part of some tables' keys (--max-keys, --max-memory): their "
+				"(others) rows add up, but which keys are kept may differ from one run over all the lines");
 	/* the same inputs whatever order the states come in */
 	if (r->n_facts > 1)
 		qsort(r->facts, r->n_facts, sizeof *r->facts, facts_by_name);
@@ -402,6 +405,8 @@ static int setup_merge(struct run *r, const ff_config *cfg)
 	if (r->o->output && ff_output_check_inputs(r->o->output, r->o->files, (size_t)r->o->n_files, r->err) != 0)
 		return FF_EXIT_USAGE;
 	r->anonymize = r->o->anonymize || cfg->anonymize;
+	if (run_choose_client(r, cfg) != 0)
+		return FF_EXIT_USAGE;
 	rc = run_setup_filter(r, cfg);
 	if (rc != FF_EXIT_OK)
 		return rc;
@@ -495,8 +500,13 @@ int run_split(struct run *r, const ff_config *cfg)
 	pthread_t *threads = calloc(n, sizeof *threads);
 	bool *started = calloc(n, sizeof *started);
 	FILE *null = fopen("/dev/null", "w");
+	/* shard 0's messages wait: the run may be made again on one
+	 * counting thread, which says them itself */
+	char *said = NULL;
+	size_t said_n = 0;
+	FILE *said_f = open_memstream(&said, &said_n);
 	int rc = FF_EXIT_OK;
-	if (!jobs || !threads || !started || !null) {
+	if (!jobs || !threads || !started || !null || !said_f) {
 		ff_diag(r->err, "out of memory");
 		rc = FF_EXIT_IO;
 		goto out;
@@ -514,7 +524,7 @@ int run_split(struct run *r, const ff_config *cfg)
 		 * which has the invalid lines */
 		j->o.quiet = k ? true : o->quiet;
 		j->cfg = cfg;
-		j->err = k ? null : r->err;
+		j->err = k ? null : said_f;
 		started[k] = pthread_create(&threads[k], NULL, split_worker, j) == 0;
 		if (!started[k])
 			split_worker(j);
@@ -525,8 +535,11 @@ int run_split(struct run *r, const ff_config *cfg)
 		if (jobs[k].status > rc)
 			rc = jobs[k].status;
 	}
-	if (rc == FF_EXIT_USAGE)
+	fflush(said_f);
+	if (rc == FF_EXIT_USAGE) {
+		fwrite(said, 1, said_n, r->err);
 		goto out;
+	}
 	int merged = setup_merge(r, cfg);
 	free(r->facts);
 	r->facts = NULL;
@@ -535,6 +548,11 @@ int run_split(struct run *r, const ff_config *cfg)
 	for (size_t k = 0; merged == FF_EXIT_OK && k < n; k++)
 		if (jobs[k].state.n)
 			merged = absorb_state(r, "(a thread's state)", &jobs[k].state, &first);
+	if (merged == FF_EXIT_OK && ff_analysis_capped(r->analysis)) {
+		rc = RUN_SPLIT_AGAIN;
+		goto out;
+	}
+	fwrite(said, 1, said_n, r->err);
 	if (merged == FF_EXIT_OK && r->summary.late) {
 		char what[512];
 		run_late_lines(r, what, sizeof what);
@@ -556,6 +574,9 @@ out:
 	free(started);
 	if (null)
 		fclose(null);
+	if (said_f)
+		fclose(said_f);
+	free(said);
 	run_cleanup(r);
 	return rc;
 }
