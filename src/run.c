@@ -876,6 +876,13 @@ static void read_serial(struct run *r)
 		/* an overlong line may stand for megabytes skipped */
 		if (r->progress && ((r->seq & 0x3fff) == 0 || (ev.kind == FF_EV_LINE && ev.line->overlong)))
 			progress(r, bytes_read(r->merge), false);
+		/* a shard of --threads whose tables are capped: the run will
+		 * be made again on one counting thread, so all shards stop */
+		if (r->split_capped && (r->seq & 0xffff) == 0 &&
+		    (atomic_load(r->split_capped) || (r->analysis && ff_analysis_capped(r->analysis)))) {
+			atomic_store(r->split_capped, true);
+			break;
+		}
 		if (ev.kind == FF_EV_INPUT_ERROR) {
 			run_on_input_error(r, ev.source, ff_input_error(ff_merge_input(r->merge, ev.source)));
 			continue;

@@ -5,6 +5,7 @@
 #ifndef FF_RUN_INTERNAL_H
 #define FF_RUN_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,6 +95,7 @@ struct run {
 	char **owned;
 	size_t n_owned;
 	ff_sbuf *state_sink;     /* --threads above 2: a worker's state goes here */
+	atomic_bool *split_capped; /* ... and whether a shard's table is capped */
 	char reduce_key[16];     /* footfall reduce: the partition being read */
 	ff_sv reduce_part;
 };

@@ -450,6 +450,7 @@ int run_merge(struct run *r, const ff_config *cfg)
  * and parses the whole input, so the parsing is done N times: the counting
  * is what the threads share out. */
 struct split_job {
+	atomic_bool *capped;
 	ff_options o;
 	const ff_config *cfg;
 	FILE *err;
@@ -460,7 +461,7 @@ struct split_job {
 static void *split_worker(void *arg)
 {
 	struct split_job *j = arg;
-	struct run r = { .o = &j->o, .cfg = j->cfg, .err = j->err, .state_sink = &j->state };
+	struct run r = { .o = &j->o, .cfg = j->cfg, .err = j->err, .state_sink = &j->state, .split_capped = j->capped };
 	ff_summary_init(&r.summary, j->o.reorder_window_set ? j->o.reorder_window : j->cfg->visits_reorder_window);
 	int rc = run_setup(&r, j->cfg);
 	if (rc == FF_EXIT_OK && run_no_input_opened(&r))
@@ -470,7 +471,7 @@ static void *split_worker(void *arg)
 	if (rc == FF_EXIT_OK) {
 		run_read_all(&r);
 		rc = r.status;
-		if (!j->state.n && rc == FF_EXIT_OK)
+		if (!j->state.n && rc == FF_EXIT_OK && !atomic_load(j->capped))
 			rc = FF_EXIT_IO;
 	}
 	j->status = rc;
@@ -505,6 +506,7 @@ int run_split(struct run *r, const ff_config *cfg)
 	char *said = NULL;
 	size_t said_n = 0;
 	FILE *said_f = open_memstream(&said, &said_n);
+	atomic_bool capped = false;
 	int rc = FF_EXIT_OK;
 	if (!jobs || !threads || !started || !null || !said_f) {
 		ff_diag(r->err, "out of memory");
@@ -513,6 +515,7 @@ int run_split(struct run *r, const ff_config *cfg)
 	}
 	for (size_t k = 0; k < n; k++) {
 		struct split_job *j = &jobs[k];
+		j->capped = &capped;
 		j->o = *o;
 		j->o.threads = 1;
 		j->o.shard_k = k;
@@ -536,6 +539,10 @@ int run_split(struct run *r, const ff_config *cfg)
 			rc = jobs[k].status;
 	}
 	fflush(said_f);
+	if (atomic_load(&capped) && rc != FF_EXIT_USAGE) {
+		rc = RUN_SPLIT_AGAIN;
+		goto out;
+	}
 	if (rc == FF_EXIT_USAGE) {
 		fwrite(said, 1, said_n, r->err);
 		goto out;
