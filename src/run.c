@@ -410,6 +410,17 @@ int run_choose_client(struct run *r, const ff_config *cfg)
 	return 0;
 }
 
+/* Whether standard input is among the inputs: it can be read once. */
+bool run_reads_stdin(const ff_options *o)
+{
+	if (o->n_files == 0)
+		return true;
+	for (int i = 0; i < o->n_files; i++)
+		if (strcmp(o->files[i], "-") == 0)
+			return true;
+	return false;
+}
+
 /* Splits "a,b" into an owned list. */
 static int split_list(const char *text, ff_strlist *out)
 {
@@ -1458,7 +1469,7 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 		return FF_EXIT_USAGE;
 	}
 
-	if (o->shard_n && o->n_files == 0) {
+	if (o->shard_n && run_reads_stdin(o)) {
 		/* a second pass over standard input would count it again */
 		ff_diag(err, "--shard reads files, not standard input");
 		return FF_EXIT_USAGE;

@@ -116,6 +116,7 @@ void run_on_invalid(struct run *r, const struct bad_line *bad, ff_input_facts *f
 const char *run_shown_name(const char *arg);
 int run_check_reports(struct run *r);
 int run_choose_client(struct run *r, const ff_config *cfg);
+bool run_reads_stdin(const ff_options *o);
 int run_setup_geoip(struct run *r, const ff_config *cfg);
 int run_setup_filter(struct run *r, const ff_config *cfg);
 int run_setup_analysis(struct run *r, const ff_config *cfg);

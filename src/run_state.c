@@ -490,7 +490,8 @@ static size_t thread_count(const ff_options *o)
 
 bool run_split_by_visitor(const ff_options *o)
 {
-	return thread_count(o) > 2 && !o->records && o->command == FF_CMD_RUN && o->n_files > 0 && !o->shard_n;
+	return thread_count(o) > 2 && !o->records && o->command == FF_CMD_RUN && !run_reads_stdin(o) &&
+	       !o->shard_n;
 }
 
 int run_split(struct run *r, const ff_config *cfg)
