@@ -1453,6 +1453,23 @@ int ff_run(const ff_options *o, const ff_config *cfg, FILE *err)
 	struct run r = { .o = o, .cfg = cfg, .err = err, .err_tty = isatty(fileno(err)) };
 	int64_t window = o->reorder_window_set ? o->reorder_window : cfg->visits_reorder_window;
 	ff_summary_init(&r.summary, window);
+	/* options that go with another command */
+	if (o->records && (o->state_in || o->state_out || o->shard_n)) {
+		ff_diag(err, "--state-in, --state-out and --shard go with reports, not footfall records");
+		return FF_EXIT_USAGE;
+	}
+	if (o->command == FF_CMD_MERGE && (o->state_in || o->shard_n)) {
+		ff_diag(err, "footfall merge adds states: --state-in and --shard go with runs over logs");
+		return FF_EXIT_USAGE;
+	}
+	if (o->command == FF_CMD_MAP && (o->state_in || o->state_out || o->shard_n)) {
+		ff_diag(err, "footfall map writes records: the state comes from footfall reduce");
+		return FF_EXIT_USAGE;
+	}
+	if (o->command == FF_CMD_REDUCE && (o->state_in || o->shard_n)) {
+		ff_diag(err, "footfall reduce takes map's records: --state-in and --shard go with runs over logs");
+		return FF_EXIT_USAGE;
+	}
 	if (o->command == FF_CMD_MERGE)
 		return run_merge(&r, cfg);
 	if (run_split_by_visitor(o)) {
