@@ -106,6 +106,24 @@ static bool vkey_eq(const void *ctx, uint32_t value)
 	return have && have->hi == want->hi && have->lo == want->lo;
 }
 
+void ff_analysis_fill_vkeys(ff_analysis *a)
+{
+	size_t pos = 0;
+	uint64_t key;
+	uint32_t id;
+	while (ff_hmap_u64_next(a->visitor_ids, &pos, &key, &id)) {
+		ff_vkey *k = id == UINT32_MAX ? NULL : AT(a->vkeys, id, ff_vkey);
+		if (!k) {
+			a->failed = id != UINT32_MAX;
+			continue;
+		}
+		if (k->hi || k->lo)
+			continue;
+		*k = ff_vkey_of(ff_intern_get(a->clients, (uint32_t)(key >> 32)),
+				ff_classifier_agent_string(a->cls, (uint32_t)key));
+	}
+}
+
 uint32_t ff_analysis_visitor(ff_analysis *a, ff_vkey vk)
 {
 	const void *ctx[2] = { &vk, &a->vkeys };
@@ -1169,8 +1187,12 @@ int ff_analysis_count(ff_analysis *a, const ff_record *rec, uint64_t seq, const 
 	uint32_t *vslot = ff_hmap_u64_find_or_insert(a->visitor_ids, ((uint64_t)client << 32) | agent, &inserted);
 	if (!vslot)
 		return -1;
+	/* A visitor's digest is worked out when a state needs it
+	 * (ff_analysis_fill_vkeys), except when states are in play: then a
+	 * new key may be a visitor a state already knows. */
 	if (inserted)
-		*vslot = ff_analysis_visitor(a, ff_vkey_of(rec->client, rec->user_agent));
+		*vslot = ff_hmap_count(a->vkey_ids) ? ff_analysis_visitor(a, ff_vkey_of(rec->client, rec->user_agent))
+						    : a->n_visitors++;
 	uint32_t visitor = *vslot;
 	uint32_t xi = extra_alloc(a);
 	if (visitor == FF_INTERN_NONE || xi == UINT32_MAX)

@@ -180,6 +180,9 @@ struct held_visit {
 	bool dropped;
 };
 
+/* The digests of the visitors this run met, for a state: worked out from
+ * their keys, since the hot path leaves them until asked. */
+void ff_analysis_fill_vkeys(ff_analysis *a);
 /* The visitor id of digest vk, made (not active, no visit) when new;
  * UINT32_MAX when memory ran out. */
 uint32_t ff_analysis_visitor(ff_analysis *a, ff_vkey vk);

@@ -352,6 +352,7 @@ int ff_analysis_drain(ff_analysis *a)
 
 int ff_analysis_save(ff_analysis *a, ff_sbuf out[4])
 {
+	ff_analysis_fill_vkeys(a);
 	put_tables(a, &out[0]);
 	put_visitors(a, &out[1]);
 	ff_marketing_save(a->mk, &out[2]);
