@@ -188,7 +188,10 @@ states=$(for d in "$days"/day-*; do printf '%s ' "$(q "$tmp/$(basename "$d").sta
 measure "footfall merge $ndays daily states" "$runs" "$ff merge $states --format json"
 "$FOOTFALL" merge $(for d in "$days"/day-*; do printf '%s ' "$tmp/$(basename "$d").state"; done) \
 	--format json --top 0 >"$tmp/month-merge.json" 2>/dev/null </dev/null
-check_month=$(same "$tmp/month.json" "$tmp/month-merge.json")
+# the same lines as the 31 daily files given at once: the inputs a merge
+# lists are those files, not the month's one
+"$FOOTFALL" "$days"/day-* --format json --top 0 >"$tmp/month-days.json" 2>/dev/null </dev/null
+check_month=$(same "$tmp/month-days.json" "$tmp/month-merge.json")
 daily_bytes=$(cat "$tmp"/day-*.state 2>/dev/null | wc -c | tr -d ' ')
 
 # --- the report ----------------------------------------------------------
@@ -238,4 +241,4 @@ fi
 	awk -v b="$daily_bytes" -v n="$ndays" 'BEGIN {
 		printf "daily states of the month: %d bytes in all (%.2f MiB, %.2f MiB a day)\n", b, b / 1048576, b / n / 1048576 }'
 echo "check: merge S = the run (json, --top 0): $check_one"
-echo "check: merge of the $ndays daily states = one run over the month (json, --top 0): $check_month"
+echo "check: merge of the $ndays daily states = one run over the $ndays daily files (json, --top 0): $check_month"
