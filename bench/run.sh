@@ -7,6 +7,10 @@ set -u
 LC_ALL=C
 export LC_ALL
 
+bench_name=bench
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
+
 FOOTFALL=${FOOTFALL:-./src/footfall}
 LOGGEN=${LOGGEN:-./tests/gen/loggen}
 FOOTFALL_ARGS=${FOOTFALL_ARGS:-}
@@ -17,28 +21,12 @@ seed=${BENCH_SEED:-1}
 data=${BENCH_DATA:-bench/data}
 goaccess_runs=${BENCH_GOACCESS_RUNS:-3}
 
-die() {
-	echo "bench: $*" >&2
-	exit 2
-}
-
-is_count() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-	[ "$1" -gt 0 ]
-}
 is_count "$lines" || die "BENCH_LINES must be a positive number of lines, not '$lines'"
 is_count "$runs" || die "BENCH_RUNS must be a positive number of runs, not '$runs'"
 is_count "$days" || die "BENCH_DAYS must be a positive number of days, not '$days'"
 is_count "$goaccess_runs" || die "BENCH_GOACCESS_RUNS must be a positive number, not '$goaccess_runs'"
 [ "$goaccess_runs" -gt "$runs" ] && goaccess_runs=$runs
 [ -x "$LOGGEN" ] || die "no log generator at '$LOGGEN': run 'make tests/gen/loggen' (or set LOGGEN)"
-
-# Quotes a word for sh -c.
-q() {
-	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
-}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/footfall-bench.XXXXXX") || die "cannot create a temporary directory"
 trap 'rm -rf "$tmp"' EXIT
@@ -50,10 +38,6 @@ mkdir -p "$data" || die "cannot create '$data'"
 [ -f "$data/.gitignore" ] || echo '*' >"$data/.gitignore"
 log=$data/combined-$lines-d$days-s$seed.log
 gz=$log.gz
-# newer A B: A was modified after B
-newer() {
-	[ -n "$(find "$1" -prune -newer "$2" 2>/dev/null)" ]
-}
 if [ ! -s "$log" ] || newer "$LOGGEN" "$log"; then
 	echo "bench: generating $log ($lines lines)..." >&2
 	if ! "$LOGGEN" --lines "$lines" --days "$days" --seed "$seed" >"$log.tmp" || ! mv "$log.tmp" "$log"; then
@@ -92,13 +76,6 @@ have_hyperfine=false
 if [ "${BENCH_HYPERFINE:-1}" != 0 ] && command -v hyperfine >/dev/null 2>&1; then
 	have_hyperfine=true
 fi
-
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR == 0) print "";
-		else if (NR % 2) print v[(NR + 1) / 2];
-		else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 now_ns() {
 	date +%s%N

@@ -8,6 +8,10 @@ set -u
 LC_ALL=C
 export LC_ALL
 
+bench_name=bench-state
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
+
 FOOTFALL=${FOOTFALL:-./src/footfall}
 LOGGEN=${LOGGEN:-./tests/gen/loggen}
 lines=${BENCH_LINES:-1000000}
@@ -15,26 +19,11 @@ runs=${BENCH_RUNS:-5}
 seed=${BENCH_SEED:-1}
 data=${BENCH_DATA:-bench/data}
 
-die() {
-	echo "bench-state: $*" >&2
-	exit 2
-}
-is_count() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-	[ "$1" -gt 0 ]
-}
 is_count "$lines" || die "BENCH_LINES must be a positive number of lines, not '$lines'"
 is_count "$runs" || die "BENCH_RUNS must be a positive number of runs, not '$runs'"
 [ -x "$LOGGEN" ] || die "no log generator at '$LOGGEN': run 'make tests/gen/loggen' (or set LOGGEN)"
 [ -x "$FOOTFALL" ] || die "no footfall at '$FOOTFALL': run 'make' (or set FOOTFALL)"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package time)"
-
-# Quotes a word for sh -c.
-q() {
-	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
-}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/footfall-bench-state.XXXXXX") || die "cannot create a temporary directory"
 trap 'rm -rf "$tmp"' EXIT
@@ -44,9 +33,6 @@ trap 'exit 130' HUP INT TERM
 
 mkdir -p "$data" || die "cannot create '$data'"
 [ -f "$data/.gitignore" ] || echo '*' >"$data/.gitignore"
-newer() {
-	[ -n "$(find "$1" -prune -newer "$2" 2>/dev/null)" ]
-}
 # log DAYS: the path of the generated log of BENCH_LINES lines over DAYS days
 log() {
 	f=$data/combined-$lines-d$1-s$seed.log
@@ -81,13 +67,6 @@ have_hyperfine=false
 if [ "${BENCH_HYPERFINE:-1}" != 0 ] && command -v hyperfine >/dev/null 2>&1; then
 	have_hyperfine=true
 fi
-
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR == 0) print "";
-		else if (NR % 2) print v[(NR + 1) / 2];
-		else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 # run_once CMD: runs CMD under sh once with /usr/bin/time -v; sets elapsed
 # (seconds), rss (KiB, the largest process) and status; stderr in $tmp/err.

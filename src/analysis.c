@@ -380,41 +380,66 @@ static void visit_pageview(ff_analysis *a, bool first, uint32_t visitor, const s
 	}
 }
 
+uint32_t ff_an_seg_alloc(ff_analysis *a)
+{
+	uint32_t i;
+	if (a->seg_free) {
+		i = a->seg_free - 1;
+		a->seg_free = AT(a->seg_lists, i, struct seg_list)->next_free;
+	} else {
+		i = a->seg_n++;
+	}
+	struct seg_list *l = AT(a->seg_lists, i, struct seg_list);
+	if (!l)
+		return UINT32_MAX;
+	l->n = 0;
+	return i;
+}
+
+int ff_an_seg_push(struct seg_list *l, const struct seg_pv *p)
+{
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 8;
+		struct seg_pv *pv = realloc(l->pv, cap * sizeof *pv);
+		if (!pv)
+			return -1;
+		l->pv = pv;
+		l->cap = cap;
+	}
+	l->pv[l->n++] = *p;
+	return 0;
+}
+
+void ff_an_seg_release(ff_analysis *a, uint32_t i)
+{
+	AT(a->seg_lists, i, struct seg_list)->next_free = a->seg_free;
+	a->seg_free = i + 1;
+}
+
+void ff_an_list_release(ff_analysis *a, uint32_t i)
+{
+	AT(a->lists, i, struct page_list)->next_free = a->lists_free;
+	a->lists_free = i + 1;
+}
+
 /* With a segment: the pageview waits in its visit's list (user[3]) until
  * the visit ends. */
 static void seg_hold(ff_analysis *a, ff_visit *visit, uint32_t path, const struct pv_extra *x, int64_t day,
 		     unsigned hour, unsigned wday, uint32_t did)
 {
 	if (!visit->user[3]) {
-		uint32_t i;
-		if (a->seg_free) {
-			i = a->seg_free - 1;
-			a->seg_free = AT(a->seg_lists, i, struct seg_list)->next_free;
-		} else {
-			i = a->seg_n++;
-		}
-		struct seg_list *l = AT(a->seg_lists, i, struct seg_list);
-		if (!l) {
+		uint32_t i = ff_an_seg_alloc(a);
+		if (i == UINT32_MAX) {
 			a->failed = true;
 			return;
 		}
-		l->n = 0;
 		visit->user[3] = (uint64_t)i + 1;
 	}
-	struct seg_list *l = AT(a->seg_lists, visit->user[3] - 1, struct seg_list);
-	if (l->n == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 8;
-		struct seg_pv *pv = realloc(l->pv, cap * sizeof *pv);
-		if (!pv) {
-			a->failed = true;
-			return;
-		}
-		l->pv = pv;
-		l->cap = cap;
-	}
-	l->pv[l->n++] = (struct seg_pv){
+	const struct seg_pv p = {
 		.x = *x, .day = day, .path = path, .did = did, .hour = (uint8_t)hour, .wday = (uint8_t)wday,
 	};
+	if (ff_an_seg_push(AT(a->seg_lists, visit->user[3] - 1, struct seg_list), &p) != 0)
+		a->failed = true;
 }
 
 static void on_pageview(void *ctx, ff_visit *visit, const ff_pageview *pv)
@@ -508,8 +533,7 @@ static void visit_done(ff_analysis *a, const ff_visit *v, uint64_t li_plus)
 		}
 	}
 	ff_an_add_visitor_pages(a, v->visitor, l->ids, distinct);
-	l->next_free = a->lists_free;
-	a->lists_free = li + 1;
+	ff_an_list_release(a, li);
 }
 
 /* Whether the finished visit v, its pageviews held in l, is in the
@@ -632,8 +656,7 @@ static void seg_visit(ff_analysis *a, const ff_visit *v)
 		}
 		visit_done(a, v, pl ? (uint64_t)li + 1 : 0);
 	}
-	l->next_free = a->seg_free;
-	a->seg_free = si + 1;
+	ff_an_seg_release(a, si);
 }
 
 static void on_visit(void *ctx, const ff_visit *v)

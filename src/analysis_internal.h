@@ -191,6 +191,12 @@ uint32_t ff_an_day_id(ff_analysis *a, int64_t day);
 bool ff_an_pair_seen(ff_hmap *set, uint32_t a, uint32_t b, bool *failed);
 uint32_t ff_an_list_alloc(ff_analysis *a);
 void ff_an_list_push(ff_analysis *a, struct page_list *l, uint32_t id);
+/* The pools of per-visit lists: a segment's held pageviews, a visit's
+ * pages.  Allocs return the index, or UINT32_MAX out of memory. */
+uint32_t ff_an_seg_alloc(ff_analysis *a);
+int ff_an_seg_push(struct seg_list *l, const struct seg_pv *p);
+void ff_an_seg_release(ff_analysis *a, uint32_t i);
+void ff_an_list_release(ff_analysis *a, uint32_t i);
 int ff_an_cmp_u32(const void *x, const void *y);
 void ff_an_add_visitor_pages(ff_analysis *a, uint32_t visitor, const uint32_t *ids, uint32_t n);
 

@@ -950,32 +950,10 @@ static void release_visit(ff_analysis *a, const ff_visit *v)
 		ff_marketing_visit_drop(a->mk, (uint32_t)(v->user[2] - 1));
 	if (!v->user[3])
 		return;
-	uint32_t i = (uint32_t)(v->user[3] - 1);
-	if (a->seg) {
-		struct seg_list *l = AT(a->seg_lists, i, struct seg_list);
-		l->next_free = a->seg_free;
-		a->seg_free = i + 1;
-	} else {
-		struct page_list *l = AT(a->lists, i, struct page_list);
-		l->next_free = a->lists_free;
-		a->lists_free = i + 1;
-	}
-}
-
-static uint32_t seg_alloc(ff_analysis *a)
-{
-	uint32_t i;
-	if (a->seg_free) {
-		i = a->seg_free - 1;
-		a->seg_free = AT(a->seg_lists, i, struct seg_list)->next_free;
-	} else {
-		i = a->seg_n++;
-	}
-	struct seg_list *l = AT(a->seg_lists, i, struct seg_list);
-	if (!l)
-		return UINT32_MAX;
-	l->n = 0;
-	return i;
+	if (a->seg)
+		ff_an_seg_release(a, (uint32_t)(v->user[3] - 1));
+	else
+		ff_an_list_release(a, (uint32_t)(v->user[3] - 1));
 }
 
 static void get_open_visit(struct reader *r, ff_visit *v, struct visit_version *ver)
@@ -1046,7 +1024,7 @@ static void get_open_visit(struct reader *r, ff_visit *v, struct visit_version *
 				ff_an_list_push(a, l, p);
 		}
 	} else if (kind == 2 && a->seg) {
-		uint32_t si = seg_alloc(a);
+		uint32_t si = ff_an_seg_alloc(a);
 		if (si == UINT32_MAX) {
 			r->oom = r->c.bad = true;
 			return;
@@ -1065,18 +1043,10 @@ static void get_open_visit(struct reader *r, ff_visit *v, struct visit_version *
 				break;
 			p.hour = (uint8_t)hour, p.wday = (uint8_t)wday;
 			p.did = has_day ? day_of(r, p.day) : UINT32_MAX;
-			struct seg_list *l = AT(a->seg_lists, si, struct seg_list);
-			if (l->n == l->cap) {
-				uint32_t cap = l->cap ? l->cap * 2 : 8;
-				struct seg_pv *grown = realloc(l->pv, cap * sizeof *grown);
-				if (!grown) {
-					r->oom = r->c.bad = true;
-					break;
-				}
-				l->pv = grown;
-				l->cap = cap;
+			if (ff_an_seg_push(AT(a->seg_lists, si, struct seg_list), &p) != 0) {
+				r->oom = r->c.bad = true;
+				break;
 			}
-			l->pv[l->n++] = p;
 		}
 	} else {
 		/* a list of the other kind: the segment is in the

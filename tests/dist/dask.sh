@@ -4,18 +4,10 @@
 # run's JSON report byte for byte (tests/dist/dask_mapreduce.py).  Skipped
 # (77) without dask.distributed (Debian package python3-distributed) unless
 # FOOTFALL_REQUIRE_DASK is set, as scripts/dev check sets it.
-#
-# FOOTFALL_DIST_STANDIN=1 runs it with tests/dist/standin.py in place of
-# footfall's map, reduce and merge (the real footfall still makes both
-# reports), which checks the Dask plumbing alone; 0 runs footfall's own.
-# The stand-in is the default only until footfall has those commands: once
-# `footfall map` works, the stand-in refuses to run, so that the default
-# is turned to 0 below and the test checks footfall itself.
 set -u
 : "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${FOOTFALL:=$SRCDIR/src/footfall}"
 : "${LOGGEN:=$SRCDIR/tests/gen/loggen}"
-: "${FOOTFALL_DIST_STANDIN:=0}"
 export XDG_CONFIG_HOME=/nonexistent HOME=/nonexistent LC_ALL=C TZ=UTC
 # Dask's own configuration and temporary files stay out of the way.
 export DASK_CONFIG=/nonexistent DASK_TEMPORARY_DIRECTORY="${TMPDIR:-/tmp}"
@@ -39,21 +31,6 @@ if [ -z "$python" ]; then
 fi
 
 footfall=$FOOTFALL
-if [ "$FOOTFALL_DIST_STANDIN" = 1 ]; then
-	if "$FOOTFALL" map --site www.example.com </dev/null >/dev/null 2>&1; then
-		echo "dask: FAIL: footfall has a map command now: set FOOTFALL_DIST_STANDIN's default to 0 in tests/dist/dask.sh"
-		exit 1
-	fi
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/footfall-standin.XXXXXX") || exit 99
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 1' INT TERM
-	printf '#!/bin/sh\nexec %s %s "$@"\n' "$python" "$SRCDIR/tests/dist/standin.py" >"$tmp/footfall"
-	chmod +x "$tmp/footfall"
-	FOOTFALL_REAL=$FOOTFALL
-	export FOOTFALL_REAL
-	footfall=$tmp/footfall
-	echo "dask: footfall's map, reduce and merge stood in for by tests/dist/standin.py"
-fi
 
 # At most five minutes, whatever hangs: a cluster that does not stop fails.
 if command -v timeout >/dev/null 2>&1; then
