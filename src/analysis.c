@@ -967,6 +967,22 @@ static int referer_ids(ff_analysis *a, ff_sv ref, const ff_key_hashes *kh, uint3
 	return 0;
 }
 
+int ff_an_referer_host(ff_analysis *a, uint32_t id)
+{
+	if (ff_intern_is_overflow(a->referers, id))
+		return 0;
+	uint32_t *cached = AT(a->referer_host, id, uint32_t);
+	if (!cached)
+		return -1;
+	char host[FF_HOST_MAX + 1];
+	size_t n = ff_referer_host(ff_intern_get(a->referers, id), host);
+	uint32_t h = n ? ff_intern_id(a->ref_hosts, ff_sv_make(host, n)) : UINT32_MAX;
+	if (n && h == FF_INTERN_NONE)
+		return -1;
+	*cached = h;
+	return 0;
+}
+
 /* The per-hit counts of the hours, weekdays and days reports. */
 static int count_time(ff_analysis *a, const ff_record *rec, bool pv)
 {

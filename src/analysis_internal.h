@@ -198,6 +198,10 @@ int ff_an_seg_push(struct seg_list *l, const struct seg_pv *p);
 void ff_an_seg_release(ff_analysis *a, uint32_t i);
 void ff_an_list_release(ff_analysis *a, uint32_t i);
 int ff_an_cmp_u32(const void *x, const void *y);
+/* A referer interned other than from a line (a state's open visit names
+ * it): its host worked out and kept, as the first line with it would
+ * have.  0, or -1 out of memory. */
+int ff_an_referer_host(ff_analysis *a, uint32_t id);
 void ff_an_add_visitor_pages(ff_analysis *a, uint32_t visitor, const uint32_t *ids, uint32_t n);
 
 /* The bit i of a bit vector, set; returns whether it was clear (-1: out

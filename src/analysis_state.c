@@ -506,8 +506,12 @@ static uint32_t mapped(struct reader *r, const struct remap *m, uint64_t i)
 		return UINT32_MAX;
 	}
 	if (m->map[i] == PENDING) {
+		size_t before = ff_intern_count(m->in);
 		uint32_t id = ff_intern_id(m->in, ff_sv_make((const char *)m->key[i], m->len[i]));
-		if (id == FF_INTERN_NONE)
+		/* a referer new to this run gets its host, which the lines
+		 * that name it later look up instead of working it out */
+		if (id == FF_INTERN_NONE ||
+		    (m == &r->referers && ff_intern_count(m->in) > before && ff_an_referer_host(r->a, id) != 0))
 			r->oom = r->c.bad = true;
 		m->map[i] = id;
 	}
